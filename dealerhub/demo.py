@@ -1,0 +1,341 @@
+"""Demo data: three dealers of Chinese brands with aged stock, inspections and shipments.
+
+Everything is written through the services, from a fixed random seed, so a second run finds
+what the first one made and adds nothing.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from exports import services as export_services
+from exports.models import DestinationMarket, ExportShipment, ShipmentStatus
+from inventory import services as inventory_services
+from inventory import vin as vin_rules
+from inventory.models import (
+    Dealer,
+    InspectionReport,
+    InspectionVerdict,
+    Membership,
+    PaintReading,
+    Panel,
+    Powertrain,
+    Role,
+    Substrate,
+    Vehicle,
+    VehicleStatus,
+)
+
+DEMO_PASSWORD = "dealerhub-demo"
+VEHICLES_PER_DEALER = 220
+
+# (make, WMI, [(model, powertrain, engine cc, list price in CNY)])
+CATALOGUE = [
+    (
+        "BYD",
+        "LGX",
+        [
+            ("Seal", Powertrain.BEV, None, 179800),
+            ("Atto 3", Powertrain.BEV, None, 119800),
+            ("Song Plus DM-i", Powertrain.PHEV, 1498, 149800),
+            ("Qin Plus DM-i", Powertrain.PHEV, 1498, 99800),
+            ("Han EV", Powertrain.BEV, None, 209800),
+            ("Dolphin", Powertrain.BEV, None, 99800),
+        ],
+    ),
+    (
+        "Geely",
+        "L6T",
+        [
+            ("Galaxy E5", Powertrain.BEV, None, 109800),
+            ("Galaxy L7", Powertrain.PHEV, 1499, 138700),
+            ("Emgrand", Powertrain.ICE, 1498, 69900),
+        ],
+    ),
+    (
+        "Chery",
+        "LVV",
+        [
+            ("Tiggo 8 Pro", Powertrain.ICE, 1598, 119900),
+            ("Tiggo 9 C-DM", Powertrain.PHEV, 1499, 169900),
+            ("Arrizo 8", Powertrain.ICE, 1598, 99900),
+        ],
+    ),
+    (
+        "Great Wall",
+        "LGW",
+        [
+            ("Haval H6 HEV", Powertrain.HEV, 1497, 139800),
+            ("Haval H6 PHEV", Powertrain.PHEV, 1497, 149800),
+            ("Ora Good Cat", Powertrain.BEV, None, 129800),
+        ],
+    ),
+    (
+        "SAIC MG",
+        "LSJ",
+        [
+            ("MG4 EV", Powertrain.BEV, None, 99800),
+            ("MG ZS EV", Powertrain.BEV, None, 109800),
+            ("MG5", Powertrain.ICE, 1498, 67900),
+        ],
+    ),
+    (
+        "GAC",
+        "LMG",
+        [
+            ("Aion S Plus", Powertrain.BEV, None, 139800),
+            ("Aion Y Plus", Powertrain.BEV, None, 119800),
+            ("Trumpchi E9", Powertrain.PHEV, 1991, 279800),
+        ],
+    ),
+    (
+        "Changan",
+        "LS5",
+        [
+            ("Deepal S7", Powertrain.EREV, 1494, 149900),
+            ("UNI-K", Powertrain.ICE, 1998, 159900),
+            ("Lumin", Powertrain.BEV, None, 49900),
+        ],
+    ),
+]
+COLOURS = ["White", "Black", "Grey", "Silver", "Blue", "Green", "Red"]
+DEALERS = [
+    ("Hangzhou Xinghe Auto", "hz-xinghe", "Hangzhou", ["BYD", "Geely", "SAIC MG"]),
+    ("Ningbo Haitong Motors", "nb-haitong", "Ningbo", ["Great Wall", "Chery", "GAC"]),
+    ("Chengdu Tianfu Auto Mall", "cd-tianfu", "Chengdu", ["BYD", "Changan", "GAC", "Geely"]),
+]
+USERS = [
+    # username, role, dealer codes
+    ("manager", Role.MANAGER, ["hz-xinghe", "nb-haitong"]),
+    ("manager.cd", Role.MANAGER, ["cd-tianfu"]),
+    ("staff.hz", Role.STAFF, ["hz-xinghe"]),
+    ("staff.nb", Role.STAFF, ["nb-haitong"]),
+    ("staff.cd", Role.STAFF, ["cd-tianfu"]),
+]
+VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+
+
+@dataclass
+class DemoSummary:
+    dealers: int
+    vehicles_created: int
+    vehicles_total: int
+    inspections: int
+    shipments: int
+
+
+def make_vin(rng, wmi, model_year):
+    vds = "".join(rng.choice(VIN_CHARS) for _ in range(5))
+    year_code = vin_rules.YEAR_CODES[(model_year - 1980) % 30]
+    plant = rng.choice("ABCDEFGHJK")
+    serial = f"{rng.randrange(10**6):06d}"
+    return vin_rules.with_check_digit(f"{wmi}{vds}0{year_code}{plant}{serial}")
+
+
+def _users(dealers):
+    User = get_user_model()
+    managers = inventory_services.managers_group_sync()
+    for username, role, codes in USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"email": f"{username}@dealerhub.local", "is_staff": role == Role.MANAGER},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        if role == Role.MANAGER:
+            user.groups.add(managers)
+        for code in codes:
+            Membership.objects.get_or_create(
+                user=user, dealer=dealers[code], defaults={"role": role}
+            )
+
+
+def _vehicle_facts(rng, dealer, makes):
+    today = dealer.today()
+    wanted = rng.choice(makes)
+    make, wmi, models = next(m for m in CATALOGUE if m[0] == wanted)
+    name, powertrain, cc, price = rng.choice(models)
+    days = rng.randint(0, 300)
+    stocked_on = today - timedelta(days=days)
+    model_year = stocked_on.year if stocked_on.month < 9 else stocked_on.year + 1
+    manufactured_on = stocked_on - timedelta(days=rng.randint(10, 90))
+    registered_on = None
+    odometer = rng.randint(2, 15)
+    if rng.random() < 0.4:
+        registered_on = min(stocked_on + timedelta(days=rng.randint(1, 30)), today)
+        odometer = rng.randint(5, 45)
+    if rng.random() < 0.08:
+        odometer = rng.randint(300, 4000)
+    list_price = Decimal(price) - Decimal(rng.choice([0, 2000, 5000, 8000]))
+    margin = Decimal(rng.randint(82, 93)) / 100
+    return {
+        "vin": make_vin(rng, wmi, model_year),
+        "make": make,
+        "model": name,
+        "trim": rng.choice(["Standard", "Pro", "Max", "Flagship", ""]),
+        "model_year": model_year,
+        "powertrain": powertrain,
+        "engine_cc": cc,
+        "colour": rng.choice(COLOURS),
+        "odometer_km": odometer,
+        "manufactured_on": manufactured_on,
+        "stocked_on": stocked_on,
+        "registered_on": registered_on,
+        "list_price": list_price,
+        "acquisition_cost": (list_price * margin).quantize(Decimal("1")),
+    }
+
+
+def _vehicles(rng, dealer, makes, by):
+    created = 0
+    existing = set(dealer.vehicles.values_list("vin", flat=True))
+    for number in range(1, VEHICLES_PER_DEALER + 1):
+        facts = _vehicle_facts(rng, dealer, makes)
+        status_roll = rng.random()
+        if facts["vin"] in existing:
+            continue
+        vehicle = inventory_services.vehicle_receive(
+            dealer=dealer, by=by, stock_number=f"{dealer.code[:2].upper()}{number:05d}", **facts
+        )
+        created += 1
+        if status_roll < 0.06:
+            inventory_services.vehicle_change_status(
+                vehicle=vehicle, to_status=VehicleStatus.RESERVED, by=by
+            )
+        elif status_roll < 0.12:
+            inventory_services.vehicle_change_status(
+                vehicle=vehicle, to_status=VehicleStatus.SOLD_DOMESTIC, by=by
+            )
+    return created
+
+
+PANELS = [p for p in Panel if p != Panel.ROOF]
+
+
+def _inspections(rng, dealer, by):
+    if InspectionReport.objects.filter(vehicle__dealer=dealer).exists():
+        return
+    candidates = list(
+        dealer.vehicles.filter(status=VehicleStatus.IN_STOCK, odometer_km__lt=50).order_by(
+            "stocked_on"
+        )[:12]
+    )
+    for index, vehicle in enumerate(candidates):
+        repainted = index in (2, 7)
+        report = inventory_services.inspection_save_draft(
+            report=InspectionReport(
+                vehicle=vehicle,
+                inspected_on=dealer.today() - timedelta(days=rng.randint(0, 20)),
+                inspector=rng.choice(["Wang Lei", "Li Na", "Zhang Wei"]),
+                agency="CCIC Zhejiang Vehicle Inspection Centre",
+                agency_accreditation="CNAS L1234",
+                odometer_km=vehicle.odometer_km,
+                battery_soh_pct=Decimal(rng.randint(970, 1000)) / 10
+                if vehicle.is_electrified
+                else None,
+                grade="A" if not repainted else "B",
+                verdict=InspectionVerdict.CONDITIONAL if repainted else InspectionVerdict.PASS,
+                findings="Repaint on the left front door." if repainted else "",
+            ),
+            by=by,
+        )
+        baseline = rng.randint(110, 150)
+        readings = [PaintReading(panel=Panel.ROOF, substrate=Substrate.STEEL, microns=baseline)]
+        for panel in PANELS:
+            microns = baseline + rng.randint(-15, 20)
+            if repainted and panel == Panel.FRONT_DOOR_L:
+                microns = rng.randint(260, 420)
+            readings.append(PaintReading(panel=panel, substrate=Substrate.STEEL, microns=microns))
+        inventory_services.inspection_save_readings(report=report, readings=readings)
+        if index < 9:
+            inventory_services.inspection_issue(report=report, by=by)
+
+
+SHIPMENT_PLAN = [
+    # reference suffix, destination, consignee, final status, vehicles
+    ("001", "KZ", "Almaty Auto Trade LLP", ShipmentStatus.DELIVERED, 6),
+    ("002", "UZ", "Tashkent Motors LLC", ShipmentStatus.IN_TRANSIT, 4),
+    ("003", "AE", "Gulf Zero-Km Trading FZE", ShipmentStatus.BOOKED, 3),
+    ("004", "KZ", "Astana Car Import LLP", ShipmentStatus.DRAFT, 2),
+    ("005", "RU", "Vostok Auto LLC", ShipmentStatus.CANCELLED, 2),
+]
+ORDER = [
+    ShipmentStatus.BOOKED,
+    ShipmentStatus.CUSTOMS_CLEARED,
+    ShipmentStatus.LOADED,
+    ShipmentStatus.IN_TRANSIT,
+    ShipmentStatus.ARRIVED,
+    ShipmentStatus.DELIVERED,
+]
+
+
+def _shipments(rng, dealer, by):
+    if dealer.shipments.exists():
+        return
+    markets = {m.country_code: m for m in DestinationMarket.objects.all()}
+    pool = list(
+        dealer.vehicles.filter(status=VehicleStatus.IN_STOCK, registered_on__isnull=False)
+        .exclude(inspections__isnull=False)
+        .order_by("stocked_on")
+    )
+    today = dealer.today()
+    for suffix, country, consignee, final, count in SHIPMENT_PLAN:
+        shipment = export_services.shipment_create(
+            dealer=dealer,
+            reference=f"{dealer.code.upper()}-{today:%y}-{suffix}",
+            destination=markets[country],
+            consignee=consignee,
+            port_of_loading="Shanghai" if country != "AE" else "Ningbo",
+            port_of_discharge={"KZ": "Khorgos", "UZ": "Tashkent", "AE": "Jebel Ali"}.get(
+                country, ""
+            ),
+            sale_currency="USD",
+            fx_rate_to_base=Decimal("7.1200"),
+            freight_cost=Decimal(900 * count),
+            etd=today - timedelta(days=rng.randint(5, 40)),
+            by=by,
+        )
+        for _ in range(count):
+            vehicle = pool.pop(0)
+            price = (vehicle.list_price * Decimal("0.8") / Decimal("7.12")).quantize(Decimal("1"))
+            export_services.shipment_add_vehicle(
+                shipment=shipment, vehicle=vehicle, sale_price=price, by=by
+            )
+        if final == ShipmentStatus.CANCELLED:
+            export_services.shipment_advance(
+                shipment=shipment, to_status=final, by=by, reason="Buyer withdrew"
+            )
+            continue
+        for step in ORDER[: ORDER.index(final) + 1] if final != ShipmentStatus.DRAFT else []:
+            export_services.shipment_advance(shipment=shipment, to_status=step, by=by)
+
+
+@transaction.atomic
+def seed_demo() -> DemoSummary:
+    dealers = {}
+    for name, code, city, _makes in DEALERS:
+        dealers[code], _ = Dealer.objects.get_or_create(
+            code=code, defaults={"name": name, "city": city}
+        )
+    _users(dealers)
+    by = get_user_model().objects.get(username="manager")
+    created = 0
+    for _name, code, _city, makes in DEALERS:
+        dealer = dealers[code]
+        # One generator per dealer and part, so that a rerun draws the same VINs.
+        created += _vehicles(random.Random(f"{code}-vehicles"), dealer, makes, by)
+        _inspections(random.Random(f"{code}-inspections"), dealer, by)
+        if code != "cd-tianfu":
+            _shipments(random.Random(f"{code}-shipments"), dealer, by)
+    return DemoSummary(
+        dealers=len(dealers),
+        vehicles_created=created,
+        vehicles_total=Vehicle.objects.filter(dealer__in=dealers.values()).count(),
+        inspections=InspectionReport.objects.filter(vehicle__dealer__in=dealers.values()).count(),
+        shipments=ExportShipment.objects.filter(dealer__in=dealers.values()).count(),
+    )

@@ -1,0 +1,217 @@
+"""Manager admin for destination markets, their rules and export shipments."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from inventory.admin import DealerScopedAdminMixin, ScopedInlineMixin
+
+from . import services
+from .models import DestinationMarket, ExportShipment, MarketRule, ShipmentLine, ShipmentStatus
+
+
+class MarketRuleInline(admin.TabularInline):
+    model = MarketRule
+    extra = 0
+    fields = ["rule_code", "severity", "applies_to", "effective_from", "effective_to", "confidence"]
+    show_change_link = True
+
+
+@admin.register(DestinationMarket)
+class DestinationMarketAdmin(admin.ModelAdmin):
+    list_display = ["name", "country_code", "is_origin", "is_active", "rule_count"]
+    list_filter = ["is_origin", "is_active"]
+    search_fields = ["name", "country_code"]
+    inlines = [MarketRuleInline]
+
+    @admin.display(description=_("rules"))
+    def rule_count(self, obj):
+        return obj.rules.count()
+
+
+@admin.register(MarketRule)
+class MarketRuleAdmin(admin.ModelAdmin):
+    list_display = [
+        "rule_code",
+        "market",
+        "severity",
+        "applies_to",
+        "effective_from",
+        "effective_to",
+        "confidence",
+        "last_verified",
+        "is_active",
+    ]
+    list_filter = ["severity", "confidence", "is_active", "market"]
+    list_select_related = ["market"]
+    search_fields = ["rule_code", "market__name", "market__country_code", "source_url"]
+    autocomplete_fields = ["market"]
+    date_hierarchy = "effective_from"
+    actions = ["mark_verified_today"]
+
+    @admin.action(description=_("Mark selected rules verified today"), permissions=["change"])
+    def mark_verified_today(self, request, queryset):
+        count = services.market_rule_mark_verified(rules=list(queryset), on=timezone.localdate())
+        self.message_user(
+            request,
+            ngettext("%d rule marked verified.", "%d rules marked verified.", count) % count,
+            messages.SUCCESS,
+        )
+
+
+class ShipmentLineInline(ScopedInlineMixin, admin.TabularInline):
+    model = ShipmentLine
+    extra = 0
+    fields = ["vehicle", "sale_price", "hs_code", "is_active", "added_at"]
+    readonly_fields = ["hs_code", "is_active", "added_at"]
+    autocomplete_fields = ["vehicle"]
+
+    def _open(self, obj):
+        return obj is None or obj.status in services.OPEN_FOR_LINES
+
+    def has_add_permission(self, request, obj=None):
+        return self._open(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._open(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._open(obj) and super().has_delete_permission(request, obj)
+
+
+class AdvanceForm(forms.Form):
+    reason = forms.CharField(required=False)
+
+
+@admin.register(ExportShipment)
+class ExportShipmentAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "reference",
+        "dealer",
+        "destination",
+        "status",
+        "consignee",
+        "etd",
+        "eta",
+        "bill_of_lading",
+        "line_count",
+    ]
+    list_filter = [
+        "status",
+        "transport_mode",
+        "incoterm",
+        "destination",
+        ("dealer", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["dealer", "destination"]
+    search_fields = ["reference", "bill_of_lading", "consignee", "lines__vehicle__vin"]
+    date_hierarchy = "etd"
+    autocomplete_fields = ["dealer", "destination"]
+    readonly_fields = ["status", "cancelled_reason", "created_by", "created_at", "updated_at"]
+    history_list_display = ["status"]
+    inlines = [ShipmentLineInline]
+    actions = ["advance_to_next", "cancel_shipments"]
+
+    @admin.display(description=_("vehicles"))
+    def line_count(self, obj):
+        return obj.lines.filter(is_active=True).count()
+
+    def get_search_results(self, request, queryset, search_term):
+        # Searching by VIN joins shipment lines, so a shipment may match more than once.
+        queryset, _duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset, True
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.shipment_update(
+                shipment=obj,
+                by=request.user,
+                **{k: form.cleaned_data[k] for k in form.changed_data if k != "dealer"},
+            )
+            return
+        details = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in {"dealer", "reference", "destination", "consignee"}
+        }
+        saved = services.shipment_create(
+            dealer=form.cleaned_data["dealer"],
+            reference=form.cleaned_data["reference"],
+            destination=form.cleaned_data["destination"],
+            consignee=form.cleaned_data["consignee"],
+            by=request.user,
+            **details,
+        )
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ShipmentLine:
+            return super().save_formset(request, form, formset, change)
+        shipment = form.instance
+        for line_form in formset.forms:
+            data = line_form.cleaned_data
+            if not data:
+                continue
+            vehicle = data.get("vehicle")
+            try:
+                if data.get("DELETE") and line_form.instance.pk:
+                    services.shipment_remove_vehicle(
+                        shipment=shipment, vehicle=line_form.instance.vehicle, by=request.user
+                    )
+                elif line_form.instance.pk is None:
+                    services.shipment_add_vehicle(
+                        shipment=shipment,
+                        vehicle=vehicle,
+                        sale_price=data.get("sale_price"),
+                        by=request.user,
+                    )
+                elif line_form.has_changed():
+                    line_form.instance.full_clean()
+                    line_form.instance.save(update_fields=["sale_price"])
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+
+    def _advance(self, request, queryset, target_for):
+        moved = 0
+        for shipment in queryset:
+            target = target_for(shipment)
+            if target is None:
+                self.message_user(
+                    request,
+                    _("%(ref)s is %(status)s and has no next step.")
+                    % {"ref": shipment.reference, "status": shipment.get_status_display().lower()},
+                    messages.WARNING,
+                )
+                continue
+            try:
+                services.shipment_advance(shipment=shipment, to_status=target, by=request.user)
+                moved += 1
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        if moved:
+            self.message_user(
+                request,
+                ngettext("%d shipment moved.", "%d shipments moved.", moved) % moved,
+                messages.SUCCESS,
+            )
+
+    @admin.action(
+        description=_("Advance selected shipments to their next status"), permissions=["change"]
+    )
+    def advance_to_next(self, request, queryset):
+        def forward(shipment):
+            steps = [s for s in services.next_statuses(shipment) if s != ShipmentStatus.CANCELLED]
+            return steps[0] if steps else None
+
+        self._advance(request, queryset, forward)
+
+    @admin.action(
+        description=_("Cancel selected shipments (before loading)"), permissions=["change"]
+    )
+    def cancel_shipments(self, request, queryset):
+        self._advance(request, queryset, lambda shipment: ShipmentStatus.CANCELLED)

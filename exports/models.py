@@ -1,0 +1,310 @@
+"""Destination markets and their import rules, and the shipments that take vehicles abroad."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from inventory.models import Dealer, DealerScopedQuerySet, Vehicle
+
+
+class DestinationMarket(models.Model):
+    """A country vehicles are exported to, or (CN) the origin whose export rules always apply."""
+
+    country_code = models.CharField(_("country code"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    is_origin = models.BooleanField(
+        _("origin side"), default=False, help_text=_("Its rules apply to every export.")
+    )
+    is_active = models.BooleanField(_("open for export"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-is_origin", "name"]
+        verbose_name = _("destination market")
+        verbose_name_plural = _("destination markets")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(country_code__regex=r"^[A-Z]{2}$"),
+                name="market_country_code_iso2",
+                violation_error_message=_("Use the two-letter ISO country code, e.g. KZ."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.country_code})"
+
+
+class Severity(models.TextChoices):
+    BLOCK = "block", _("Block")
+    WARN = "warn", _("Warn")
+    INFO = "info", _("Info")
+
+
+class Confidence(models.TextChoices):
+    HIGH = "H", _("High")
+    MEDIUM = "M", _("Medium")
+    LOW = "L", _("Low")
+
+
+class AppliesTo(models.TextChoices):
+    ALL = "all", _("All vehicles")
+    NEW = "new", _("New vehicles")
+    USED = "used", _("Used vehicles")
+    EV = "ev", _("Electric vehicles")
+    INDIVIDUAL = "individual", _("Individual importers")
+    COMMERCIAL = "commercial", _("Commercial importers")
+
+
+class MarketRuleQuerySet(models.QuerySet):
+    def in_force(self, on):
+        return self.filter(
+            Q(is_active=True),
+            Q(effective_from__isnull=True) | Q(effective_from__lte=on),
+            Q(effective_to__isnull=True) | Q(effective_to__gte=on),
+        )
+
+
+class MarketRule(models.Model):
+    """One import or export rule of a market, kept as data with the source it was read from."""
+
+    market = models.ForeignKey(
+        DestinationMarket, on_delete=models.CASCADE, related_name="rules", verbose_name=_("market")
+    )
+    rule_code = models.CharField(_("rule code"), max_length=64)
+    applies_to = models.JSONField(
+        _("applies to"),
+        default=list,
+        help_text=_("Any of: all, new, used, ev, individual, commercial."),
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    severity = models.CharField(_("severity"), max_length=5, choices=Severity.choices)
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    source_url = models.URLField(_("source"), max_length=500)
+    confidence = models.CharField(_("confidence"), max_length=1, choices=Confidence.choices)
+    last_verified = models.DateField(_("last verified"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = MarketRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["market", "rule_code"]
+        verbose_name = _("market rule")
+        verbose_name_plural = _("market rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["market", "rule_code", "effective_from"],
+                name="market_rule_unique_per_start",
+                violation_error_message=_("This market already has this rule from that date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_from__isnull=True)
+                | Q(effective_to__gte=models.F("effective_from")),
+                name="market_rule_period_in_order",
+                violation_error_message=_("A rule cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.market.country_code} {self.rule_code}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        allowed = set(AppliesTo.values)
+        if not isinstance(self.applies_to, list) or not self.applies_to:
+            raise ValidationError({"applies_to": _('List at least one group, e.g. ["used"].')})
+        unknown = [v for v in self.applies_to if v not in allowed]
+        if unknown:
+            raise ValidationError(
+                {
+                    "applies_to": _("Unknown groups: %(groups)s. Use: %(allowed)s.")
+                    % {
+                        "groups": ", ".join(map(str, unknown)),
+                        "allowed": ", ".join(sorted(allowed)),
+                    }
+                }
+            )
+        if not isinstance(self.params, dict):
+            raise ValidationError({"params": _("Parameters must be a JSON object.")})
+
+
+class ShipmentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    BOOKED = "booked", _("Booked")
+    CUSTOMS_CLEARED = "customs_cleared", _("Customs cleared")
+    LOADED = "loaded", _("Loaded")
+    IN_TRANSIT = "in_transit", _("In transit")
+    ARRIVED = "arrived", _("Arrived")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TransportMode(models.TextChoices):
+    RORO = "roro", _("RoRo")
+    CONTAINER = "container", _("Container")
+
+
+class Incoterm(models.TextChoices):
+    FOB = "FOB", "FOB"
+    CFR = "CFR", "CFR"
+    CIF = "CIF", "CIF"
+    FCA = "FCA", "FCA"
+    CIP = "CIP", "CIP"
+
+
+class ConsigneeType(models.TextChoices):
+    COMPANY = "commercial", _("Company")
+    INDIVIDUAL = "individual", _("Individual")
+
+
+class ShipmentQuerySet(DealerScopedQuerySet):
+    def active(self):
+        return self.exclude(status=ShipmentStatus.CANCELLED)
+
+
+money = {"max_digits": 14, "decimal_places": 2}
+
+
+class ExportShipment(models.Model):
+    """A consignment of a dealer's vehicles to one destination market."""
+
+    dealer = models.ForeignKey(
+        Dealer, on_delete=models.PROTECT, related_name="shipments", verbose_name=_("dealer")
+    )
+    reference = models.CharField(_("reference"), max_length=30)
+    destination = models.ForeignKey(
+        DestinationMarket,
+        on_delete=models.PROTECT,
+        related_name="shipments",
+        verbose_name=_("destination"),
+        limit_choices_to={"is_origin": False},
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ShipmentStatus.choices, default=ShipmentStatus.DRAFT
+    )
+    consignee = models.CharField(_("consignee"), max_length=120)
+    consignee_type = models.CharField(
+        _("consignee type"),
+        max_length=10,
+        choices=ConsigneeType.choices,
+        default=ConsigneeType.COMPANY,
+    )
+    consignee_address = models.TextField(_("consignee address"), blank=True)
+    port_of_loading = models.CharField(_("port of loading"), max_length=80, blank=True)
+    port_of_discharge = models.CharField(_("port of discharge"), max_length=80, blank=True)
+    transport_mode = models.CharField(
+        _("transport"), max_length=10, choices=TransportMode.choices, default=TransportMode.RORO
+    )
+    vessel = models.CharField(_("vessel"), max_length=80, blank=True)
+    voyage = models.CharField(_("voyage"), max_length=30, blank=True)
+    bill_of_lading = models.CharField(_("bill of lading"), max_length=40, blank=True)
+    incoterm = models.CharField(
+        _("Incoterm"), max_length=3, choices=Incoterm.choices, default=Incoterm.FOB
+    )
+    sale_currency = models.CharField(_("sale currency"), max_length=3, default="USD")
+    fx_rate_to_base = models.DecimalField(
+        _("FX rate to base currency"), max_digits=12, decimal_places=6, default=Decimal("1")
+    )
+    freight_cost = models.DecimalField(_("freight cost"), default=Decimal("0"), **money)
+    insurance_cost = models.DecimalField(_("insurance cost"), default=Decimal("0"), **money)
+    etd = models.DateField(_("ETD"), null=True, blank=True)
+    eta = models.DateField(_("ETA"), null=True, blank=True)
+    cancelled_reason = models.TextField(_("cancellation reason"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ShipmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("export shipment")
+        verbose_name_plural = _("export shipments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dealer", "reference"],
+                name="shipment_reference_unique_per_dealer",
+                violation_error_message=_(
+                    "This dealer already has a shipment with this reference."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(fx_rate_to_base__gt=0),
+                name="shipment_fx_rate_positive",
+                violation_error_message=_("The FX rate must be greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(freight_cost__gte=0) & Q(insurance_cost__gte=0),
+                name="shipment_costs_not_negative",
+                violation_error_message=_("Freight and insurance cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(eta__isnull=True) | Q(etd__isnull=True) | Q(eta__gte=models.F("etd")),
+                name="shipment_eta_after_etd",
+                violation_error_message=_("The ETA cannot be before the ETD."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_active(self):
+        return self.status != ShipmentStatus.CANCELLED
+
+
+class ShipmentLineQuerySet(DealerScopedQuerySet):
+    dealer_lookup = "shipment__dealer"
+
+
+class ShipmentLine(models.Model):
+    """One vehicle on a shipment, with its sale price; `is_active` is false once released."""
+
+    shipment = models.ForeignKey(
+        ExportShipment, on_delete=models.CASCADE, related_name="lines", verbose_name=_("shipment")
+    )
+    vehicle = models.ForeignKey(
+        Vehicle, on_delete=models.PROTECT, related_name="shipment_lines", verbose_name=_("vehicle")
+    )
+    sale_price = models.DecimalField(_("sale price"), default=Decimal("0"), **money)
+    hs_code = models.CharField(_("HS code"), max_length=12, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    objects = ShipmentLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["shipment", "id"]
+        verbose_name = _("shipment line")
+        verbose_name_plural = _("shipment lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vehicle"],
+                condition=Q(is_active=True),
+                name="vehicle_in_one_active_shipment",
+                violation_error_message=_("This vehicle is already on another active shipment."),
+            ),
+            models.CheckConstraint(
+                condition=Q(sale_price__gte=0),
+                name="shipment_line_price_not_negative",
+                violation_error_message=_("The sale price cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.shipment} / {self.vehicle.vin}"

@@ -1,0 +1,460 @@
+"""Manager admin for dealers, staff, vehicles, inspections and job runs, scoped per dealer."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from . import vin as vin_rules
+from .models import (
+    Dealer,
+    InspectionReport,
+    JobRun,
+    Membership,
+    PaintReading,
+    Role,
+    Vehicle,
+    VehicleStatus,
+)
+
+
+class DealerScopedAdminMixin:
+    """Limit an admin to the dealers the signed-in manager manages.
+
+    Change lists, change and history pages, foreign-key dropdowns and autocomplete all go
+    through `visible_to`, and an object outside the scope answers 404 rather than a redirect.
+    """
+
+    def scoped(self, model, request):
+        return model._default_manager.get_queryset().visible_to(request.user, roles=[Role.MANAGER])
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs.visible_to(request.user, roles=[Role.MANAGER])
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.remote_field.model
+        if hasattr(related._default_manager.get_queryset(), "visible_to"):
+            kwargs["queryset"] = self.scoped(related, request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404(_("No %(name)s with this ID.") % {"name": opts.verbose_name})
+
+    def _require_visible(self, request, object_id):
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ScopedInlineMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.remote_field.model
+        if hasattr(related._default_manager.get_queryset(), "visible_to"):
+            kwargs["queryset"] = related._default_manager.get_queryset().visible_to(
+                request.user, roles=[Role.MANAGER]
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MembershipInline(ScopedInlineMixin, admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Dealer)
+class DealerAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "name",
+        "code",
+        "city",
+        "base_currency",
+        "aged_threshold_days",
+        "zero_km_max_odometer_km",
+        "floor_plan_apr",
+        "export_discount_pct",
+        "is_active",
+    ]
+    list_filter = ["is_active", "city"]
+    search_fields = ["name", "code", "city"]
+    prepopulated_fields = {"code": ["name"]}
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["name", "code", "city", "is_active"]}),
+        (_("Money"), {"fields": ["base_currency", "floor_plan_apr", "export_discount_pct"]}),
+        (
+            _("Aging and export"),
+            {"fields": ["time_zone", "aged_threshold_days", "zero_km_max_odometer_km"]},
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        # A new dealer has no managers yet, so only a superuser can create one and staff it.
+        return request.user.is_superuser
+
+
+@admin.register(Membership)
+class MembershipAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "dealer", "role", "created_at"]
+    list_filter = ["role", ("dealer", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["user__username", "user__email", "dealer__name"]
+    autocomplete_fields = ["user", "dealer"]
+
+
+class VehicleAdminForm(forms.ModelForm):
+    confirm_odometer_decrease = forms.BooleanField(
+        label=_("Confirm the odometer correction"),
+        required=False,
+        help_text=_("Tick when a lower odometer reading than before is intended."),
+    )
+
+    class Meta:
+        model = Vehicle
+        fields = [
+            "dealer",
+            "vin",
+            "stock_number",
+            "make",
+            "model",
+            "trim",
+            "model_year",
+            "powertrain",
+            "engine_cc",
+            "colour",
+            "steering_side",
+            "manufactured_on",
+            "stocked_on",
+            "registered_on",
+            "odometer_km",
+            "acquisition_cost",
+            "list_price",
+            "is_salvage",
+            "is_flood_damaged",
+            "notes",
+        ]
+
+    def clean_vin(self):
+        return vin_rules.normalise(self.cleaned_data["vin"])
+
+    def clean(self):
+        cleaned = super().clean()
+        old = self.initial.get("odometer_km")
+        new = cleaned.get("odometer_km")
+        if (
+            self.instance.pk
+            and old is not None
+            and new is not None
+            and new < old
+            and not cleaned.get("confirm_odometer_decrease")
+        ):
+            self.add_error(
+                "odometer_km",
+                ValidationError(
+                    _(
+                        "The odometer goes down from %(old)s km to %(new)s km; tick the "
+                        "confirmation below if this correction is intended."
+                    )
+                    % {"old": old, "new": new},
+                    code="odometer_decrease",
+                ),
+            )
+        return cleaned
+
+
+class InspectionInline(ScopedInlineMixin, admin.TabularInline):
+    model = InspectionReport
+    fields = ["inspected_on", "status", "certificate_number", "verdict", "battery_soh_pct"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Vehicle)
+class VehicleAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
+    form = VehicleAdminForm
+    list_display = [
+        "vin",
+        "stock_number",
+        "make",
+        "model",
+        "model_year",
+        "powertrain",
+        "status",
+        "days_in_stock_display",
+        "odometer_km",
+        "list_price",
+        "dealer",
+        "export_candidate",
+    ]
+    list_filter = [
+        "status",
+        "powertrain",
+        "export_candidate",
+        "steering_side",
+        ("registered_on", admin.EmptyFieldListFilter),
+        ("dealer", admin.RelatedOnlyFieldListFilter),
+        "make",
+    ]
+    list_select_related = ["dealer"]
+    search_fields = ["vin", "stock_number", "make", "model"]
+    date_hierarchy = "stocked_on"
+    autocomplete_fields = ["dealer"]
+    readonly_fields = [
+        "status",
+        "export_candidate",
+        "export_candidate_since",
+        "export_candidate_reasons",
+        "created_at",
+        "updated_at",
+    ]
+    history_list_display = ["status", "list_price", "odometer_km"]
+    inlines = [InspectionInline]
+    actions = ["mark_reserved", "mark_in_stock", "mark_sold_domestic"]
+    fieldsets = [
+        (None, {"fields": ["dealer", "vin", "stock_number", "status"]}),
+        (
+            _("Vehicle"),
+            {
+                "fields": [
+                    "make",
+                    "model",
+                    "trim",
+                    "model_year",
+                    "powertrain",
+                    "engine_cc",
+                    "colour",
+                    "steering_side",
+                ]
+            },
+        ),
+        (
+            _("Dates and odometer"),
+            {
+                "fields": [
+                    "manufactured_on",
+                    "stocked_on",
+                    "registered_on",
+                    "odometer_km",
+                    "confirm_odometer_decrease",
+                ]
+            },
+        ),
+        (_("Money"), {"fields": ["acquisition_cost", "list_price"]}),
+        (_("Condition"), {"fields": ["is_salvage", "is_flood_damaged", "notes"]}),
+        (
+            _("Export"),
+            {"fields": ["export_candidate", "export_candidate_since", "export_candidate_reasons"]},
+        ),
+        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    @admin.display(description=_("days in stock"))
+    def days_in_stock_display(self, obj):
+        return obj.days_in_stock()
+
+    def save_model(self, request, obj, form, change):
+        facts = {
+            name: form.cleaned_data[name]
+            for name in form.cleaned_data
+            if name not in {"confirm_odometer_decrease", "dealer", "vin"}
+        }
+        if change:
+            saved = services.vehicle_update(
+                vehicle=obj,
+                by=request.user,
+                confirm_odometer_decrease=form.cleaned_data.get("confirm_odometer_decrease", False),
+                vin=form.cleaned_data["vin"],
+                **facts,
+            )
+        else:
+            saved = services.vehicle_receive(
+                dealer=form.cleaned_data["dealer"],
+                vin=form.cleaned_data["vin"],
+                by=request.user,
+                **facts,
+            )
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def _change_status(self, request, queryset, to_status):
+        moved = 0
+        for vehicle in queryset:
+            try:
+                services.vehicle_change_status(
+                    vehicle=vehicle, to_status=to_status, by=request.user
+                )
+                moved += 1
+            except ValidationError as exc:
+                self.message_user(
+                    request, f"{vehicle.vin}: {' '.join(exc.messages)}", messages.ERROR
+                )
+        if moved:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d vehicle marked %(status)s.",
+                    "%(count)d vehicles marked %(status)s.",
+                    moved,
+                )
+                % {"count": moved, "status": VehicleStatus(to_status).label.lower()},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Mark selected vehicles reserved"), permissions=["change"])
+    def mark_reserved(self, request, queryset):
+        self._change_status(request, queryset, VehicleStatus.RESERVED)
+
+    @admin.action(description=_("Put selected vehicles back in stock"), permissions=["change"])
+    def mark_in_stock(self, request, queryset):
+        self._change_status(request, queryset, VehicleStatus.IN_STOCK)
+
+    @admin.action(description=_("Mark selected vehicles sold domestically"), permissions=["change"])
+    def mark_sold_domestic(self, request, queryset):
+        self._change_status(request, queryset, VehicleStatus.SOLD_DOMESTIC)
+
+
+class PaintReadingInline(ScopedInlineMixin, admin.TabularInline):
+    model = PaintReading
+    extra = 0
+    fields = ["panel", "substrate", "microns"]
+
+    def _editable(self, obj):
+        return obj is None or obj.is_editable
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(InspectionReport)
+class InspectionReportAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "vehicle",
+        "inspected_on",
+        "agency",
+        "status",
+        "verdict",
+        "battery_soh_pct",
+    ]
+    list_filter = ["status", "verdict", "structural_damage", "flood_damage", "inspected_on"]
+    list_select_related = ["vehicle"]
+    search_fields = ["certificate_number", "vehicle__vin", "vehicle__stock_number", "agency"]
+    date_hierarchy = "inspected_on"
+    autocomplete_fields = ["vehicle"]
+    inlines = [PaintReadingInline]
+    actions = ["issue_reports"]
+    readonly_fields = [
+        "status",
+        "certificate_number",
+        "issued_at",
+        "issued_by",
+        "content_hash",
+        "verification_token",
+        "supersedes",
+        "revoked_reason",
+    ]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        services.inspection_save_draft(report=obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not PaintReading:
+            return super().save_formset(request, form, formset, change)
+        kept = [
+            f.instance for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        services.inspection_save_readings(report=form.instance, readings=kept)
+
+    @admin.action(description=_("Issue selected draft reports"), permissions=["change"])
+    def issue_reports(self, request, queryset):
+        issued = 0
+        for report in queryset.select_related("vehicle"):
+            try:
+                services.inspection_issue(report=report, by=request.user)
+                issued += 1
+            except ValidationError as exc:
+                self.message_user(
+                    request, f"{report.vehicle.vin}: {' '.join(exc.messages)}", messages.ERROR
+                )
+        if issued:
+            self.message_user(
+                request,
+                ngettext("%d report issued.", "%d reports issued.", issued) % issued,
+                messages.SUCCESS,
+            )
+
+
+@admin.register(JobRun)
+class JobRunAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["job", "dealer", "status", "started_at", "finished_at", "counts", "error"]
+    list_filter = ["job", "status", ("dealer", admin.RelatedOnlyFieldListFilter)]
+    date_hierarchy = "started_at"
+    search_fields = ["job", "error"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class DealerUserAdmin(UserAdmin):
+    """Managers see the people of their own dealers, plus accounts not yet given a dealer."""
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        managed = Dealer.objects.managed_by(request.user)
+        return qs.filter(
+            Q(memberships__dealer__in=managed) | Q(memberships__isnull=True), is_superuser=False
+        ).distinct()
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404
+
+
+admin.site.site_header = _("DealerHub administration")
+admin.site.site_title = _("DealerHub")
+admin.site.index_title = _("Run the dealerships")

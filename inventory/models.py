@@ -1,0 +1,550 @@
+"""Dealers, who works for them, the vehicles they stock, inspections and job runs."""
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from . import vin as vin_rules
+
+ZERO = Decimal("0")
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    MANAGER = "manager", _("Manager")
+
+
+class DealerScopedQuerySet(models.QuerySet):
+    """Rows a user may see: those of the dealers the user is a member of.
+
+    `dealer_lookup` is the path from the model to its Dealer; every dealer-owned model names it
+    once, and every view, form, admin page and task reaches dealer data through `visible_to`.
+    """
+
+    dealer_lookup = "dealer"
+
+    def visible_to(self, user, *, roles=None):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        memberships = Membership.objects.filter(user=user)
+        if roles:
+            memberships = memberships.filter(role__in=roles)
+        return self.filter(**{f"{self.dealer_lookup}__in": memberships.values("dealer_id")})
+
+    def managed_by(self, user):
+        return self.visible_to(user, roles=[Role.MANAGER])
+
+
+class DealerQuerySet(DealerScopedQuerySet):
+    dealer_lookup = "pk"
+
+
+class Dealer(models.Model):
+    """A car dealership: the tenant that owns vehicles, shipments and reports."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    code = models.SlugField(_("code"), max_length=20, unique=True, help_text=_("Short code."))
+    city = models.CharField(_("city"), max_length=80)
+    base_currency = models.CharField(_("base currency"), max_length=3, default="CNY")
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    floor_plan_apr = models.DecimalField(
+        _("floor-plan APR (%)"), max_digits=5, decimal_places=2, default=Decimal("6.00")
+    )
+    aged_threshold_days = models.PositiveSmallIntegerField(_("aged after (days)"), default=60)
+    zero_km_max_odometer_km = models.PositiveIntegerField(
+        _("zero-km max odometer (km)"), default=50
+    )
+    export_discount_pct = models.DecimalField(
+        _("expected export discount (%)"), max_digits=5, decimal_places=2, default=Decimal("20.00")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = DealerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("dealer")
+        verbose_name_plural = _("dealers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(floor_plan_apr__gte=0) & Q(floor_plan_apr__lte=100),
+                name="dealer_apr_0_100",
+                violation_error_message=_("The floor-plan APR must be between 0 and 100%."),
+            ),
+            models.CheckConstraint(
+                condition=Q(export_discount_pct__gte=0) & Q(export_discount_pct__lt=100),
+                name="dealer_export_discount_0_100",
+                violation_error_message=_("The export discount must be between 0 and 100%."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def today(self):
+        """The calendar date at the dealer's own location."""
+        from zoneinfo import ZoneInfo
+
+        return timezone.now().astimezone(ZoneInfo(self.time_zone)).date()
+
+
+class MembershipQuerySet(DealerScopedQuerySet):
+    pass
+
+
+class Membership(models.Model):
+    """A user's role at one dealer; the only source of who may see which dealer's data."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    dealer = models.ForeignKey(
+        Dealer, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("dealer")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["dealer__name", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "dealer"],
+                name="membership_one_per_user_and_dealer",
+                violation_error_message=_("This user already belongs to this dealer."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.dealer} ({self.get_role_display()})"
+
+
+class Powertrain(models.TextChoices):
+    BEV = "BEV", _("Battery electric (BEV)")
+    PHEV = "PHEV", _("Plug-in hybrid (PHEV)")
+    EREV = "EREV", _("Range-extended electric (EREV)")
+    HEV = "HEV", _("Hybrid (HEV)")
+    ICE = "ICE", _("Combustion engine (ICE)")
+
+
+ELECTRIFIED = frozenset({Powertrain.BEV, Powertrain.PHEV, Powertrain.EREV})
+
+
+class SteeringSide(models.TextChoices):
+    LHD = "LHD", _("Left-hand drive")
+    RHD = "RHD", _("Right-hand drive")
+
+
+class VehicleStatus(models.TextChoices):
+    IN_STOCK = "in_stock", _("In stock")
+    RESERVED = "reserved", _("Reserved")
+    ALLOCATED = "allocated", _("Allocated to shipment")
+    EXPORTED = "exported", _("Exported")
+    SOLD_DOMESTIC = "sold_domestic", _("Sold domestic")
+
+
+class VehicleQuerySet(DealerScopedQuerySet):
+    def in_stock(self):
+        return self.filter(status__in=[VehicleStatus.IN_STOCK, VehicleStatus.RESERVED])
+
+
+def validate_vin(value):
+    from django.core.exceptions import ValidationError
+
+    check = vin_rules.validate(value, latest_model_year=timezone.now().year + 1)
+    if check.errors:
+        raise ValidationError(list(check.errors), code="invalid_vin")
+
+
+money = {"max_digits": 12, "decimal_places": 2}
+
+
+class Vehicle(models.Model):
+    """One car a dealer holds, with the facts that decide where it may still be exported."""
+
+    dealer = models.ForeignKey(
+        Dealer, on_delete=models.PROTECT, related_name="vehicles", verbose_name=_("dealer")
+    )
+    vin = models.CharField(
+        _("VIN"),
+        max_length=17,
+        unique=True,
+        validators=[validate_vin],
+        error_messages={"unique": _("A vehicle with this VIN is already registered.")},
+    )
+    stock_number = models.CharField(_("stock number"), max_length=20, blank=True)
+    make = models.CharField(_("make"), max_length=40)
+    model = models.CharField(_("model"), max_length=60)
+    trim = models.CharField(_("trim"), max_length=60, blank=True)
+    model_year = models.PositiveSmallIntegerField(
+        _("model year"), validators=[MinValueValidator(1980), MaxValueValidator(2100)]
+    )
+    powertrain = models.CharField(_("powertrain"), max_length=4, choices=Powertrain.choices)
+    engine_cc = models.PositiveIntegerField(
+        _("engine displacement (cc)"), null=True, blank=True, help_text=_("Empty for BEVs.")
+    )
+    colour = models.CharField(_("colour"), max_length=40, blank=True)
+    steering_side = models.CharField(
+        _("steering side"), max_length=3, choices=SteeringSide.choices, default=SteeringSide.LHD
+    )
+    odometer_km = models.PositiveIntegerField(_("odometer (km)"), default=0)
+    manufactured_on = models.DateField(_("manufactured on"), null=True, blank=True)
+    stocked_on = models.DateField(_("stocked on"))
+    registered_on = models.DateField(
+        _("first registered on"), null=True, blank=True, help_text=_("Empty until registered.")
+    )
+    acquisition_cost = models.DecimalField(_("acquisition cost"), **money)
+    list_price = models.DecimalField(_("list price"), **money)
+    status = models.CharField(
+        _("status"), max_length=16, choices=VehicleStatus.choices, default=VehicleStatus.IN_STOCK
+    )
+    is_salvage = models.BooleanField(_("salvage title"), default=False)
+    is_flood_damaged = models.BooleanField(_("flood damaged"), default=False)
+    export_candidate = models.BooleanField(_("export candidate"), default=False)
+    export_candidate_since = models.DateField(_("export candidate since"), null=True, blank=True)
+    export_candidate_reasons = models.JSONField(
+        _("export candidate reasons"), default=list, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["export_candidate", "export_candidate_since", "export_candidate_reasons"]
+    )
+    objects = VehicleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-stocked_on", "-id"]
+        verbose_name = _("vehicle")
+        verbose_name_plural = _("vehicles")
+        indexes = [
+            models.Index(fields=["dealer", "-stocked_on", "-id"], name="vehicle_dealer_stocked"),
+            models.Index(fields=["dealer", "status"], name="vehicle_dealer_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Exact(Length("vin"), 17),
+                name="vehicle_vin_17_chars",
+                violation_error_message=_("A VIN has 17 characters."),
+            ),
+            models.CheckConstraint(
+                condition=Q(acquisition_cost__gte=0),
+                name="vehicle_acquisition_cost_not_negative",
+                violation_error_message=_("The acquisition cost cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(list_price__gte=0),
+                name="vehicle_list_price_not_negative",
+                violation_error_message=_("The list price cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(odometer_km__gte=0),
+                name="vehicle_odometer_not_negative",
+                violation_error_message=_("The odometer cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(registered_on__isnull=True)
+                | Q(manufactured_on__isnull=True)
+                | Q(registered_on__gte=models.F("manufactured_on")),
+                name="vehicle_registered_after_manufacture",
+                violation_error_message=_("A car cannot be registered before it was built."),
+            ),
+            models.UniqueConstraint(
+                fields=["dealer", "stock_number"],
+                condition=~Q(stock_number=""),
+                name="vehicle_stock_number_unique_per_dealer",
+                violation_error_message=_("This stock number is already used at this dealer."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.make} {self.model} {self.vin}"
+
+    def get_absolute_url(self):
+        return reverse("admin:inventory_vehicle_change", args=[self.pk])
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.vin:
+            self.vin = vin_rules.normalise(self.vin)
+        today = self.dealer.today() if self.dealer_id else timezone.localdate()
+        if self.stocked_on and self.stocked_on > today:
+            errors["stocked_on"] = _("The stocked-on date cannot be in the future.")
+        if self.registered_on and self.registered_on > today:
+            errors["registered_on"] = _("The registration date cannot be in the future.")
+        if self.powertrain == Powertrain.BEV and self.engine_cc:
+            errors["engine_cc"] = _("A battery-electric car has no engine displacement.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_electrified(self):
+        return self.powertrain in ELECTRIFIED
+
+    def days_in_stock(self, on=None):
+        on = on or (self.dealer.today() if self.dealer_id else timezone.localdate())
+        return max((on - self.stocked_on).days, 0)
+
+    @property
+    def vin_check(self):
+        return vin_rules.validate(self.vin)
+
+
+class InspectionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ISSUED = "issued", _("Issued")
+    SUPERSEDED = "superseded", _("Superseded")
+    REVOKED = "revoked", _("Revoked")
+
+
+class InspectionVerdict(models.TextChoices):
+    PASS = "pass", _("Pass")
+    CONDITIONAL = "conditional", _("Pass with findings")
+    FAIL = "fail", _("Fail")
+
+
+class InspectionQuerySet(DealerScopedQuerySet):
+    dealer_lookup = "vehicle__dealer"
+
+    def issued(self):
+        return self.filter(status=InspectionStatus.ISSUED)
+
+
+def new_verification_token():
+    return secrets.token_urlsafe(24)
+
+
+class InspectionReport(models.Model):
+    """A formal inspection of one vehicle; once issued it is immutable and publicly verifiable."""
+
+    vehicle = models.ForeignKey(
+        Vehicle, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("vehicle")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=InspectionStatus.choices, default=InspectionStatus.DRAFT
+    )
+    inspected_on = models.DateField(_("inspected on"))
+    inspector = models.CharField(_("inspector"), max_length=80)
+    agency = models.CharField(_("agency"), max_length=120)
+    agency_accreditation = models.CharField(
+        _("CMA/CNAS accreditation no."), max_length=60, blank=True
+    )
+    odometer_km = models.PositiveIntegerField(_("odometer (km)"))
+    battery_soh_pct = models.DecimalField(
+        _("battery state of health (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    structural_damage = models.BooleanField(_("structural damage"), default=False)
+    flood_damage = models.BooleanField(_("flood damage"), default=False)
+    fire_damage = models.BooleanField(_("fire damage"), default=False)
+    grade = models.CharField(_("grade"), max_length=10, blank=True)
+    verdict = models.CharField(
+        _("verdict"), max_length=12, choices=InspectionVerdict.choices, blank=True
+    )
+    findings = models.TextField(_("findings"), blank=True)
+    certificate_number = models.CharField(
+        _("certificate number"), max_length=32, null=True, blank=True, unique=True
+    )
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    content_hash = models.CharField(_("content SHA-256"), max_length=64, blank=True)
+    verification_token = models.CharField(
+        _("verification token"),
+        max_length=64,
+        unique=True,
+        default=new_verification_token,
+        editable=False,
+    )
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
+    )
+    revoked_reason = models.TextField(_("revocation reason"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-inspected_on", "-id"]
+        verbose_name = _("inspection report")
+        verbose_name_plural = _("inspection reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(battery_soh_pct__isnull=True)
+                | (Q(battery_soh_pct__gte=0) & Q(battery_soh_pct__lte=100)),
+                name="inspection_soh_0_100",
+                violation_error_message=_("Battery health is a percentage from 0 to 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=InspectionStatus.DRAFT)
+                | (
+                    Q(certificate_number__isnull=False)
+                    & Q(issued_at__isnull=False)
+                    & ~Q(content_hash="")
+                ),
+                name="inspection_issued_has_certificate",
+                violation_error_message=_("An issued report needs a certificate number and hash."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.certificate_number or _("Draft inspection of %(vin)s") % {
+            "vin": self.vehicle.vin
+        }
+
+    @property
+    def is_editable(self):
+        return self.status == InspectionStatus.DRAFT
+
+
+class Panel(models.TextChoices):
+    ROOF = "roof", _("Roof")
+    HOOD = "hood", _("Hood")
+    TRUNK = "trunk", _("Trunk / tailgate")
+    FRONT_FENDER_L = "front_fender_l", _("Front fender, left")
+    FRONT_FENDER_R = "front_fender_r", _("Front fender, right")
+    FRONT_DOOR_L = "front_door_l", _("Front door, left")
+    FRONT_DOOR_R = "front_door_r", _("Front door, right")
+    REAR_DOOR_L = "rear_door_l", _("Rear door, left")
+    REAR_DOOR_R = "rear_door_r", _("Rear door, right")
+    REAR_QUARTER_L = "rear_quarter_l", _("Rear quarter, left")
+    REAR_QUARTER_R = "rear_quarter_r", _("Rear quarter, right")
+    SILL_L = "sill_l", _("Sill, left")
+    SILL_R = "sill_r", _("Sill, right")
+    A_PILLAR_L = "a_pillar_l", _("A-pillar, left")
+    A_PILLAR_R = "a_pillar_r", _("A-pillar, right")
+
+
+class Substrate(models.TextChoices):
+    STEEL = "steel", _("Steel")
+    ALUMINIUM = "aluminium", _("Aluminium")
+    PLASTIC = "plastic", _("Plastic (not measurable)")
+
+
+class PaintReadingQuerySet(DealerScopedQuerySet):
+    dealer_lookup = "report__vehicle__dealer"
+
+
+class PaintReading(models.Model):
+    """The paint thickness measured on one body panel of an inspection, in microns."""
+
+    report = models.ForeignKey(
+        InspectionReport,
+        on_delete=models.CASCADE,
+        related_name="readings",
+        verbose_name=_("inspection report"),
+    )
+    panel = models.CharField(_("panel"), max_length=20, choices=Panel.choices)
+    substrate = models.CharField(
+        _("substrate"), max_length=10, choices=Substrate.choices, default=Substrate.STEEL
+    )
+    microns = models.PositiveIntegerField(
+        _("thickness (µm)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(5000)],
+        help_text=_("Mean of the readings on this panel; empty for plastic."),
+    )
+
+    objects = PaintReadingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["report", "panel"]
+        verbose_name = _("paint reading")
+        verbose_name_plural = _("paint readings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "panel"],
+                name="paint_reading_one_per_panel",
+                violation_error_message=_("This panel already has a reading in this report."),
+            ),
+            models.CheckConstraint(
+                condition=Q(microns__isnull=True) | (Q(microns__gte=0) & Q(microns__lte=5000)),
+                name="paint_reading_microns_0_5000",
+                violation_error_message=_("Paint thickness must be between 0 and 5,000 µm."),
+            ),
+            models.CheckConstraint(
+                condition=Q(substrate=Substrate.PLASTIC) | Q(microns__isnull=False),
+                name="paint_reading_metal_has_microns",
+                violation_error_message=_("A metal panel needs a thickness reading."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_panel_display()}: {self.microns if self.microns is not None else '-'}"
+
+
+class JobRunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped (already running)")
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job: when, for whom, what it counted and how it ended."""
+
+    job = models.CharField(_("job"), max_length=80, db_index=True)
+    dealer = models.ForeignKey(
+        Dealer,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="job_runs",
+        verbose_name=_("dealer"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobRunStatus.choices, default=JobRunStatus.RUNNING
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    # Runs over all dealers (no dealer) are visible to superusers only.
+    objects = DealerScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+
+    def __str__(self):
+        return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"

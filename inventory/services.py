@@ -1,0 +1,266 @@
+"""Every write to dealers' vehicles and inspections: receive, update, status, issue."""
+
+import hashlib
+import json
+from decimal import Decimal
+
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import vin as vin_rules
+from .models import (
+    InspectionReport,
+    InspectionStatus,
+    JobRun,
+    JobRunStatus,
+    Substrate,
+    Vehicle,
+    VehicleStatus,
+)
+
+# Moves a person may make by hand; allocation and export follow shipments only.
+MANUAL_STATUS_MOVES = {
+    VehicleStatus.IN_STOCK: {VehicleStatus.RESERVED, VehicleStatus.SOLD_DOMESTIC},
+    VehicleStatus.RESERVED: {VehicleStatus.IN_STOCK, VehicleStatus.SOLD_DOMESTIC},
+    VehicleStatus.SOLD_DOMESTIC: {VehicleStatus.IN_STOCK},
+}
+VEHICLE_FIELDS = frozenset(
+    f.name
+    for f in Vehicle._meta.concrete_fields
+    if f.name not in {"id", "created_at", "updated_at"}
+)
+
+
+def _save_vehicle(vehicle, *, by):
+    """Validate and save; a unique clash that slipped past validation reads as a field error."""
+    vehicle.full_clean()
+    vehicle._history_user = by
+    try:
+        with transaction.atomic():
+            vehicle.save()
+    except IntegrityError as exc:
+        if "vin" in str(exc).lower():
+            raise ValidationError(
+                {"vin": _("A vehicle with this VIN is already registered.")}
+            ) from exc
+        raise
+
+
+@transaction.atomic
+def vehicle_receive(*, dealer, vin, by=None, **facts) -> Vehicle:
+    """Take a vehicle into a dealer's stock."""
+    unknown = set(facts) - VEHICLE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown vehicle fields: {', '.join(sorted(unknown))}")
+    facts.setdefault("stocked_on", dealer.today())
+    vehicle = Vehicle(dealer=dealer, vin=vin_rules.normalise(vin), **facts)
+    _save_vehicle(vehicle, by=by)
+    return vehicle
+
+
+@transaction.atomic
+def vehicle_update(*, vehicle, by=None, confirm_odometer_decrease=False, **changes) -> Vehicle:
+    """Change a vehicle's facts; a lower odometer reading needs an explicit confirmation."""
+    forbidden = set(changes) - (VEHICLE_FIELDS - {"status", "dealer"})
+    if forbidden:
+        raise TypeError(f"not changeable here: {', '.join(sorted(forbidden))}")
+    locked = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    if "vin" in changes:
+        changes["vin"] = vin_rules.normalise(changes["vin"])
+    changed = {k: v for k, v in changes.items() if getattr(locked, k) != v}
+    if not changed:
+        return locked
+    new_odometer = changed.get("odometer_km")
+    if (
+        new_odometer is not None
+        and new_odometer < locked.odometer_km
+        and not confirm_odometer_decrease
+    ):
+        raise ValidationError(
+            {
+                "odometer_km": _(
+                    "The odometer goes down from %(old)s km to %(new)s km; confirm that this "
+                    "correction is intended."
+                )
+                % {"old": locked.odometer_km, "new": new_odometer}
+            },
+            code="odometer_decrease",
+        )
+    for name, value in changed.items():
+        setattr(locked, name, value)
+    _save_vehicle(locked, by=by)
+    return locked
+
+
+@transaction.atomic
+def vehicle_change_status(*, vehicle, to_status, by=None) -> Vehicle:
+    """Reserve, release or sell a vehicle domestically."""
+    locked = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    if locked.status == to_status:
+        return locked
+    if to_status not in MANUAL_STATUS_MOVES.get(locked.status, set()):
+        raise ValidationError(
+            {
+                "status": _("A vehicle that is %(from)s cannot be marked %(to)s by hand.")
+                % {
+                    "from": VehicleStatus(locked.status).label,
+                    "to": VehicleStatus(to_status).label,
+                }
+            },
+            code="illegal_status_move",
+        )
+    locked.status = to_status
+    locked._history_user = by
+    locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+def vehicle_set_shipment_status(*, vehicles, to_status, by=None) -> int:
+    """Move vehicles as their shipment moves; only the exports services call this."""
+    count = 0
+    for vehicle in vehicles:
+        if vehicle.status != to_status:
+            vehicle.status = to_status
+            vehicle._history_user = by
+            vehicle.save(update_fields=["status", "updated_at"])
+            count += 1
+    return count
+
+
+def _decimal(value):
+    return None if value is None else str(Decimal(value).normalize())
+
+
+def inspection_canonical_content(report) -> dict:
+    """What the certificate hash covers: vehicle identity, findings and every reading."""
+    vehicle = report.vehicle
+    return {
+        "vehicle": {
+            "vin": vehicle.vin,
+            "make": vehicle.make,
+            "model": vehicle.model,
+            "model_year": vehicle.model_year,
+        },
+        "inspected_on": report.inspected_on.isoformat(),
+        "inspector": report.inspector,
+        "agency": report.agency,
+        "agency_accreditation": report.agency_accreditation,
+        "odometer_km": report.odometer_km,
+        "battery_soh_pct": _decimal(report.battery_soh_pct),
+        "structural_damage": report.structural_damage,
+        "flood_damage": report.flood_damage,
+        "fire_damage": report.fire_damage,
+        "grade": report.grade,
+        "verdict": report.verdict,
+        "findings": report.findings,
+        "readings": [
+            {"panel": r.panel, "substrate": r.substrate, "microns": r.microns}
+            for r in sorted(report.readings.all(), key=lambda r: r.panel)
+        ],
+    }
+
+
+def inspection_content_hash(report) -> str:
+    payload = json.dumps(
+        inspection_canonical_content(report),
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _refuse_unless_draft(report):
+    if report.status != InspectionStatus.DRAFT:
+        raise ValidationError(
+            _("Report %(number)s is %(status)s and can no longer be changed; issue a correction.")
+            % {"number": report.certificate_number, "status": report.get_status_display().lower()},
+            code="report_not_editable",
+        )
+
+
+@transaction.atomic
+def inspection_save_draft(*, report, by=None) -> InspectionReport:
+    """Create or change a draft report; an issued one is refused."""
+    if report.pk:
+        current = InspectionReport.objects.select_for_update().get(pk=report.pk)
+        _refuse_unless_draft(current)
+    report.status = InspectionStatus.DRAFT
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def inspection_save_readings(*, report, readings) -> None:
+    """Replace a draft's readings with `readings` (PaintReading objects, saved or not)."""
+    current = InspectionReport.objects.select_for_update().get(pk=report.pk)
+    _refuse_unless_draft(current)
+    for reading in readings:
+        reading.report = current
+        if reading.substrate == Substrate.PLASTIC:
+            reading.microns = None
+        reading.full_clean()
+    current.readings.all().delete()
+    for reading in readings:
+        reading.pk = None
+        reading.save()
+
+
+@transaction.atomic
+def inspection_issue(*, report, by) -> InspectionReport:
+    """Freeze a draft: certificate number, issuer, time and the SHA-256 of its content."""
+    locked = (
+        InspectionReport.objects.select_for_update().select_related("vehicle").get(pk=report.pk)
+    )
+    if locked.status == InspectionStatus.ISSUED:
+        return locked
+    _refuse_unless_draft(locked)
+    if not locked.readings.exists():
+        raise ValidationError(_("Record the paint readings before issuing the report."))
+    if not locked.verdict:
+        raise ValidationError({"verdict": _("Give the report a verdict before issuing it.")})
+    now = timezone.now()
+    locked.status = InspectionStatus.ISSUED
+    locked.issued_at = now
+    locked.issued_by = by
+    locked.certificate_number = f"DH{now:%Y%m%d}-{locked.pk:06d}"
+    locked.content_hash = inspection_content_hash(locked)
+    locked.save()
+    return locked
+
+
+MANAGER_APPS = ("inventory", "exports", "django_celery_beat")
+MANAGER_EXCLUDED = {"add_dealer", "delete_dealer", "add_jobrun", "change_jobrun", "delete_jobrun"}
+MANAGER_USER_PERMS = {"view_user", "add_user", "change_user"}
+
+
+@transaction.atomic
+def managers_group_sync() -> Group:
+    """The "Managers" group: what a dealer manager may do in the admin, kept up to date."""
+    group, _created = Group.objects.get_or_create(name="Managers")
+    perms = Permission.objects.filter(
+        Q(content_type__app_label__in=MANAGER_APPS) & ~Q(codename__in=MANAGER_EXCLUDED)
+        | Q(content_type__app_label="auth", codename__in=MANAGER_USER_PERMS)
+    )
+    group.permissions.set(perms)
+    return group
+
+
+@transaction.atomic
+def job_run_start(*, job, dealer=None) -> JobRun:
+    return JobRun.objects.create(job=job, dealer=dealer)
+
+
+@transaction.atomic
+def job_run_finish(*, run, counts=None, error="", status=None) -> JobRun:
+    run.finished_at = timezone.now()
+    run.counts = counts or {}
+    run.error = error
+    run.status = status or (JobRunStatus.FAILED if error else JobRunStatus.SUCCEEDED)
+    run.save(update_fields=["finished_at", "counts", "error", "status"])
+    return run

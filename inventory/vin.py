@@ -1,0 +1,150 @@
+"""Vehicle identification number (ISO 3779) checks, in plain Python with no Django import.
+
+A VIN has 17 characters from the ISO 3779 alphabet (no I, O or Q). Position 9 is a check digit
+that North American (1-5, 7) and Chinese (L, H) manufacturers must use; elsewhere it is optional,
+so a mismatch there is only a warning. Position 10 is the model-year code, which never uses
+I, O, Q, U, Z or 0 and repeats every 30 years.
+"""
+
+from dataclasses import dataclass, field
+
+VIN_LENGTH = 17
+ALPHABET = frozenset("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")
+YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"
+TRANSLITERATION = {
+    **{str(d): d for d in range(10)},
+    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+    **dict(zip("JKLMN", range(1, 6), strict=True)),
+    "P": 7,
+    "R": 9,
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+}
+WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+# Regions whose rules make the check digit mandatory: China and North America.
+CHECK_DIGIT_REQUIRED_PREFIXES = frozenset("LH12345" + "7")
+LOOKALIKES = {"I": "1", "O": "0", "Q": "0"}
+REGIONS = (
+    ("ABC", "Africa"),
+    ("JKLMNPR", "Asia"),
+    ("STUVWXYZ", "Europe"),
+    ("123457", "North America"),
+    ("6", "Oceania"),
+    ("89", "South America"),
+)
+COUNTRY_BY_PREFIX = {"L": "China", "H": "China", "J": "Japan", "K": "South Korea"}
+
+
+@dataclass(frozen=True)
+class VinCheck:
+    """What we know about one VIN: the normalised text, errors that refuse it, warnings."""
+
+    vin: str
+    errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    model_years: tuple[int, ...] = field(default=())
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def wmi(self) -> str:
+        return self.vin[:3]
+
+    @property
+    def region(self) -> str:
+        return region_of(self.vin)
+
+
+def normalise(raw: str) -> str:
+    """Upper-case the input and drop spaces and dashes that people type or scanners add."""
+    return "".join(ch for ch in (raw or "").upper() if ch not in " -\t\r\n")
+
+
+def transliterate(ch: str) -> int:
+    return TRANSLITERATION[ch]
+
+
+def check_digit(vin: str) -> str:
+    """The check digit (0-9 or X) a 17-character VIN should carry in position 9."""
+    total = sum(transliterate(ch) * weight for ch, weight in zip(vin, WEIGHTS, strict=True))
+    remainder = total % 11
+    return "X" if remainder == 10 else str(remainder)
+
+
+def model_years(code: str, latest: int = 2039) -> tuple[int, ...]:
+    """Candidate model years for a position-10 code, newest first, no later than `latest`."""
+    index = YEAR_CODES.find(code)
+    if index < 0 or not code:
+        return ()
+    years = []
+    year = 1980 + index
+    while year <= latest:
+        years.append(year)
+        year += 30
+    return tuple(reversed(years))
+
+
+def region_of(vin: str) -> str:
+    first = vin[:1]
+    for prefixes, name in REGIONS:
+        if first and first in prefixes:
+            return name
+    return "unknown"
+
+
+def check_digit_required(vin: str) -> bool:
+    return vin[:1] in CHECK_DIGIT_REQUIRED_PREFIXES
+
+
+def validate(raw: str, *, latest_model_year: int = 2039) -> VinCheck:
+    """Check a VIN as typed; return the normalised VIN with every problem in plain words."""
+    vin = normalise(raw)
+    if not vin:
+        return VinCheck(vin, errors=("Enter the 17-character VIN.",))
+
+    bad = sorted({ch for ch in vin if ch not in ALPHABET})
+    errors: list[str] = []
+    if bad:
+        hints = [f"{ch} (did you mean {LOOKALIKES[ch]}?)" for ch in bad if ch in LOOKALIKES]
+        others = [ch for ch in bad if ch not in LOOKALIKES]
+        parts = []
+        if hints:
+            parts.append("VINs never use the letters I, O or Q: " + ", ".join(hints))
+        if others:
+            label = "Characters" if not parts else "characters"
+            parts.append(f"{label} not allowed in a VIN: " + " ".join(repr(c) for c in others))
+        errors.append("; ".join(parts) + ".")
+    if len(vin) != VIN_LENGTH:
+        errors.append(f"A VIN has 17 characters; this one has {len(vin)}.")
+    if errors:
+        return VinCheck(vin, errors=tuple(errors))
+
+    warnings: list[str] = []
+    strict = check_digit_required(vin)
+    year_code = vin[9]
+    years = model_years(year_code, latest=latest_model_year)
+    if not years:
+        message = (
+            f"Position 10 is the model-year code and cannot be {year_code!r} "
+            "(I, O, Q, U, Z and 0 are never used)."
+        )
+        (errors if strict else warnings).append(message)
+
+    expected = check_digit(vin)
+    if vin[8] != expected:
+        message = f"Check digit (position 9) should be {expected}, not {vin[8]}."
+        if strict:
+            errors.append(message + " Compare the VIN with the registration certificate.")
+        else:
+            warnings.append(
+                message + f" Manufacturers outside China and North America ({region_of(vin)} "
+                "here) may skip the check digit, so this is only a warning."
+            )
+    return VinCheck(vin, errors=tuple(errors), warnings=tuple(warnings), model_years=years)
+
+
+def with_check_digit(vin17: str) -> str:
+    """Return the VIN with position 9 replaced by its correct check digit (for making VINs)."""
+    vin = normalise(vin17)
+    return vin[:8] + check_digit(vin[:8] + "0" + vin[9:]) + vin[9:]

@@ -1,0 +1,74 @@
+"""factory_boy factories for DealerHub's models."""
+
+import itertools
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from exports.models import DestinationMarket, ExportShipment
+from inventory import vin as vin_rules
+from inventory.models import Dealer, Membership, Powertrain, Role, Vehicle
+
+_serial = itertools.count(1)
+
+
+def next_vin(wmi="LGX"):
+    """A valid Chinese VIN with a fresh serial number."""
+    return vin_rules.with_check_digit(f"{wmi}CE4CB0S0{next(_serial):06d}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-1")
+
+
+class DealerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dealer
+
+    name = factory.Sequence(lambda n: f"Dealer {n}")
+    code = factory.Sequence(lambda n: f"dealer-{n}")
+    city = "Hangzhou"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    dealer = factory.SubFactory(DealerFactory)
+    role = Role.STAFF
+
+
+class VehicleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vehicle
+
+    dealer = factory.SubFactory(DealerFactory)
+    vin = factory.LazyFunction(next_vin)
+    make = "BYD"
+    model = "Seal"
+    model_year = 2025
+    powertrain = Powertrain.BEV
+    odometer_km = 12
+    stocked_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=70))
+    acquisition_cost = Decimal("150000.00")
+    list_price = Decimal("179800.00")
+
+
+class ShipmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExportShipment
+
+    dealer = factory.SubFactory(DealerFactory)
+    reference = factory.Sequence(lambda n: f"SHP-{n:04d}")
+    destination = factory.LazyFunction(lambda: DestinationMarket.objects.get(country_code="KZ"))
+    consignee = "Almaty Auto Trade LLP"
