@@ -89,3 +89,8 @@ def staff_a(dealer_a):
 @pytest.fixture
 def all_permissions():
     return Permission.objects.all()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

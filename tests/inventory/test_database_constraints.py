@@ -55,8 +55,11 @@ def test_stock_number_unique_per_dealer_only(dealer_a, dealer_b):
 
 def test_paint_reading_out_of_range_is_refused():
     report = InspectionReport.objects.create(
-        vehicle=VehicleFactory(), inspected_on=timezone.localdate(), inspector="Li",
-        agency="CCIC", odometer_km=10,
+        vehicle=VehicleFactory(),
+        inspected_on=timezone.localdate(),
+        inspector="Li",
+        agency="CCIC",
+        odometer_km=10,
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         PaintReading.objects.create(report=report, panel="hood", microns=5001)

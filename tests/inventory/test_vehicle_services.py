@@ -1,4 +1,4 @@
-"""Receiving and changing vehicles: validation that names the field, history, and nothing half-saved."""
+"""Receiving and changing vehicles: errors name the field, history is kept, nothing half-saved."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -95,7 +95,9 @@ def test_odometer_going_down_needs_confirmation_and_is_recorded(dealer_a, staff_
     vehicle.refresh_from_db()
     assert vehicle.odometer_km == 40
 
-    services.vehicle_update(vehicle=vehicle, by=staff_a, odometer_km=12, confirm_odometer_decrease=True)
+    services.vehicle_update(
+        vehicle=vehicle, by=staff_a, odometer_km=12, confirm_odometer_decrease=True
+    )
     latest = vehicle.history.latest()
     assert latest.odometer_km == 12
     assert latest.history_user == staff_a

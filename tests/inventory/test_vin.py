@@ -79,8 +79,11 @@ def test_codes_never_used_for_model_year(code):
 
 @pytest.mark.parametrize(
     ("raw", "region"),
-    [("LGXCE4CB8S0123456", "Asia"), ("1M8GDM9AXKP042788", "North America"),
-     ("VF1LM1B0H36666155", "Europe")],
+    [
+        ("LGXCE4CB8S0123456", "Asia"),
+        ("1M8GDM9AXKP042788", "North America"),
+        ("VF1LM1B0H36666155", "Europe"),
+    ],
 )
 def test_region(raw, region):
     assert vin.validate(raw).region == region

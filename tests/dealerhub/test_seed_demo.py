@@ -1,0 +1,37 @@
+"""The demo: three dealers, 660 vehicles with valid VINs, inspections, shipments; safe to rerun."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from exports.models import ExportShipment
+from inventory import vin
+from inventory.models import Dealer, InspectionReport, Membership, Vehicle
+
+
+def seed():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_demo_is_complete_and_idempotent():
+    first, second = seed(), seed()
+    assert "660 vehicles (660 new)" in first
+    assert "660 vehicles (0 new)" in second
+    assert "manager " in first and "staff.hz" in first and "dealerhub-demo" in first
+    assert Dealer.objects.filter(code__in=["hz-xinghe", "nb-haitong", "cd-tianfu"]).count() == 3
+    vehicles = Vehicle.objects.filter(dealer__code__in=["hz-xinghe", "nb-haitong", "cd-tianfu"])
+    assert vehicles.count() == 660
+    assert all(vin.validate(v).is_valid for v in vehicles.values_list("vin", flat=True))
+    assert vehicles.filter(powertrain__in=["BEV", "PHEV"]).count() > 330
+    assert vehicles.filter(registered_on__isnull=False).exists()
+    assert vehicles.filter(odometer_km__lte=50).count() > 500
+    assert set(
+        Membership.objects.filter(user__username="manager").values_list("dealer__code", flat=True)
+    ) == {"hz-xinghe", "nb-haitong"}
+    assert InspectionReport.objects.filter(status="issued").count() >= 20
+    statuses = set(ExportShipment.objects.values_list("status", flat=True))
+    assert {"draft", "booked", "in_transit", "delivered", "cancelled"} <= statuses

@@ -1,0 +1,140 @@
+"""Managers run the business from the admin: forms and actions go through the services."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from inventory.models import InspectionReport, PaintReading, Vehicle, VehicleStatus
+from inventory.services import inspection_issue
+from tests.factories import VehicleFactory, next_vin
+
+pytestmark = pytest.mark.django_db
+
+
+def vehicle_form(dealer, **overrides):
+    data = {
+        "dealer": dealer.pk,
+        "vin": next_vin(),
+        "stock_number": "A-1",
+        "make": "BYD",
+        "model": "Seal",
+        "model_year": 2025,
+        "powertrain": "BEV",
+        "steering_side": "LHD",
+        "odometer_km": 8,
+        "stocked_on": (timezone.localdate() - timedelta(days=3)).isoformat(),
+        "acquisition_cost": "150000",
+        "list_price": "179800",
+        "inspections-TOTAL_FORMS": "0",
+        "inspections-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_manager_adds_a_vehicle_and_history_names_them(client, manager_a, dealer_a):
+    client.force_login(manager_a)
+    response = client.post(reverse("admin:inventory_vehicle_add"), vehicle_form(dealer_a))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    vehicle = Vehicle.objects.get()
+    assert vehicle.history.get().history_user == manager_a
+
+
+def test_admin_shows_the_check_digit_message_on_the_vin_field(client, manager_a, dealer_a):
+    good = next_vin()
+    bad = good[:8] + ("0" if good[8] != "0" else "1") + good[9:]
+    client.force_login(manager_a)
+    response = client.post(reverse("admin:inventory_vehicle_add"), vehicle_form(dealer_a, vin=bad))
+    errors = response.context["adminform"].form.errors
+    assert f"Check digit (position 9) should be {good[8]}, not {bad[8]}." in errors["vin"][0]
+    assert not Vehicle.objects.exists()
+
+
+def test_admin_refuses_a_future_stock_date_and_saves_nothing(client, manager_a, dealer_a):
+    client.force_login(manager_a)
+    future = (timezone.localdate() + timedelta(days=10)).isoformat()
+    response = client.post(
+        reverse("admin:inventory_vehicle_add"), vehicle_form(dealer_a, stocked_on=future)
+    )
+    assert response.context["adminform"].form.errors["stocked_on"] == [
+        "The stocked-on date cannot be in the future."
+    ]
+    assert not Vehicle.objects.exists()
+
+
+def test_admin_odometer_correction_needs_the_tick(client, manager_a, dealer_a):
+    vehicle = VehicleFactory(dealer=dealer_a, odometer_km=40)
+    client.force_login(manager_a)
+    url = reverse("admin:inventory_vehicle_change", args=[vehicle.pk])
+    data = vehicle_form(
+        dealer_a, vin=vehicle.vin, odometer_km=10, stocked_on=vehicle.stocked_on.isoformat()
+    )
+    response = client.post(url, data)
+    assert (
+        "goes down from 40 km to 10 km"
+        in response.context["adminform"].form.errors["odometer_km"][0]
+    )
+    vehicle.refresh_from_db()
+    assert vehicle.odometer_km == 40
+    response = client.post(url, {**data, "confirm_odometer_decrease": "on"})
+    assert response.status_code == 302
+    vehicle.refresh_from_db()
+    assert vehicle.odometer_km == 10
+
+
+def test_status_action_moves_vehicles_and_reports_refusals(client, manager_a, dealer_a):
+    movable = VehicleFactory(dealer=dealer_a)
+    exported = VehicleFactory(dealer=dealer_a, status=VehicleStatus.EXPORTED)
+    client.force_login(manager_a)
+    response = client.post(
+        reverse("admin:inventory_vehicle_changelist"),
+        {"action": "mark_reserved", "_selected_action": [movable.pk, exported.pk]},
+        follow=True,
+    )
+    movable.refresh_from_db()
+    exported.refresh_from_db()
+    assert movable.status == VehicleStatus.RESERVED
+    assert exported.status == VehicleStatus.EXPORTED
+    text = response.content.decode()
+    assert "1 vehicle marked reserved." in text
+    assert f"{exported.vin}: A vehicle that is Exported cannot be marked Reserved by hand." in text
+
+
+def _draft(dealer):
+    report = InspectionReport.objects.create(
+        vehicle=VehicleFactory(dealer=dealer),
+        inspected_on=timezone.localdate(),
+        inspector="Li Na",
+        agency="CCIC",
+        odometer_km=10,
+        verdict="pass",
+    )
+    PaintReading.objects.create(report=report, panel="roof", microns=125)
+    return report
+
+
+def test_issue_action_freezes_the_report(client, manager_a, dealer_a):
+    report = _draft(dealer_a)
+    client.force_login(manager_a)
+    client.post(
+        reverse("admin:inventory_inspectionreport_changelist"),
+        {"action": "issue_reports", "_selected_action": [report.pk]},
+    )
+    report.refresh_from_db()
+    assert report.status == "issued"
+    assert len(report.content_hash) == 64
+    assert report.issued_by == manager_a
+
+
+def test_an_issued_report_cannot_be_changed_in_the_admin(client, manager_a, dealer_a):
+    report = inspection_issue(report=_draft(dealer_a), by=manager_a)
+    client.force_login(manager_a)
+    url = reverse("admin:inventory_inspectionreport_change", args=[report.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b'name="inspector"' not in page.content  # shown read-only
+    client.post(url, {"inspector": "Someone else", "odometer_km": 1})
+    report.refresh_from_db()
+    assert report.inspector == "Li Na"
