@@ -116,6 +116,10 @@ class ExportShipmentAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
     inlines = [ShipmentLineInline]
     actions = ["advance_to_next", "cancel_shipments"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "dealer"] if obj is not None else fields
+
     @admin.display(description=_("vehicles"))
     def line_count(self, obj):
         return obj.lines.filter(is_active=True).count()

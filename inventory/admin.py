@@ -268,14 +268,18 @@ class VehicleAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
         (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "dealer"] if obj is not None else fields
+
     @admin.display(description=_("days in stock"))
     def days_in_stock_display(self, obj):
         return obj.days_in_stock()
 
     def save_model(self, request, obj, form, change):
         facts = {
-            name: form.cleaned_data[name]
-            for name in form.cleaned_data
+            name: value
+            for name, value in form.cleaned_data.items()
             if name not in {"confirm_odometer_decrease", "dealer", "vin"}
         }
         if change:
@@ -295,6 +299,8 @@ class VehicleAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
             )
         obj.pk = saved.pk
         obj.refresh_from_db()
+        for warning in saved.vin_check.warnings:
+            self.message_user(request, f"{saved.vin}: {warning}", messages.WARNING)
 
     def _change_status(self, request, queryset, to_status):
         moved = 0
@@ -450,6 +456,20 @@ class DealerUserAdmin(UserAdmin):
         return qs.filter(
             Q(memberships__dealer__in=managed) | Q(memberships__isnull=True), is_superuser=False
         ).distinct()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Managers look after their people's accounts but never hand out powers.
+            fields += [
+                "is_staff",
+                "is_superuser",
+                "groups",
+                "user_permissions",
+                "last_login",
+                "date_joined",
+            ]
+        return fields
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404

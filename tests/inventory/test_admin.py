@@ -138,3 +138,33 @@ def test_an_issued_report_cannot_be_changed_in_the_admin(client, manager_a, deal
     client.post(url, {"inspector": "Someone else", "odometer_km": 1})
     report.refresh_from_db()
     assert report.inspector == "Li Na"
+
+
+def test_a_manager_cannot_make_anyone_superuser(client, manager_a, staff_a):
+    client.force_login(manager_a)
+    url = reverse("admin:auth_user_change", args=[staff_a.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    client.post(
+        url, {"username": "staff_a", "is_superuser": "on", "is_staff": "on", "is_active": "on"}
+    )
+    staff_a.refresh_from_db()
+    assert not staff_a.is_superuser
+    assert not staff_a.is_staff
+
+
+def test_users_of_other_dealers_are_hidden_from_a_manager(client, manager_a, manager_b):
+    client.force_login(manager_a)
+    response = client.get(reverse("admin:auth_user_change", args=[manager_b.pk]))
+    assert response.status_code == 404
+
+
+def test_a_european_vin_saves_with_a_warning(client, manager_a, dealer_a):
+    client.force_login(manager_a)
+    response = client.post(
+        reverse("admin:inventory_vehicle_add"),
+        vehicle_form(dealer_a, vin="VF1LM1B0H36666155", make="Renault", model="Megane"),
+        follow=True,
+    )
+    assert Vehicle.objects.filter(vin="VF1LM1B0H36666155").exists()
+    assert "Check digit (position 9) should be 8, not H." in response.content.decode()
