@@ -32,9 +32,10 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
-run: seed
+run: migrate
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	@echo "Serving DealerHub on http://127.0.0.1:8000 (Ctrl-C stops it)"
+	$(BIN)/python manage.py seed_demo
+	@echo "Serving DealerHub on http://127.0.0.1:8000 (Ctrl-C stops it); admin at /admin/"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The suite runs on the real PostgreSQL and Redis; .ci/services starts them when they are down.

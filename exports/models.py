@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -115,8 +116,6 @@ class MarketRule(models.Model):
         return f"{self.market.country_code} {self.rule_code}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         allowed = set(AppliesTo.values)
         if not isinstance(self.applies_to, list) or not self.applies_to:
             raise ValidationError({"applies_to": _('List at least one group, e.g. ["used"].')})

@@ -2,8 +2,10 @@
 
 import secrets
 from decimal import Decimal
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -47,6 +49,15 @@ class DealerScopedQuerySet(models.QuerySet):
         return self.visible_to(user, roles=[Role.MANAGER])
 
 
+def validate_time_zone(value):
+    if value not in available_timezones():
+        raise ValidationError(
+            _("%(value)s is not a time zone; use a name such as Asia/Shanghai."),
+            params={"value": value},
+            code="invalid_time_zone",
+        )
+
+
 class DealerQuerySet(DealerScopedQuerySet):
     dealer_lookup = "pk"
 
@@ -58,7 +69,9 @@ class Dealer(models.Model):
     code = models.SlugField(_("code"), max_length=20, unique=True, help_text=_("Short code."))
     city = models.CharField(_("city"), max_length=80)
     base_currency = models.CharField(_("base currency"), max_length=3, default="CNY")
-    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
+    )
     floor_plan_apr = models.DecimalField(
         _("floor-plan APR (%)"), max_digits=5, decimal_places=2, default=Decimal("6.00")
     )
@@ -96,8 +109,6 @@ class Dealer(models.Model):
 
     def today(self):
         """The calendar date at the dealer's own location."""
-        from zoneinfo import ZoneInfo
-
         return timezone.now().astimezone(ZoneInfo(self.time_zone)).date()
 
 
@@ -168,8 +179,6 @@ class VehicleQuerySet(DealerScopedQuerySet):
 
 
 def validate_vin(value):
-    from django.core.exceptions import ValidationError
-
     check = vin_rules.validate(value, latest_model_year=timezone.now().year + 1)
     if check.errors:
         raise ValidationError(list(check.errors), code="invalid_vin")
@@ -284,8 +293,6 @@ class Vehicle(models.Model):
         return reverse("admin:inventory_vehicle_change", args=[self.pk])
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         errors = {}
         if self.vin:
             self.vin = vin_rules.normalise(self.vin)

@@ -35,3 +35,38 @@ def test_demo_is_complete_and_idempotent():
     assert InspectionReport.objects.filter(status="issued").count() >= 20
     statuses = set(ExportShipment.objects.values_list("status", flat=True))
     assert {"draft", "booked", "in_transit", "delivered", "cancelled"} <= statuses
+
+
+ADMIN_PAGES = [
+    "inventory/dealer/",
+    "inventory/membership/",
+    "inventory/vehicle/",
+    "inventory/vehicle/add/",
+    "inventory/inspectionreport/",
+    "inventory/inspectionreport/add/",
+    "inventory/jobrun/",
+    "exports/destinationmarket/",
+    "exports/marketrule/",
+    "exports/exportshipment/",
+    "exports/exportshipment/add/",
+    "auth/user/",
+    "django_celery_beat/periodictask/",
+]
+
+
+@pytest.mark.django_db
+def test_the_demo_manager_can_work_in_the_admin(client):
+    seed()
+    assert client.login(username="manager", password="dealerhub-demo")
+    for page in ADMIN_PAGES:
+        response = client.get(f"/admin/{page}")
+        assert response.status_code == 200, page
+    vehicles = client.get("/admin/inventory/vehicle/").content.decode()
+    assert "Chengdu Tianfu" not in vehicles
+    shipment = ExportShipment.objects.filter(dealer__code="hz-xinghe").first()
+    detail = client.get(f"/admin/exports/exportshipment/{shipment.pk}/change/")
+    assert shipment.reference in detail.content.decode()
+    history = client.get(f"/admin/exports/exportshipment/{shipment.pk}/history/")
+    assert history.status_code == 200
+    chengdu_car = Vehicle.objects.filter(dealer__code="cd-tianfu").first()
+    assert client.get(f"/admin/inventory/vehicle/{chengdu_car.pk}/change/").status_code == 404

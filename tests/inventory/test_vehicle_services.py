@@ -134,3 +134,12 @@ def test_status_moves_reserved_for_shipments_are_refused_by_hand(dealer_a):
     with pytest.raises(ValidationError) as exc:
         services.vehicle_change_status(vehicle=vehicle, to_status=VehicleStatus.EXPORTED)
     assert "cannot be marked Exported by hand" in field_errors(exc)["status"][0]
+
+
+def test_a_dealer_time_zone_must_exist(dealer_a):
+    dealer_a.time_zone = "Asia/Beijing"
+    with pytest.raises(ValidationError) as exc:
+        dealer_a.full_clean()
+    assert exc.value.message_dict["time_zone"] == [
+        "Asia/Beijing is not a time zone; use a name such as Asia/Shanghai."
+    ]
