@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from inventory.admin import DealerScopedAdminMixin, ScopedInlineMixin
+from inventory.admin import DealerScopedAdminMixin, FrozenParentInlineMixin
 
 from . import services
 from .models import DestinationMarket, ExportShipment, MarketRule, ShipmentLine, ShipmentStatus
@@ -63,24 +63,15 @@ class MarketRuleAdmin(admin.ModelAdmin):
         )
 
 
-class ShipmentLineInline(ScopedInlineMixin, admin.TabularInline):
+class ShipmentLineInline(FrozenParentInlineMixin, admin.TabularInline):
     model = ShipmentLine
     extra = 0
     fields = ["vehicle", "sale_price", "hs_code", "is_active", "added_at"]
     readonly_fields = ["hs_code", "is_active", "added_at"]
     autocomplete_fields = ["vehicle"]
 
-    def _open(self, obj):
-        return obj is None or obj.status in services.OPEN_FOR_LINES
-
-    def has_add_permission(self, request, obj=None):
-        return self._open(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._open(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._open(obj) and super().has_delete_permission(request, obj)
+    def parent_is_open(self, obj):
+        return obj.status in services.OPEN_FOR_LINES
 
 
 class AdvanceForm(forms.Form):
@@ -157,6 +148,8 @@ class ExportShipmentAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
         if formset.model is not ShipmentLine:
             return super().save_formset(request, form, formset, change)
         shipment = form.instance
+        # The admin's change message reads these lists after saving.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for line_form in formset.forms:
             data = line_form.cleaned_data
             if not data:
@@ -167,16 +160,20 @@ class ExportShipmentAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
                     services.shipment_remove_vehicle(
                         shipment=shipment, vehicle=line_form.instance.vehicle, by=request.user
                     )
+                    formset.deleted_objects.append(line_form.instance)
                 elif line_form.instance.pk is None:
-                    services.shipment_add_vehicle(
+                    line = services.shipment_add_vehicle(
                         shipment=shipment,
                         vehicle=vehicle,
                         sale_price=data.get("sale_price"),
                         by=request.user,
                     )
+                    formset.new_objects.append(line)
                 elif line_form.has_changed():
-                    line_form.instance.full_clean()
-                    line_form.instance.save(update_fields=["sale_price"])
+                    line = services.shipment_line_set_price(
+                        line=line_form.instance, sale_price=data.get("sale_price")
+                    )
+                    formset.changed_objects.append((line, ["sale_price"]))
             except ValidationError as exc:
                 self.message_user(request, " ".join(exc.messages), messages.ERROR)
 

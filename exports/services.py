@@ -122,6 +122,23 @@ def shipment_add_vehicle(*, shipment, vehicle, sale_price=None, by=None) -> Ship
 
 
 @transaction.atomic
+def shipment_line_set_price(*, line, sale_price) -> ShipmentLine:
+    locked = ShipmentLine.objects.select_for_update().select_related("shipment").get(pk=line.pk)
+    if locked.shipment.status not in OPEN_FOR_LINES:
+        raise ValidationError(
+            _("Shipment %(ref)s is %(status)s; its prices can no longer change.")
+            % {
+                "ref": locked.shipment.reference,
+                "status": locked.shipment.get_status_display().lower(),
+            }
+        )
+    locked.sale_price = sale_price
+    locked.full_clean(validate_constraints=False)
+    locked.save(update_fields=["sale_price"])
+    return locked
+
+
+@transaction.atomic
 def shipment_remove_vehicle(*, shipment, vehicle, by=None) -> None:
     shipment = ExportShipment.objects.select_for_update().get(pk=shipment.pk)
     if shipment.status not in OPEN_FOR_LINES:

@@ -26,6 +26,14 @@ from .models import (
 )
 
 
+def scoped_choices(db_field, request, kwargs):
+    """Offer only rows of the manager's dealers in a dealer-owned foreign-key dropdown."""
+    queryset = db_field.remote_field.model._default_manager.get_queryset()
+    if hasattr(queryset, "visible_to"):
+        kwargs["queryset"] = queryset.visible_to(request.user, roles=[Role.MANAGER])
+    return kwargs
+
+
 class DealerScopedAdminMixin:
     """Limit an admin to the dealers the signed-in manager manages.
 
@@ -33,18 +41,14 @@ class DealerScopedAdminMixin:
     through `visible_to`, and an object outside the scope answers 404 rather than a redirect.
     """
 
-    def scoped(self, model, request):
-        return model._default_manager.get_queryset().visible_to(request.user, roles=[Role.MANAGER])
-
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return qs.visible_to(request.user, roles=[Role.MANAGER])
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = db_field.remote_field.model
-        if hasattr(related._default_manager.get_queryset(), "visible_to"):
-            kwargs["queryset"] = self.scoped(related, request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(
+            db_field, request, **scoped_choices(db_field, request, kwargs)
+        )
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404(_("No %(name)s with this ID.") % {"name": opts.verbose_name})
@@ -64,12 +68,28 @@ class DealerScopedAdminMixin:
 
 class ScopedInlineMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = db_field.remote_field.model
-        if hasattr(related._default_manager.get_queryset(), "visible_to"):
-            kwargs["queryset"] = related._default_manager.get_queryset().visible_to(
-                request.user, roles=[Role.MANAGER]
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(
+            db_field, request, **scoped_choices(db_field, request, kwargs)
+        )
+
+
+class FrozenParentInlineMixin(ScopedInlineMixin):
+    """An inline that becomes read-only once its parent may no longer change."""
+
+    def parent_is_open(self, obj):
+        raise NotImplementedError
+
+    def _open(self, obj):
+        return obj is None or self.parent_is_open(obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._open(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._open(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._open(obj) and super().has_delete_permission(request, obj)
 
 
 class MembershipInline(ScopedInlineMixin, admin.TabularInline):
@@ -339,22 +359,13 @@ class VehicleAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
         self._change_status(request, queryset, VehicleStatus.SOLD_DOMESTIC)
 
 
-class PaintReadingInline(ScopedInlineMixin, admin.TabularInline):
+class PaintReadingInline(FrozenParentInlineMixin, admin.TabularInline):
     model = PaintReading
     extra = 0
     fields = ["panel", "substrate", "microns"]
 
-    def _editable(self, obj):
-        return obj is None or obj.is_editable
-
-    def has_add_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_delete_permission(request, obj)
+    def parent_is_open(self, obj):
+        return obj.is_editable
 
 
 @admin.register(InspectionReport)
@@ -406,6 +417,8 @@ class InspectionReportAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
             f.instance for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
         services.inspection_save_readings(report=form.instance, readings=kept)
+        # The admin's change message reads these lists after saving.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = kept, [], []
 
     @admin.action(description=_("Issue selected draft reports"), permissions=["change"])
     def issue_reports(self, request, queryset):

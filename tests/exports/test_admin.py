@@ -1,0 +1,95 @@
+"""Managers build and move shipments in the admin; every write goes through the services."""
+
+import pytest
+from django.urls import reverse
+
+from exports.models import MarketRule, ShipmentStatus
+from inventory.models import VehicleStatus
+from tests.factories import ShipmentFactory, VehicleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def shipment_form(shipment, **lines):
+    data = {
+        "reference": shipment.reference,
+        "destination": shipment.destination_id,
+        "consignee": shipment.consignee,
+        "consignee_type": "commercial",
+        "transport_mode": "roro",
+        "incoterm": "FOB",
+        "sale_currency": "USD",
+        "fx_rate_to_base": "7.12",
+        "freight_cost": "0",
+        "insurance_cost": "0",
+        "lines-TOTAL_FORMS": "0",
+        "lines-INITIAL_FORMS": "0",
+    }
+    data.update(lines)
+    return data
+
+
+def test_adding_a_vehicle_inline_allocates_nothing_until_booked(client, manager_a, dealer_a):
+    shipment = ShipmentFactory(dealer=dealer_a)
+    vehicle = VehicleFactory(dealer=dealer_a)
+    client.force_login(manager_a)
+    url = reverse("admin:exports_exportshipment_change", args=[shipment.pk])
+    response = client.post(
+        url,
+        shipment_form(
+            shipment,
+            **{
+                "lines-TOTAL_FORMS": "1",
+                "lines-0-vehicle": vehicle.pk,
+                "lines-0-sale_price": "19000",
+            },
+        ),
+    )
+    assert response.status_code == 302
+    line = shipment.lines.get()
+    assert (line.vehicle, line.hs_code, str(line.sale_price)) == (vehicle, "8703.80", "19000.00")
+
+    client.post(
+        reverse("admin:exports_exportshipment_changelist"),
+        {"action": "advance_to_next", "_selected_action": [shipment.pk]},
+    )
+    shipment.refresh_from_db()
+    vehicle.refresh_from_db()
+    assert shipment.status == ShipmentStatus.BOOKED
+    assert vehicle.status == VehicleStatus.ALLOCATED
+
+
+def test_cancel_action_refuses_a_loaded_shipment(client, manager_a, dealer_a):
+    shipment = ShipmentFactory(dealer=dealer_a, status=ShipmentStatus.LOADED)
+    client.force_login(manager_a)
+    response = client.post(
+        reverse("admin:exports_exportshipment_changelist"),
+        {"action": "cancel_shipments", "_selected_action": [shipment.pk]},
+        follow=True,
+    )
+    assert f"Shipment {shipment.reference} cannot go from loaded to cancelled." in (
+        response.content.decode()
+    )
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.LOADED
+
+
+def test_eta_before_etd_is_a_form_error(client, manager_a, dealer_a):
+    shipment = ShipmentFactory(dealer=dealer_a)
+    client.force_login(manager_a)
+    url = reverse("admin:exports_exportshipment_change", args=[shipment.pk])
+    response = client.post(url, shipment_form(shipment, etd="2026-12-10", eta="2026-12-01"))
+    assert "The ETA cannot be before the ETD." in response.content.decode()
+    shipment.refresh_from_db()
+    assert shipment.etd is None
+
+
+def test_mark_verified_action_stamps_the_rules(client, manager_a):
+    rule = MarketRule.objects.get(rule_code="RHD_PROHIBITED", market__country_code="KZ")
+    client.force_login(manager_a)
+    client.post(
+        reverse("admin:exports_marketrule_changelist"),
+        {"action": "mark_verified_today", "_selected_action": [rule.pk]},
+    )
+    rule.refresh_from_db()
+    assert rule.last_verified is not None
