@@ -16,7 +16,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=False)
+# The embedded default (no DATABASE_URL) is a developer's machine; anything else is not.
+DEBUG = env.bool("DEBUG", default=not env.str("DATABASE_URL", default=""))
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:

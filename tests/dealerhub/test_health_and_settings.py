@@ -61,6 +61,12 @@ def test_missing_secret_key_with_debug_off_stops_with_one_clear_line():
     ]
 
 
+def test_production_database_without_debug_or_secret_stops():
+    result = run_check(DATABASE_URL="postgres://dealerhub@127.0.0.1:5432/dealerhub")
+    assert result.returncode == 1
+    assert "SECRET_KEY is not set" in result.stderr
+
+
 def test_secret_key_from_the_environment_starts():
     result = run_check(DEBUG="0", SECRET_KEY="a-long-production-secret-from-the-environment")
     assert result.returncode == 0, result.stderr

@@ -170,50 +170,36 @@ def test_a_european_vin_saves_with_a_warning(client, manager_a, dealer_a):
     assert "Check digit (position 9) should be 8, not H." in response.content.decode()
 
 
+def post_inspection(client, vehicle, hood_microns):
+    return client.post(
+        reverse("admin:inventory_inspectionreport_add"),
+        {
+            "vehicle": vehicle.pk,
+            "inspected_on": timezone.localdate().isoformat(),
+            "inspector": "Li Na",
+            "agency": "CCIC",
+            "odometer_km": 12,
+            "verdict": "pass",
+            "readings-TOTAL_FORMS": "2",
+            "readings-INITIAL_FORMS": "0",
+            "readings-0-panel": "roof",
+            "readings-0-substrate": "steel",
+            "readings-0-microns": "130",
+            "readings-1-panel": "hood",
+            "readings-1-substrate": "steel",
+            "readings-1-microns": hood_microns,
+        },
+    )
+
+
 def test_manager_records_a_draft_inspection_with_readings(client, manager_a, dealer_a):
     vehicle = VehicleFactory(dealer=dealer_a)
     client.force_login(manager_a)
-    response = client.post(
-        reverse("admin:inventory_inspectionreport_add"),
-        {
-            "vehicle": vehicle.pk,
-            "inspected_on": timezone.localdate().isoformat(),
-            "inspector": "Li Na",
-            "agency": "CCIC",
-            "odometer_km": 12,
-            "verdict": "pass",
-            "readings-TOTAL_FORMS": "2",
-            "readings-INITIAL_FORMS": "0",
-            "readings-0-panel": "roof",
-            "readings-0-substrate": "steel",
-            "readings-0-microns": "130",
-            "readings-1-panel": "hood",
-            "readings-1-substrate": "steel",
-            "readings-1-microns": "9000",
-        },
-    )
+    response = post_inspection(client, vehicle, "9000")
     assert "Ensure this value is less than or equal to 5000." in response.content.decode()
     assert not InspectionReport.objects.exists()
 
-    response = client.post(
-        reverse("admin:inventory_inspectionreport_add"),
-        {
-            "vehicle": vehicle.pk,
-            "inspected_on": timezone.localdate().isoformat(),
-            "inspector": "Li Na",
-            "agency": "CCIC",
-            "odometer_km": 12,
-            "verdict": "pass",
-            "readings-TOTAL_FORMS": "2",
-            "readings-INITIAL_FORMS": "0",
-            "readings-0-panel": "roof",
-            "readings-0-substrate": "steel",
-            "readings-0-microns": "130",
-            "readings-1-panel": "hood",
-            "readings-1-substrate": "steel",
-            "readings-1-microns": "310",
-        },
-    )
+    response = post_inspection(client, vehicle, "310")
     assert response.status_code == 302
     report = InspectionReport.objects.get()
     assert dict(report.readings.values_list("panel", "microns")) == {"roof": 130, "hood": 310}
