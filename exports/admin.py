@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -28,9 +29,12 @@ class DestinationMarketAdmin(admin.ModelAdmin):
     search_fields = ["name", "country_code"]
     inlines = [MarketRuleInline]
 
-    @admin.display(description=_("rules"))
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(rule_total=Count("rules"))
+
+    @admin.display(description=_("rules"), ordering="rule_total")
     def rule_count(self, obj):
-        return obj.rules.count()
+        return obj.rule_total
 
 
 @admin.register(MarketRule)
@@ -80,6 +84,7 @@ class AdvanceForm(forms.Form):
 
 @admin.register(ExportShipment)
 class ExportShipmentAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
+    fixed_after_create = ["dealer"]
     list_display = [
         "reference",
         "dealer",
@@ -107,13 +112,13 @@ class ExportShipmentAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
     inlines = [ShipmentLineInline]
     actions = ["advance_to_next", "cancel_shipments"]
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        return [*fields, "dealer"] if obj is not None else fields
+    def get_queryset(self, request):
+        active_lines = Count("lines", filter=Q(lines__is_active=True))
+        return super().get_queryset(request).annotate(active_line_count=active_lines)
 
-    @admin.display(description=_("vehicles"))
+    @admin.display(description=_("vehicles"), ordering="active_line_count")
     def line_count(self, obj):
-        return obj.lines.filter(is_active=True).count()
+        return obj.active_line_count
 
     def get_search_results(self, request, queryset, search_term):
         # Searching by VIN joins shipment lines, so a shipment may match more than once.

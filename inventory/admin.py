@@ -39,7 +39,14 @@ class DealerScopedAdminMixin:
 
     Change lists, change and history pages, foreign-key dropdowns and autocomplete all go
     through `visible_to`, and an object outside the scope answers 404 rather than a redirect.
+    Fields in `fixed_after_create` (a row's dealer, say) are read-only once the row exists.
     """
+
+    fixed_after_create = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, *self.fixed_after_create] if obj is not None else fields
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -212,6 +219,7 @@ class InspectionInline(ScopedInlineMixin, admin.TabularInline):
 @admin.register(Vehicle)
 class VehicleAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
     form = VehicleAdminForm
+    fixed_after_create = ["dealer"]
     list_display = [
         "vin",
         "stock_number",
@@ -287,10 +295,6 @@ class VehicleAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
         ),
         (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        return [*fields, "dealer"] if obj is not None else fields
 
     @admin.display(description=_("days in stock"))
     def days_in_stock_display(self, obj):

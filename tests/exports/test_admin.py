@@ -93,3 +93,23 @@ def test_mark_verified_action_stamps_the_rules(client, manager_a):
     )
     rule.refresh_from_db()
     assert rule.last_verified is not None
+
+
+def test_shipment_list_costs_the_same_queries_for_many_shipments(client, manager_a, dealer_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from exports import services
+
+    def queries_for_list():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("admin:exports_exportshipment_changelist")).status_code == 200
+        return len(captured)
+
+    client.force_login(manager_a)
+    ShipmentFactory(dealer=dealer_a)
+    few = queries_for_list()
+    for _ in range(5):
+        shipment = ShipmentFactory(dealer=dealer_a)
+        services.shipment_add_vehicle(shipment=shipment, vehicle=VehicleFactory(dealer=dealer_a))
+    assert queries_for_list() == few

@@ -71,21 +71,16 @@ def _object_for(url_name, vehicle, shipment):
 
 
 @pytest.mark.parametrize("url_name", ADMIN_PAGES)
-def test_admin_pages_of_another_dealer_answer_404(client, manager_a, dealer_b, url_name):
-    vehicle = VehicleFactory(dealer=dealer_b)
-    shipment = ShipmentFactory(dealer=dealer_b)
+@pytest.mark.parametrize(("owner", "status"), [("dealer_a", 200), ("dealer_b", 404)])
+def test_admin_pages_open_for_own_dealer_and_404_for_another(
+    client, request, manager_a, url_name, owner, status
+):
+    dealer = request.getfixturevalue(owner)
+    vehicle = VehicleFactory(dealer=dealer)
+    shipment = ShipmentFactory(dealer=dealer)
     client.force_login(manager_a)
     response = client.get(reverse(url_name, args=[_object_for(url_name, vehicle, shipment).pk]))
-    assert response.status_code == 404
-
-
-@pytest.mark.parametrize("url_name", ADMIN_PAGES)
-def test_admin_pages_of_own_dealer_open(client, manager_a, dealer_a, url_name):
-    vehicle = VehicleFactory(dealer=dealer_a)
-    shipment = ShipmentFactory(dealer=dealer_a)
-    client.force_login(manager_a)
-    response = client.get(reverse(url_name, args=[_object_for(url_name, vehicle, shipment).pk]))
-    assert response.status_code == 200
+    assert response.status_code == status
 
 
 def test_changelist_and_dealer_filter_show_only_own_rows(client, manager_a, two_dealers):
