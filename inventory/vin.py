@@ -8,6 +8,32 @@ I, O, Q, U, Z or 0 and repeats every 30 years.
 
 from dataclasses import dataclass, field
 
+
+def gettext_noop(text: str) -> str:
+    """Mark a message for the translation catalogue without importing Django."""
+    return text
+
+
+class Message(str):
+    """A finished English sentence that also keeps its template and parameters.
+
+    It reads and compares as the plain sentence; a translating caller formats its own
+    language's version of `template` with `params` instead.
+    """
+
+    template: str
+    params: dict
+
+    def __new__(cls, template: str, **params):
+        text = template % {
+            k: ", ".join(v) if isinstance(v, tuple) else v for k, v in params.items()
+        }
+        message = super().__new__(cls, text)
+        message.template = template
+        message.params = params
+        return message
+
+
 VIN_LENGTH = 17
 ALPHABET = frozenset("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")
 YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"
@@ -24,12 +50,12 @@ WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 CHECK_DIGIT_REQUIRED_PREFIXES = frozenset("LH12345" + "7")
 LOOKALIKES = {"I": "1", "O": "0", "Q": "0"}
 REGIONS = (
-    ("ABC", "Africa"),
-    ("JKLMNPR", "Asia"),
-    ("STUVWXYZ", "Europe"),
-    ("123457", "North America"),
-    ("6", "Oceania"),
-    ("89", "South America"),
+    ("ABC", gettext_noop("Africa")),
+    ("JKLMNPR", gettext_noop("Asia")),
+    ("STUVWXYZ", gettext_noop("Europe")),
+    ("123457", gettext_noop("North America")),
+    ("6", gettext_noop("Oceania")),
+    ("89", gettext_noop("South America")),
 )
 COUNTRY_BY_PREFIX = {"L": "China", "H": "China", "J": "Japan", "K": "South Korea"}
 
@@ -39,8 +65,8 @@ class VinCheck:
     """What we know about one VIN: the normalised text, errors that refuse it, warnings."""
 
     vin: str
-    errors: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
+    errors: tuple[Message, ...] = ()
+    warnings: tuple[Message, ...] = ()
     model_years: tuple[int, ...] = field(default=())
 
     @property
@@ -90,7 +116,7 @@ def region_of(vin: str) -> str:
     for prefixes, name in REGIONS:
         if first and first in prefixes:
             return name
-    return "unknown"
+    return gettext_noop("unknown")
 
 
 def check_digit_required(vin: str) -> bool:
@@ -101,45 +127,74 @@ def validate(raw: str, *, latest_model_year: int = 2039) -> VinCheck:
     """Check a VIN as typed; return the normalised VIN with every problem in plain words."""
     vin = normalise(raw)
     if not vin:
-        return VinCheck(vin, errors=("Enter the 17-character VIN.",))
+        return VinCheck(vin, errors=(Message(gettext_noop("Enter the 17-character VIN.")),))
 
     bad = sorted({ch for ch in vin if ch not in ALPHABET})
-    errors: list[str] = []
-    if bad:
-        hints = [f"{ch} (did you mean {LOOKALIKES[ch]}?)" for ch in bad if ch in LOOKALIKES]
-        others = [ch for ch in bad if ch not in LOOKALIKES]
-        parts = []
-        if hints:
-            parts.append("VINs never use the letters I, O or Q: " + ", ".join(hints))
-        if others:
-            label = "Characters" if not parts else "characters"
-            parts.append(f"{label} not allowed in a VIN: " + " ".join(repr(c) for c in others))
-        errors.append("; ".join(parts) + ".")
+    errors: list[Message] = []
+    lookalikes = tuple(
+        Message(gettext_noop("%(char)s (did you mean %(meant)s?)"), char=ch, meant=LOOKALIKES[ch])
+        for ch in bad
+        if ch in LOOKALIKES
+    )
+    others = tuple(repr(ch) for ch in bad if ch not in LOOKALIKES)
+    if lookalikes:
+        errors.append(
+            Message(
+                gettext_noop("VINs never use the letters I, O or Q: %(hints)s."), hints=lookalikes
+            )
+        )
+    if others:
+        errors.append(
+            Message(gettext_noop("Characters not allowed in a VIN: %(chars)s."), chars=others)
+        )
     if len(vin) != VIN_LENGTH:
-        errors.append(f"A VIN has 17 characters; this one has {len(vin)}.")
+        errors.append(
+            Message(
+                gettext_noop("A VIN has 17 characters; this one has %(count)s."), count=len(vin)
+            )
+        )
     if errors:
         return VinCheck(vin, errors=tuple(errors))
 
-    warnings: list[str] = []
+    warnings: list[Message] = []
     strict = check_digit_required(vin)
     year_code = vin[9]
     years = model_years(year_code, latest=latest_model_year)
     if not years:
-        message = (
-            f"Position 10 is the model-year code and cannot be {year_code!r} "
-            "(I, O, Q, U, Z and 0 are never used)."
+        message = Message(
+            gettext_noop(
+                "Position 10 is the model-year code and cannot be %(code)s "
+                "(I, O, Q, U, Z and 0 are never used)."
+            ),
+            code=repr(year_code),
         )
         (errors if strict else warnings).append(message)
 
     expected = check_digit(vin)
     if vin[8] != expected:
-        message = f"Check digit (position 9) should be {expected}, not {vin[8]}."
         if strict:
-            errors.append(message + " Compare the VIN with the registration certificate.")
+            errors.append(
+                Message(
+                    gettext_noop(
+                        "Check digit (position 9) should be %(expected)s, not %(found)s. "
+                        "Compare the VIN with the registration certificate."
+                    ),
+                    expected=expected,
+                    found=vin[8],
+                )
+            )
         else:
             warnings.append(
-                message + f" Manufacturers outside China and North America ({region_of(vin)} "
-                "here) may skip the check digit, so this is only a warning."
+                Message(
+                    gettext_noop(
+                        "Check digit (position 9) should be %(expected)s, not %(found)s. "
+                        "Manufacturers outside China and North America (%(region)s here) may "
+                        "skip the check digit, so this is only a warning."
+                    ),
+                    expected=expected,
+                    found=vin[8],
+                    region=Message(region_of(vin)),
+                )
             )
     return VinCheck(vin, errors=tuple(errors), warnings=tuple(warnings), model_years=years)
 
