@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-dev run test lint check migrate seed services clean
+.PHONY: install install-dev run test lint check migrate seed services bench clean
 
 # The embedded default runs with DEBUG on and a development key; production sets its own.
 export DEBUG ?= 1
@@ -22,9 +22,15 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(STAMP)
 
-install: $(STAMP)
+# Compiled translation catalogues, written in Python so no system gettext is needed.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard dealerhub/locale/*/LC_MESSAGES/django.po))
 
-install-dev: $(DEV_STAMP)
+$(CATALOGUES): %.mo: %.po | $(STAMP)
+	$(BIN)/python manage.py compile_catalogues
+
+install: $(STAMP) $(CATALOGUES)
+
+install-dev: $(DEV_STAMP) $(CATALOGUES)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -43,11 +49,16 @@ TEST_DATABASE_URL ?= postgres://dealerhub@127.0.0.1:5432/dealerhub
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
 services:
+	bash .ci/run --system-packages
 	bash .ci/services
 
 test: install-dev services
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	SECRET_KEY=$${SECRET_KEY:-test-only-not-secret} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Inventory pages at 100,000 vehicles in one dealer, on its own PostgreSQL database.
+bench: install-dev services
+	$(BIN)/python -m tests.bench.inventory_list $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -58,4 +69,4 @@ check: install-dev
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles media
+	rm -rf $(VENV) db.sqlite3 staticfiles media test-artifacts $(CATALOGUES)

@@ -1,6 +1,5 @@
 """Manager admin for dealers, staff, vehicles, inspections and job runs, scoped per dealer."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
@@ -13,7 +12,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from . import vin as vin_rules
+from .forms import VEHICLE_FACTS, VehicleForm
 from .models import (
     Dealer,
     InspectionReport,
@@ -144,64 +143,9 @@ class MembershipAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["user", "dealer"]
 
 
-class VehicleAdminForm(forms.ModelForm):
-    confirm_odometer_decrease = forms.BooleanField(
-        label=_("Confirm the odometer correction"),
-        required=False,
-        help_text=_("Tick when a lower odometer reading than before is intended."),
-    )
-
-    class Meta:
-        model = Vehicle
-        fields = [
-            "dealer",
-            "vin",
-            "stock_number",
-            "make",
-            "model",
-            "trim",
-            "model_year",
-            "powertrain",
-            "engine_cc",
-            "colour",
-            "steering_side",
-            "manufactured_on",
-            "stocked_on",
-            "registered_on",
-            "odometer_km",
-            "acquisition_cost",
-            "list_price",
-            "is_salvage",
-            "is_flood_damaged",
-            "notes",
-        ]
-
-    def clean_vin(self):
-        return vin_rules.normalise(self.cleaned_data["vin"])
-
-    def clean(self):
-        cleaned = super().clean()
-        old = self.initial.get("odometer_km")
-        new = cleaned.get("odometer_km")
-        if (
-            self.instance.pk
-            and old is not None
-            and new is not None
-            and new < old
-            and not cleaned.get("confirm_odometer_decrease")
-        ):
-            self.add_error(
-                "odometer_km",
-                ValidationError(
-                    _(
-                        "The odometer goes down from %(old)s km to %(new)s km; tick the "
-                        "confirmation below if this correction is intended."
-                    )
-                    % {"old": old, "new": new},
-                    code="odometer_decrease",
-                ),
-            )
-        return cleaned
+class VehicleAdminForm(VehicleForm):
+    class Meta(VehicleForm.Meta):
+        fields = ["dealer", *VEHICLE_FACTS]
 
 
 class InspectionInline(ScopedInlineMixin, admin.TabularInline):
@@ -301,29 +245,10 @@ class VehicleAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
         return obj.days_in_stock()
 
     def save_model(self, request, obj, form, change):
-        facts = {
-            name: value
-            for name, value in form.cleaned_data.items()
-            if name not in {"confirm_odometer_decrease", "dealer", "vin"}
-        }
-        if change:
-            saved = services.vehicle_update(
-                vehicle=obj,
-                by=request.user,
-                confirm_odometer_decrease=form.cleaned_data.get("confirm_odometer_decrease", False),
-                vin=form.cleaned_data["vin"],
-                **facts,
-            )
-        else:
-            saved = services.vehicle_receive(
-                dealer=form.cleaned_data["dealer"],
-                vin=form.cleaned_data["vin"],
-                by=request.user,
-                **facts,
-            )
+        saved = form.save_through_services(by=request.user)
         obj.pk = saved.pk
         obj.refresh_from_db()
-        for warning in saved.vin_check.warnings:
+        for warning in form.vin_warnings(saved):
             self.message_user(request, f"{saved.vin}: {warning}", messages.WARNING)
 
     def _change_status(self, request, queryset, to_status):

@@ -7,12 +7,13 @@ from zoneinfo import ZoneInfo, available_timezones
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -177,11 +178,53 @@ class VehicleQuerySet(DealerScopedQuerySet):
     def in_stock(self):
         return self.filter(status__in=[VehicleStatus.IN_STOCK, VehicleStatus.RESERVED])
 
+    def makes_of(self, dealer) -> list[str]:
+        """The makes a dealer stocks, alphabetically.
+
+        A recursive query hops from one make to the next along the (dealer, make) index, so
+        it costs a few index probes per make instead of a scan of the dealer's whole stock.
+        """
+        table = self.model._meta.db_table
+        sql = f"""
+            WITH RECURSIVE makes(make) AS (
+                SELECT MIN(make) FROM {table} WHERE dealer_id = %s
+                UNION ALL
+                SELECT (
+                    SELECT MIN(v.make) FROM {table} v WHERE v.dealer_id = %s AND v.make > m.make
+                )
+                FROM makes m WHERE m.make IS NOT NULL
+            )
+            SELECT make FROM makes WHERE make IS NOT NULL
+        """
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, [dealer.pk, dealer.pk])
+            return [row[0] for row in cursor.fetchall()]
+
+
+def vin_message_text(message) -> str:
+    """A message from `inventory.vin` in the active language."""
+    if not isinstance(message, vin_rules.Message):
+        return str(message)
+
+    def param(value):
+        if isinstance(value, tuple):
+            return ", ".join(param(item) for item in value)
+        return vin_message_text(value)
+
+    return gettext(message.template) % {k: param(v) for k, v in message.params.items()}
+
+
+def vin_check(value):
+    """Check a VIN as typed, with model years up to next year's."""
+    return vin_rules.validate(value, latest_model_year=timezone.now().year + 1)
+
 
 def validate_vin(value):
-    check = vin_rules.validate(value, latest_model_year=timezone.now().year + 1)
+    check = vin_check(value)
     if check.errors:
-        raise ValidationError(list(check.errors), code="invalid_vin")
+        raise ValidationError(
+            [vin_message_text(error) for error in check.errors], code="invalid_vin"
+        )
 
 
 money = {"max_digits": 12, "decimal_places": 2}
@@ -249,6 +292,8 @@ class Vehicle(models.Model):
         indexes = [
             models.Index(fields=["dealer", "-stocked_on", "-id"], name="vehicle_dealer_stocked"),
             models.Index(fields=["dealer", "status"], name="vehicle_dealer_status"),
+            models.Index(fields=["dealer", "make", "id"], name="vehicle_dealer_make"),
+            models.Index(fields=["dealer", "list_price", "id"], name="vehicle_dealer_price"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -290,7 +335,7 @@ class Vehicle(models.Model):
         return f"{self.make} {self.model} {self.vin}"
 
     def get_absolute_url(self):
-        return reverse("admin:inventory_vehicle_change", args=[self.pk])
+        return reverse("inventory:vehicle_detail", args=[self.pk])
 
     def clean(self):
         errors = {}
@@ -316,7 +361,7 @@ class Vehicle(models.Model):
 
     @property
     def vin_check(self):
-        return vin_rules.validate(self.vin)
+        return vin_check(self.vin)
 
 
 class InspectionStatus(models.TextChoices):

@@ -1,0 +1,99 @@
+"""FilterSets for the staff pages; they run on a queryset already scoped to the user."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from . import aging
+from . import vin as vin_rules
+from .models import Powertrain, Vehicle, VehicleStatus
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def bucket_label(bucket: aging.Bucket) -> str:
+    if bucket.high is None:
+        return _("over %(days)s days") % {"days": bucket.low - 1}
+    return _("%(low)s-%(high)s days") % {"low": bucket.low, "high": bucket.high}
+
+
+class VehicleFilterSet(django_filters.FilterSet):
+    """The inventory list's filters. `dealer` fixes "today" for the aging buckets."""
+
+    q = django_filters.CharFilter(
+        method="search",
+        label=_("Search"),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("VIN, last digits, stock number or model"), "type": "search"}
+        ),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=VehicleStatus.choices, label=_("Status"), empty_label=_("Any status")
+    )
+    make = django_filters.ChoiceFilter(label=_("Make"), empty_label=_("Any make"))
+    model = django_filters.CharFilter(lookup_expr="icontains", label=_("Model"))
+    powertrain = django_filters.ChoiceFilter(
+        choices=Powertrain.choices, label=_("Powertrain"), empty_label=_("Any powertrain")
+    )
+    aging = django_filters.ChoiceFilter(
+        method="filter_aging", label=_("Days in stock"), empty_label=_("Any age")
+    )
+    export_candidate = django_filters.ChoiceFilter(
+        choices=YES_NO,
+        method="filter_candidate",
+        label=_("Export candidate"),
+        empty_label=pgettext_lazy("filter", "Any"),
+    )
+    registered = django_filters.ChoiceFilter(
+        choices=YES_NO,
+        method="filter_registered",
+        label=_("Registered"),
+        empty_label=pgettext_lazy("filter", "Any"),
+    )
+    stocked_on = django_filters.DateFromToRangeFilter(
+        label=_("Stocked on (from, to)"),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    max_odometer = django_filters.NumberFilter(
+        field_name="odometer_km",
+        lookup_expr="lte",
+        label=_("Odometer at most (km)"),
+        min_value=0,
+    )
+
+    class Meta:
+        model = Vehicle
+        fields = []
+
+    def __init__(self, *args, dealer=None, makes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dealer = dealer
+        self.filters["make"].extra["choices"] = [(make, make) for make in makes]
+        self.filters["aging"].extra["choices"] = [
+            (bucket.key, bucket_label(bucket)) for bucket in aging.BUCKETS
+        ]
+
+    def search(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        vin_part = vin_rules.normalise(text)
+        return queryset.filter(
+            Q(vin__contains=vin_part) | Q(stock_number__icontains=text) | Q(model__icontains=text)
+        )
+
+    def filter_aging(self, queryset, name, value):
+        bucket = aging.BY_KEY[value]
+        earliest, latest = bucket.stocked_on_range(self.dealer.today())
+        queryset = queryset.filter(stocked_on__lte=latest)
+        if earliest is not None:
+            queryset = queryset.filter(stocked_on__gte=earliest)
+        return queryset
+
+    def filter_candidate(self, queryset, name, value):
+        return queryset.filter(export_candidate=value == "yes")
+
+    def filter_registered(self, queryset, name, value):
+        return queryset.filter(registered_on__isnull=value != "yes")

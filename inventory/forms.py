@@ -1,0 +1,156 @@
+"""Forms for receiving and editing vehicles, shared by the staff pages and the admin."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from . import vin as vin_rules
+from .models import Vehicle, vin_message_text
+
+VEHICLE_FACTS = [
+    "vin",
+    "stock_number",
+    "make",
+    "model",
+    "trim",
+    "model_year",
+    "powertrain",
+    "engine_cc",
+    "colour",
+    "steering_side",
+    "manufactured_on",
+    "stocked_on",
+    "registered_on",
+    "odometer_km",
+    "acquisition_cost",
+    "list_price",
+    "is_salvage",
+    "is_flood_damaged",
+    "notes",
+]
+
+
+class VehicleForm(forms.ModelForm):
+    """A vehicle's facts; saving goes through `vehicle_receive` or `vehicle_update`.
+
+    The dealer is fixed by the caller (`dealer=`) unless a subclass adds it as a field.
+    `duplicate` is the existing vehicle when the VIN is already registered at a dealer the
+    user may see, so the page can link to it.
+    """
+
+    # Longer than a VIN: people paste VINs with spaces or dashes, which are dropped.
+    vin = forms.CharField(
+        label=Vehicle._meta.get_field("vin").verbose_name,
+        max_length=40,
+        help_text=_("17 characters; spaces and dashes are ignored."),
+    )
+    confirm_odometer_decrease = forms.BooleanField(
+        label=_("Confirm the odometer correction"),
+        required=False,
+        help_text=_("Tick when a lower odometer reading than before is intended."),
+    )
+
+    class Meta:
+        model = Vehicle
+        fields = VEHICLE_FACTS
+        widgets = {
+            "manufactured_on": forms.DateInput(attrs={"type": "date"}),
+            "stocked_on": forms.DateInput(attrs={"type": "date"}),
+            "registered_on": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, dealer=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.duplicate = None
+        if dealer is not None:
+            self.instance.dealer = dealer
+        for name in ("acquisition_cost", "list_price", "odometer_km"):
+            if name in self.fields:
+                self.fields[name].validators.append(MinValueValidator(0))
+                self.fields[name].widget.attrs["min"] = 0
+        if "vin" in self.fields:
+            self.fields["vin"].widget.attrs.update(
+                {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+            )
+
+    @property
+    def odometer_goes_down(self):
+        return any(
+            error.code == "odometer_decrease"
+            for error in self.errors.as_data().get("odometer_km", [])
+        )
+
+    def clean_vin(self):
+        vin = vin_rules.normalise(self.cleaned_data["vin"])
+        existing = Vehicle.objects.filter(vin=vin).exclude(pk=self.instance.pk).first()
+        if existing is not None:
+            if (
+                self.user is not None
+                and Vehicle.objects.visible_to(self.user).filter(pk=existing.pk).exists()
+            ):
+                self.duplicate = existing
+            raise ValidationError(
+                _("A vehicle with this VIN is already registered."), code="duplicate_vin"
+            )
+        return vin
+
+    def clean(self):
+        cleaned = super().clean()
+        old = self.initial.get("odometer_km")
+        new = cleaned.get("odometer_km")
+        if (
+            self.instance.pk
+            and old is not None
+            and new is not None
+            and new < old
+            and not cleaned.get("confirm_odometer_decrease")
+        ):
+            self.add_error(
+                "odometer_km",
+                ValidationError(
+                    _(
+                        "The odometer goes down from %(old)s km to %(new)s km; tick the "
+                        "confirmation below if this correction is intended."
+                    )
+                    % {"old": old, "new": new},
+                    code="odometer_decrease",
+                ),
+            )
+        return cleaned
+
+    def vin_warnings(self, vehicle):
+        return [vin_message_text(warning) for warning in vehicle.vin_check.warnings]
+
+    def save_through_services(self, *, by, dealer=None):
+        """Receive or update the vehicle through the services; their refusals propagate."""
+        facts = {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in {"confirm_odometer_decrease", "dealer", "vin"}
+        }
+        if self.instance.pk:
+            return services.vehicle_update(
+                vehicle=self.instance,
+                by=by,
+                confirm_odometer_decrease=self.cleaned_data.get("confirm_odometer_decrease", False),
+                vin=self.cleaned_data["vin"],
+                **facts,
+            )
+        return services.vehicle_receive(
+            dealer=dealer or self.cleaned_data.get("dealer") or self.instance.dealer,
+            vin=self.cleaned_data["vin"],
+            by=by,
+            **facts,
+        )
+
+    def add_service_error(self, exc: ValidationError):
+        """Show a service's refusal on the field it names, or above the form."""
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for name, errors in exc.error_dict.items():
+            self.add_error(name if name in self.fields else None, errors)
