@@ -1,0 +1,217 @@
+"""Benchmark: the inventory list, the vehicle page and the CSV export at 100,000 vehicles.
+
+Run with `make bench` (or `python -m tests.bench.inventory_list --vehicles 100000`). It uses
+its own PostgreSQL database (BENCH_DATABASE_URL, default dealerhub_bench on 127.0.0.1), seeds
+one dealer with that many vehicles the first time, and prints the median and 95th-percentile
+time and the query count of each page, measured in-process through the whole Django stack
+(middleware, FilterSet, template). The rows are bulk-inserted: the benchmark measures reads.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+import warnings
+from datetime import timedelta
+from decimal import Decimal
+
+BENCH_DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://dealerhub@127.0.0.1:5432/dealerhub_bench"
+)
+
+
+def setup_django():
+    # The benchmark serves no static files; WhiteNoise's note about a missing folder is noise.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dealerhub.settings")
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+
+
+def ensure_database():
+    import psycopg
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    with psycopg.connect(
+        host=db["HOST"],
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+        if not exists.fetchone():
+            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def seed(count):
+    from django.contrib.auth import get_user_model
+
+    from inventory import vin as vin_rules
+    from inventory.models import Dealer, Membership, Vehicle
+
+    dealer, _ = Dealer.objects.get_or_create(
+        code="bench", defaults={"name": "Bench Motors", "city": "Hangzhou"}
+    )
+    other, _ = Dealer.objects.get_or_create(
+        code="bench-other", defaults={"name": "Other Motors", "city": "Ningbo"}
+    )
+    user, created = get_user_model().objects.get_or_create(username="bench.staff")
+    if created:
+        user.set_password("bench")
+        user.save()
+    Membership.objects.get_or_create(user=user, dealer=dealer)
+    have = Vehicle.objects.filter(dealer=dealer).count()
+    if have >= count:
+        return dealer, user, have
+    rng = random.Random(7)
+    today = dealer.today()
+    models = [
+        ("BYD", "Seal", "BEV"),
+        ("BYD", "Song Plus", "PHEV"),
+        ("Geely", "Galaxy L7", "PHEV"),
+        ("Chery", "Tiggo 8", "ICE"),
+        ("GAC", "Aion S", "BEV"),
+        ("Changan", "Deepal S7", "EREV"),
+    ]
+    serial = Vehicle.objects.count()
+    batch = []
+    for n in range(have, count + count // 10):
+        owner = dealer if n < count else other
+        make, model, powertrain = rng.choice(models)
+        serial += 1
+        vin = vin_rules.with_check_digit(f"LBN{rng.choice('ABCDEF')}E4CB0S{serial:07d}")
+        stocked = today - timedelta(days=rng.randint(0, 400))
+        batch.append(
+            Vehicle(
+                dealer=owner,
+                vin=vin,
+                stock_number=f"S{serial:07d}",
+                make=make,
+                model=model,
+                model_year=2025,
+                powertrain=powertrain,
+                engine_cc=None if powertrain == "BEV" else 1498,
+                odometer_km=rng.choice([3, 8, 12, 25, 40, 120, 900]),
+                stocked_on=stocked,
+                registered_on=stocked + timedelta(days=3) if rng.random() < 0.4 else None,
+                acquisition_cost=Decimal(rng.randint(90, 260) * 1000),
+                list_price=Decimal(rng.randint(100, 300) * 1000),
+                status=rng.choice(["in_stock"] * 8 + ["reserved", "sold_domestic"]),
+                export_candidate=rng.random() < 0.2,
+            )
+        )
+        if len(batch) == 5000:
+            Vehicle.objects.bulk_create(batch)
+            batch = []
+    Vehicle.objects.bulk_create(batch)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE inventory_vehicle")
+    return dealer, user, Vehicle.objects.filter(dealer=dealer).count()
+
+
+def measure(client, url, runs):
+    from django.db import connection
+
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url)
+        if response.streaming:
+            for _chunk in response.streaming_content:
+                pass
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+    return statistics.median(timings), p95, len(queries), len(body)
+
+
+def deep_cursor(dealer, position):
+    """The cursor a user would hold after paging `position` rows into the default order."""
+    from inventory.models import Vehicle
+    from inventory.pagination import KeysetPaginator
+
+    queryset = Vehicle.objects.filter(dealer=dealer)
+    paginator = KeysetPaginator(queryset, sort="-stocked_on", page_size=50)
+    row = queryset.order_by(*paginator.ordering())[position]
+    return paginator.cursor_for(row)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--vehicles", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args(argv)
+
+    setup_django()
+    ensure_database()
+    started = time.perf_counter()
+    dealer, user, count = seed(args.vehicles)
+    seconds = time.perf_counter() - started
+    print(f"dealer {dealer.code}: {count:,} vehicles (seeded or found in {seconds:.1f} s)")
+
+    from django.test import Client
+
+    from inventory.models import Vehicle
+
+    client = Client()
+    client.force_login(user)
+    sample = Vehicle.objects.filter(dealer=dealer).order_by("pk")[count // 2]
+    pages = [
+        ("list, first page (default sort)", "/inventory/vehicles/"),
+        (
+            "list, 50,000 rows deep",
+            f"/inventory/vehicles/?after={deep_cursor(dealer, min(50_000, count - 1))}",
+        ),
+        ("list, status + aging filter", "/inventory/vehicles/?status=in_stock&aging=61-90"),
+        ("list, sorted by list price", "/inventory/vehicles/?sort=-list_price"),
+        ("list, search last 6 of VIN", f"/inventory/vehicles/?q={sample.vin[-6:]}"),
+        ("list, 200 rows per page", "/inventory/vehicles/?size=200"),
+        ("vehicle page", f"/inventory/vehicles/{sample.pk}/"),
+    ]
+    print(f"{'page':38} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KiB':>7}")
+    for label, url in pages:
+        median, p95, queries, size = measure(client, url, args.runs)
+        print(f"{label:38} {median:10.1f} {p95:8.1f} {queries:8d} {size / 1024:7.0f}")
+
+    tracemalloc.start()
+    started = time.perf_counter()
+    response = client.get("/inventory/vehicles/export.csv")
+    total = sum(len(chunk) for chunk in response.streaming_content)
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(
+        f"CSV of all {count:,} vehicles: {elapsed:.1f} s, {total / 1024 / 1024:.1f} MiB, "
+        f"peak Python memory {peak / 1024 / 1024:.1f} MiB"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
