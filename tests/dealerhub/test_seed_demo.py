@@ -70,3 +70,25 @@ def test_the_demo_manager_can_work_in_the_admin(client):
     assert history.status_code == 200
     chengdu_car = Vehicle.objects.filter(dealer__code="cd-tianfu").first()
     assert client.get(f"/admin/inventory/vehicle/{chengdu_car.pk}/change/").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_demo_staff_walk_their_inventory_pages(client, language):
+    seed()
+    assert client.login(username="staff.hz", password="dealerhub-demo")
+    own = Vehicle.objects.filter(dealer__code="hz-xinghe").exclude(shipment_lines=None).first()
+    pages = [
+        "/",
+        "/inventory/vehicles/",
+        "/inventory/vehicles/?aging=61-90&sort=list_price&size=200",
+        "/inventory/vehicles/new/",
+        f"/inventory/vehicles/{own.pk}/",
+        f"/inventory/vehicles/{own.pk}/edit/",
+    ]
+    for page in pages:
+        response = client.get(page, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200, page
+    assert own.vin in client.get(f"/inventory/vehicles/{own.pk}/").content.decode()
+    ningbo_car = Vehicle.objects.filter(dealer__code="nb-haitong").first()
+    assert client.get(f"/inventory/vehicles/{ningbo_car.pk}/").status_code == 404
