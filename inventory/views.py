@@ -54,8 +54,7 @@ class ListControls(forms.Form):
     before = forms.CharField(required=False, max_length=500)
 
     def value(self, name, default):
-        if not self.is_valid():
-            return default
+        self.is_valid()  # cleaned_data keeps the fields that are valid
         return self.cleaned_data.get(name) or default
 
 
@@ -128,7 +127,6 @@ class VehicleListView(FilteredVehiclesMixin, View):
                 "page_sizes": PAGE_SIZES,
                 "columns": sort_columns(query, sort),
                 "query": query.urlencode(),
-                "today": today,
             },
         )
 
@@ -138,8 +136,7 @@ def sort_columns(query, current):
     columns = {}
     for key, label in SORTS.items():
         params = query.copy()
-        descending = current == key
-        params["sort"] = f"-{key}" if descending else key
+        params["sort"] = f"-{key}" if current == key else key
         columns[key] = {
             "label": label,
             "url": "?" + params.urlencode(),

@@ -193,6 +193,8 @@ def test_page_size_choice(staff_client, dealer_a):
     assert len(listed_vins(staff_client.get(LIST, {"size": "25"}))) == 25
     assert len(listed_vins(staff_client.get(LIST, {"size": "100"}))) == 30
     assert len(listed_vins(staff_client.get(LIST, {"size": "100000"}))) == 30  # falls back to 50
+    # A bad sort order does not throw away a good page size.
+    assert len(listed_vins(staff_client.get(LIST, {"size": "25", "sort": "bogus"}))) == 25
 
 
 @pytest.mark.parametrize("count", [3, 30])
