@@ -8,31 +8,7 @@ I, O, Q, U, Z or 0 and repeats every 30 years.
 
 from dataclasses import dataclass, field
 
-
-def gettext_noop(text: str) -> str:
-    """Mark a message for the translation catalogue without importing Django."""
-    return text
-
-
-class Message(str):
-    """A finished English sentence that also keeps its template and parameters.
-
-    It reads and compares as the plain sentence; a translating caller formats its own
-    language's version of `template` with `params` instead.
-    """
-
-    template: str
-    params: dict
-
-    def __new__(cls, template: str, **params):
-        text = template % {
-            k: ", ".join(v) if isinstance(v, tuple) else v for k, v in params.items()
-        }
-        message = super().__new__(cls, text)
-        message.template = template
-        message.params = params
-        return message
-
+from .messages import Message, gettext_noop
 
 VIN_LENGTH = 17
 ALPHABET = frozenset("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")

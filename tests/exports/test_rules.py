@@ -1,0 +1,659 @@
+"""The eligibility rules, one table row per rule code and case, against fixed dates."""
+
+import json
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from exports import rules
+from exports.rules import (
+    Document,
+    HeldDocument,
+    Outcome,
+    Rule,
+    VehicleFacts,
+    Verdict,
+    evaluate_market,
+    judge,
+    parameter_problems,
+)
+
+ON = date(2026, 11, 29)
+SEED = json.loads(
+    (Path(__file__).resolve().parents[2] / "exports" / "data" / "market_rules.json").read_text()
+)
+SEED_RULES = {(r["country_code"], r["rule_code"]): r for r in SEED["rules"]}
+
+CAR = VehicleFacts(
+    powertrain="BEV",
+    steering_side="LHD",
+    model_year=2026,
+    built_on=date(2025, 10, 1),
+    registered_on=date(2026, 9, 1),
+)
+CONFIRMATION = HeldDocument(
+    Document.AFTER_SALES_CONFIRMATION, country_code="KZ", issuer_is_listed_manufacturer=True
+)
+
+
+def seed_rule(market, code, **changes):
+    row = SEED_RULES[(market, code)]
+    rule = Rule(
+        market=market,
+        code=code,
+        severity=row["severity"],
+        params=row["params"],
+        applies_to=tuple(row["applies_to"]),
+        source_url=row["source_url"],
+    )
+    return replace(rule, **changes)
+
+
+def outcome(market, code, facts=CAR, destination=None, buyer="commercial", on=ON, **rule_changes):
+    rule = seed_rule(market, code, **rule_changes)
+    situation = rules.Situation(on=on, destination=destination or market, buyer=buyer)
+    return judge(rule, facts, situation)
+
+
+# (market, rule code, facts changes, destination, buyer, expected outcome, words in the sentence)
+CASES = [
+    # China, origin side
+    (
+        "CN",
+        "AFTER_SALES_CONFIRMATION_IF_REGISTERED_WITHIN",
+        {},
+        "KZ",
+        "commercial",
+        Outcome.NEEDS_DOCUMENT,
+        "Registered 89 days ago (at most 180)",
+    ),
+    (
+        "CN",
+        "AFTER_SALES_CONFIRMATION_IF_REGISTERED_WITHIN",
+        {"registered_on": None},
+        "KZ",
+        "commercial",
+        Outcome.NEEDS_DOCUMENT,
+        "Not registered yet",
+    ),
+    (
+        "CN",
+        "AFTER_SALES_CONFIRMATION_IF_REGISTERED_WITHIN",
+        {"registered_on": date(2026, 6, 1)},
+        "KZ",
+        "commercial",
+        Outcome.PASS,
+        "181 days ago",
+    ),
+    (
+        "CN",
+        "AFTER_SALES_CONFIRMATION_IF_REGISTERED_WITHIN",
+        {"registered_on": date(2026, 6, 2)},
+        "KZ",
+        "commercial",
+        Outcome.NEEDS_DOCUMENT,
+        "Registered 180 days ago",
+    ),
+    (
+        "CN",
+        "AFTER_SALES_CONFIRMATION_IF_REGISTERED_WITHIN",
+        {"documents": frozenset({CONFIRMATION})},
+        "KZ",
+        "commercial",
+        Outcome.PASS,
+        "on file",
+    ),
+    (
+        "CN",
+        "AFTER_SALES_CONFIRMATION_IF_REGISTERED_WITHIN",
+        {"documents": frozenset({CONFIRMATION})},
+        "UZ",
+        "commercial",
+        Outcome.NEEDS_DOCUMENT,
+        "confirmation for UZ",
+    ),
+    (
+        "CN",
+        "CONFIRMATION_ISSUER_MUST_BE_MIIT_LISTED_MANUFACTURER",
+        {},
+        "KZ",
+        "commercial",
+        Outcome.PASS,
+        "",
+    ),
+    (
+        "CN",
+        "CONFIRMATION_ISSUER_MUST_BE_MIIT_LISTED_MANUFACTURER",
+        {"documents": frozenset({replace(CONFIRMATION, issuer_is_listed_manufacturer=False)})},
+        "KZ",
+        "commercial",
+        Outcome.NEEDS_DOCUMENT,
+        "not issued by the manufacturer listed",
+    ),
+    (
+        "CN",
+        "EXPORT_LICENCE_MAX_VEHICLES",
+        {},
+        "KZ",
+        "commercial",
+        Outcome.INFO,
+        "at most 20 used cars with one HS code; this car goes in a batch under HS 8703.80",
+    ),
+    (
+        "CN",
+        "EXPORTER_EQUALS_REGISTERED_OWNER",
+        {},
+        "KZ",
+        "commercial",
+        Outcome.INFO,
+        "registered owner must be the exporter",
+    ),
+    ("CN", "TEMP_PLATE_MAX_DAYS", {}, "KZ", "commercial", Outcome.INFO, "at most 60 days"),
+    (
+        "CN",
+        "DEREGISTER_WITHIN_MONTHS_AFTER_CLEARANCE",
+        {},
+        "KZ",
+        "commercial",
+        Outcome.INFO,
+        "within 2 months",
+    ),
+    (
+        "CN",
+        "NO_EXPORT_WITHIN_YEARS_OF_SCRAP_AGE",
+        {},
+        "KZ",
+        "commercial",
+        Outcome.PASS,
+        "no mandatory scrapping age",
+    ),
+    (
+        "CN",
+        "INSPECTION_ONE_PER_VEHICLE",
+        {},
+        "KZ",
+        "commercial",
+        Outcome.NEEDS_DOCUMENT,
+        "Inspection needed",
+    ),
+    (
+        "CN",
+        "INSPECTION_ONE_PER_VEHICLE",
+        {"inspection_accreditation": "CNAS L1234"},
+        "KZ",
+        "commercial",
+        Outcome.PASS,
+        "issued inspection report is on file",
+    ),
+    (
+        "CN",
+        "INSPECTION_ONE_PER_VEHICLE",
+        {"inspection_accreditation": ""},
+        "KZ",
+        "commercial",
+        Outcome.NEEDS_DOCUMENT,
+        "does not name a CMA / CNAS accreditation",
+    ),
+    # Russia
+    ("RU", "PREF_UTIL_FEE_MAX_HP", {"power_kw": 150}, "RU", "commercial", None, ""),
+    (
+        "RU",
+        "PREF_UTIL_FEE_MAX_HP",
+        {"power_kw": 150},
+        "RU",
+        "individual",
+        Outcome.WARN,
+        "above 80 hp; this car has 204 hp",
+    ),
+    (
+        "RU",
+        "PREF_UTIL_FEE_MAX_HP",
+        {"powertrain": "ICE", "power_kw": 110},
+        "RU",
+        "individual",
+        Outcome.PASS,
+        "",
+    ),
+    ("RU", "PREF_UTIL_FEE_MAX_HP", {}, "RU", "individual", Outcome.INFO, "record the car's power"),
+    (
+        "RU",
+        "ERA_GLONASS_AND_SBKTS_OR_OTTS",
+        {},
+        "RU",
+        "commercial",
+        Outcome.NEEDS_DOCUMENT,
+        "ERA-GLONASS",
+    ),
+    (
+        "RU",
+        "ERA_GLONASS_AND_SBKTS_OR_OTTS",
+        {"documents": frozenset({HeldDocument(Document.RUSSIAN_TYPE_APPROVAL, "RU")})},
+        "RU",
+        "commercial",
+        Outcome.PASS,
+        "",
+    ),
+    (
+        "RU",
+        "EAEU_REEXPORT_UTIL_FEE_DIFFERENCE",
+        {},
+        "RU",
+        "commercial",
+        Outcome.INFO,
+        "recycling-fee difference",
+    ),
+    # Kazakhstan
+    ("KZ", "EPTS_PER_INDIVIDUAL_PER_YEAR", {}, "KZ", "individual", Outcome.INFO, "at most 1 car"),
+    ("KZ", "EPTS_PER_INDIVIDUAL_PER_YEAR", {}, "KZ", "commercial", None, ""),
+    (
+        "KZ",
+        "UNDER_3Y_ONLY_OTTS_HOLDER",
+        {},
+        "KZ",
+        "commercial",
+        Outcome.WARN,
+        "the type approval (OTTS), a legal entity; this car is 1 year 1 month",
+    ),
+    (
+        "KZ",
+        "UNDER_3Y_ONLY_OTTS_HOLDER",
+        {"built_on": date(2023, 11, 1)},
+        "KZ",
+        "commercial",
+        Outcome.PASS,
+        "",
+    ),
+    ("KZ", "RHD_PROHIBITED", {}, "KZ", "commercial", Outcome.PASS, ""),
+    (
+        "KZ",
+        "RHD_PROHIBITED",
+        {"steering_side": "RHD"},
+        "KZ",
+        "commercial",
+        Outcome.BLOCK,
+        "Right-hand-drive cars may not be imported into KZ",
+    ),
+    # Kyrgyzstan, Uzbekistan
+    ("KG", "EV_DUTY_FREE_QUOTA", {}, "KG", "commercial", Outcome.INFO, "10000 EVs duty-free"),
+    ("KG", "EV_DUTY_FREE_QUOTA", {"powertrain": "PHEV"}, "KG", "commercial", None, ""),
+    (
+        "UZ",
+        "CERT_HOLDER_MUST_BE_DECLARANT",
+        {},
+        "UZ",
+        "commercial",
+        Outcome.INFO,
+        "issued to the person who declares",
+    ),
+    ("UZ", "MANDATORY_LAB_TEST_16_CRITERIA", {}, "UZ", "commercial", Outcome.INFO, "laboratory"),
+    # Jordan
+    ("JO", "EV_MAX_AGE_YEARS", {}, "JO", "commercial", Outcome.PASS, ""),
+    (
+        "JO",
+        "EV_MAX_AGE_YEARS",
+        {"built_on": date(2023, 9, 10)},
+        "JO",
+        "commercial",
+        Outcome.BLOCK,
+        "built in 2023, counts 4 years in 2026 (3 years 2 months old)",
+    ),
+    (
+        "JO",
+        "EV_MAX_AGE_YEARS",
+        {"built_on": date(2023, 9, 10)},
+        "JO",
+        "commercial",
+        Outcome.BLOCK,
+        "EVs older than 3 years, counting the year of clearance, are banned in JO",
+    ),
+    (
+        "JO",
+        "CONFORMITY_EU_US_GCC_SA",
+        {},
+        "JO",
+        "commercial",
+        Outcome.NEEDS_DOCUMENT,
+        "one of: EU, US, GCC, SA",
+    ),
+    (
+        "JO",
+        "USED_EV_MIN_SOH_PERCENT",
+        {},
+        "JO",
+        "commercial",
+        Outcome.NEEDS_DOCUMENT,
+        "at least 90% for used EVs; no measurement",
+    ),
+    (
+        "JO",
+        "USED_EV_MIN_SOH_PERCENT",
+        {"battery_soh_pct": Decimal("88.5")},
+        "JO",
+        "commercial",
+        Outcome.BLOCK,
+        "this battery measured 88.5%",
+    ),
+    (
+        "JO",
+        "USED_EV_MIN_SOH_PERCENT",
+        {"battery_soh_pct": Decimal("90")},
+        "JO",
+        "commercial",
+        Outcome.PASS,
+        "90%",
+    ),
+    (
+        "JO",
+        "SALVAGE_PROHIBITED",
+        {"is_salvage": True},
+        "JO",
+        "commercial",
+        Outcome.BLOCK,
+        "Salvage cars",
+    ),
+    ("JO", "SALVAGE_PROHIBITED", {}, "JO", "commercial", Outcome.PASS, ""),
+    # Saudi Arabia
+    ("SA", "MAX_AGE_YEARS_LIGHT", {"model_year": 2021}, "SA", "commercial", Outcome.PASS, ""),
+    (
+        "SA",
+        "MAX_AGE_YEARS_LIGHT",
+        {"model_year": 2020},
+        "SA",
+        "commercial",
+        Outcome.BLOCK,
+        "oldest model year accepted in 2026 is 2021; this car is a 2020",
+    ),
+    ("SA", "CAFE_SUPPLY_PLAN_SUSPENDED_MAKERS", {}, "SA", "commercial", None, ""),
+    ("SA", "RHD_PROHIBITED", {"steering_side": "RHD"}, "SA", "commercial", Outcome.BLOCK, "SA"),
+    (
+        "SA",
+        "DAMAGED_SALVAGE_TAXI_POLICE_PROHIBITED",
+        {"flood_damage": True},
+        "SA",
+        "commercial",
+        Outcome.BLOCK,
+        "this car has: flood damage",
+    ),
+    ("SA", "DAMAGED_SALVAGE_TAXI_POLICE_PROHIBITED", {}, "SA", "commercial", Outcome.PASS, ""),
+    # United Arab Emirates, Oman
+    (
+        "AE",
+        "GSO_CONFORMITY_CERT_REQUIRED",
+        {},
+        "AE",
+        "commercial",
+        Outcome.NEEDS_DOCUMENT,
+        "GSO conformity certificate",
+    ),
+    (
+        "AE",
+        "USED_VEHICLE_7_BANNED_CATEGORIES",
+        {"fire_damage": True, "is_salvage": True},
+        "AE",
+        "commercial",
+        Outcome.BLOCK,
+        "salvage title, fire damage",
+    ),
+    (
+        "AE",
+        "USED_VEHICLE_7_BANNED_CATEGORIES",
+        {},
+        "AE",
+        "commercial",
+        Outcome.INFO,
+        "MoIAT VIN search",
+    ),
+    (
+        "AE",
+        "MAX_AGE_YEARS_LIGHT",
+        {"model_year": 2021},
+        "AE",
+        "commercial",
+        Outcome.WARN,
+        "the oldest model year accepted in 2026 is 2022",
+    ),
+    ("OM", "EV_GSO_2698_CONFORMITY", {}, "OM", "commercial", None, ""),
+    # Egypt
+    (
+        "EG",
+        "USED_EV_MAX_AGE_YEARS",
+        {"built_on": date(2023, 8, 1)},
+        "EG",
+        "commercial",
+        Outcome.BLOCK,
+        "this car is 3 years 3 months",
+    ),
+    ("EG", "USED_EV_MAX_AGE_YEARS", {}, "EG", "commercial", Outcome.PASS, ""),
+    (
+        "EG",
+        "USED_ICE_NOT_ALLOWED",
+        {"powertrain": "PHEV"},
+        "EG",
+        "commercial",
+        Outcome.BLOCK,
+        "this car is PHEV",
+    ),
+    ("EG", "USED_ICE_NOT_ALLOWED", {}, "EG", "commercial", Outcome.PASS, ""),
+    ("EG", "RHD_PROHIBITED", {}, "EG", "commercial", Outcome.PASS, ""),
+    # Kenya
+    ("KE", "MIN_FIRST_REG_YEAR", {}, "KE", "commercial", Outcome.PASS, ""),
+    (
+        "KE",
+        "MIN_FIRST_REG_YEAR",
+        {"registered_on": date(2018, 12, 31)},
+        "KE",
+        "commercial",
+        Outcome.BLOCK,
+        "on or after 2019-01-01; this car was registered on 2018-12-31",
+    ),
+    ("KE", "RHD_ONLY", {}, "KE", "commercial", Outcome.BLOCK, "this car is left-hand drive"),
+    ("KE", "RHD_ONLY", {"steering_side": "RHD"}, "KE", "commercial", Outcome.PASS, ""),
+    (
+        "KE",
+        "PRE_SHIPMENT_COR_OR_LOCAL_INSPECTION",
+        {},
+        "KE",
+        "commercial",
+        Outcome.INFO,
+        "inspected on arrival",
+    ),
+    # Nigeria, Pakistan
+    ("NG", "SEAPORT_ONLY", {}, "NG", "commercial", Outcome.INFO, "only through seaports"),
+    (
+        "PK",
+        "COMMERCIAL_USED_MAX_AGE_YEARS",
+        {},
+        "PK",
+        "commercial",
+        Outcome.INFO,
+        "import window of PK closed on 2026-06-30",
+    ),
+    ("PK", "COMMERCIAL_USED_MAX_AGE_YEARS", {}, "PK", "individual", None, ""),
+    (
+        "PK",
+        "COMMERCIAL_USED_REGULATORY_DUTY",
+        {},
+        "PK",
+        "commercial",
+        Outcome.INFO,
+        "40% regulatory duty until 2026-06-30",
+    ),
+    (
+        "PK",
+        "PERSONAL_SCHEME_CAR_MAX_AGE",
+        {"built_on": date(2022, 6, 1)},
+        "PK",
+        "individual",
+        Outcome.BLOCK,
+        "this car counts 3 years 10 months",
+    ),
+    ("PK", "PERSONAL_SCHEME_CAR_MAX_AGE", {}, "PK", "individual", Outcome.PASS, ""),
+    ("PK", "RHD_MARKET", {}, "PK", "commercial", Outcome.WARN, "PK takes right-hand-drive cars"),
+    # Australia, Chile
+    (
+        "AU",
+        "IMPORT_APPROVAL_BEFORE_SHIPPING",
+        {},
+        "AU",
+        "commercial",
+        Outcome.BLOCK,
+        "25y+, personal 12 months, SEVS via RAW",
+    ),
+    ("AU", "RHD_REQUIRED", {}, "AU", "commercial", Outcome.BLOCK, "left-hand drive"),
+    (
+        "CL",
+        "USED_VEHICLE_IMPORT_PROHIBITED",
+        {},
+        "CL",
+        "commercial",
+        Outcome.BLOCK,
+        "CL does not allow used cars",
+    ),
+    ("CN", "BEV_NEW_EXPORT_LICENCE", {}, "KZ", "commercial", None, ""),
+]
+
+
+@pytest.mark.parametrize(
+    ("market", "code", "changes", "destination", "buyer", "expected", "words"),
+    CASES,
+    ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CASES)],
+)
+def test_each_rule(market, code, changes, destination, buyer, expected, words):
+    reason = outcome(market, code, replace(CAR, **changes), destination, buyer)
+    if expected is None:
+        assert reason is None
+        return
+    assert reason.outcome is expected, reason.message
+    assert words in reason.message
+    assert reason.rule_code == code
+    assert reason.source_url == SEED_RULES[(market, code)]["source_url"]
+
+
+def test_every_seeded_rule_code_is_implemented_with_valid_parameters():
+    assert {code for _market, code in SEED_RULES} == set(rules.RULES)
+    for (market, code), row in SEED_RULES.items():
+        assert parameter_problems(code, row["params"]) == [], (market, code)
+
+
+def test_every_rule_code_has_a_case_in_the_table():
+    assert {case[1] for case in CASES} == set(rules.RULES)
+
+
+@pytest.mark.parametrize(
+    ("code", "params", "problem"),
+    [
+        ("RHD_PROHIBITED", {}, "steering is missing."),
+        ("RHD_PROHIBITED", {"steering": "LHD"}, "steering must be one of RHD, not 'LHD'."),
+        ("EV_MAX_AGE_YEARS", {"max_age_years": "three"}, "max_age_years must be a whole number"),
+        ("EV_MAX_AGE_YEARS", {"max_age_years": True}, "max_age_years must be a whole number"),
+        ("EV_MAX_AGE_YEARS", {"max_age_years": -1}, "max_age_years must be at least 0"),
+        ("USED_EV_MIN_SOH_PERCENT", {"min_soh_pct": 90, "typo": 1}, "Unknown parameter(s): typo."),
+        ("MIN_FIRST_REG_YEAR", {"min_first_registration": "2019-13-01"}, "YYYY-MM-DD"),
+        ("INSPECTION_ONE_PER_VEHICLE", {"lab_accreditation": [1]}, "a list of str values"),
+        ("NO_SUCH_RULE", {}, "NO_SUCH_RULE is not a rule code DealerHub knows."),
+        ("SEAPORT_ONLY", [], "must be an object"),
+    ],
+)
+def test_parameter_problems_name_the_parameter(code, params, problem):
+    assert any(problem in text for text in parameter_problems(code, params))
+
+
+def test_a_rule_not_yet_in_force_or_expired_does_not_apply():
+    later = seed_rule("KZ", "RHD_PROHIBITED", effective_from=date(2027, 1, 1))
+    expired = seed_rule("KZ", "RHD_PROHIBITED", effective_to=date(2026, 11, 28))
+    today_only = seed_rule("KZ", "RHD_PROHIBITED", effective_from=ON, effective_to=ON)
+    rhd = replace(CAR, steering_side="RHD")
+    situation = rules.Situation(on=ON, destination="KZ")
+    assert judge(later, rhd, situation) is None
+    assert judge(expired, rhd, situation) is None
+    assert judge(today_only, rhd, situation).outcome is Outcome.BLOCK
+
+
+def test_unknown_code_or_bad_parameters_are_not_evaluated_and_never_eligible():
+    unknown = Rule(market="KZ", code="EURO_7_ONLY", severity="block", source_url="https://x")
+    broken = seed_rule("KZ", "RHD_PROHIBITED", params={"steering": 7})
+    odd_group = seed_rule("KZ", "RHD_PROHIBITED", applies_to=("used-ish",))
+    for rule in (unknown, broken, odd_group):
+        verdict = evaluate_market(CAR, "KZ", [rule], ON)
+        assert verdict.verdict is Verdict.NOT_EVALUATED
+        assert not verdict.exportable
+        assert "was not evaluated" in verdict.reasons[0].message
+    # A blocking rule still wins over one that could not be judged.
+    rhd = replace(CAR, steering_side="RHD")
+    both = evaluate_market(rhd, "KZ", [unknown, seed_rule("KZ", "RHD_PROHIBITED")], ON)
+    assert both.verdict is Verdict.BLOCKED
+
+
+def market_rules(country):
+    return [seed_rule(m, code) for (m, code) in SEED_RULES if m == country]
+
+
+def test_a_fresh_zero_km_car_for_kazakhstan_needs_the_confirmation_and_an_inspection():
+    verdict = evaluate_market(CAR, "KZ", market_rules("KZ"), ON, origin_rules=market_rules("CN"))
+    assert verdict.verdict is Verdict.NEEDS_DOCUMENTS
+    assert verdict.missing_documents == (
+        Document.AFTER_SALES_CONFIRMATION,
+        Document.INSPECTION_REPORT,
+    )
+    assert verdict.exportable
+    markets = {reason.market for reason in verdict.reasons}
+    assert markets == {"CN", "KZ"}
+
+
+def test_with_its_papers_the_car_is_eligible_for_kazakhstan_but_not_kenya():
+    papers = replace(
+        CAR, documents=frozenset({CONFIRMATION}), inspection_accreditation="CMA 2024-0001"
+    )
+    kz = evaluate_market(papers, "KZ", market_rules("KZ"), ON, origin_rules=market_rules("CN"))
+    assert kz.verdict is Verdict.ELIGIBLE
+    assert kz.missing_documents == ()
+    ke = evaluate_market(papers, "KE", market_rules("KE"), ON, origin_rules=market_rules("CN"))
+    assert ke.verdict is Verdict.BLOCKED
+    # The confirmation names Kazakhstan, so Kenya would need its own as well.
+    assert Document.AFTER_SALES_CONFIRMATION in ke.missing_documents
+
+
+def test_verdicts_follow_the_market_rules_across_markets():
+    old_ev = replace(CAR, built_on=date(2023, 1, 15), model_year=2023)
+    verdicts = {
+        market: evaluate_market(old_ev, market, market_rules(market), ON).verdict
+        for market in ("JO", "EG", "AU", "CL", "NG")
+    }
+    assert verdicts == {
+        "JO": Verdict.BLOCKED,  # EV too old
+        "EG": Verdict.BLOCKED,  # used EV over 3 years
+        "AU": Verdict.BLOCKED,
+        "CL": Verdict.BLOCKED,
+        "NG": Verdict.ELIGIBLE,
+    }
+
+
+def test_messages_keep_their_template_for_translation():
+    reason = outcome("JO", "EV_MAX_AGE_YEARS", replace(CAR, built_on=date(2023, 9, 10)))
+    assert reason.message.template.startswith("EVs older than %(limit)s years")
+    assert reason.message.params["age"].template == "%(years)s years %(months)s months"
+
+
+@pytest.mark.parametrize(
+    ("built_on", "expected", "words"),
+    [
+        (date(2022, 1, 1), Outcome.PASS, ""),
+        (date(2021, 2, 28), Outcome.BLOCK, "less than 5 years old; this car is 5 years 0 months"),
+    ],
+)
+def test_pakistan_commercial_age_limit_while_the_window_is_open(built_on, expected, words):
+    reason = outcome(
+        "PK", "COMMERCIAL_USED_MAX_AGE_YEARS", replace(CAR, built_on=built_on), on=date(2026, 3, 1)
+    )
+    assert reason.outcome is expected
+    assert words in reason.message
+
+
+def test_new_bev_licence_rule_is_for_new_cars_only():
+    situation = rules.Situation(on=ON, destination="KZ", used=False)
+    reason = judge(seed_rule("CN", "BEV_NEW_EXPORT_LICENCE"), CAR, situation)
+    assert reason.outcome is Outcome.INFO
+    assert "8703801090" in reason.message
