@@ -18,6 +18,7 @@ from inventory import services as inventory_services
 from inventory import vin as vin_rules
 from inventory.models import (
     Dealer,
+    DocumentKind,
     InspectionReport,
     InspectionVerdict,
     Membership,
@@ -27,6 +28,7 @@ from inventory.models import (
     Role,
     Substrate,
     Vehicle,
+    VehicleDocument,
     VehicleStatus,
 )
 
@@ -126,6 +128,8 @@ class DemoSummary:
     vehicles_total: int
     inspections: int
     shipments: int
+    documents: int
+    candidates: int
 
 
 def make_vin(rng, wmi, model_year):
@@ -316,6 +320,27 @@ def _shipments(rng, dealer, by):
 
 
 @transaction.atomic
+def _documents(dealer, by):
+    """After-sales confirmations for Kazakhstan on the dealer's five oldest BYD cars in stock."""
+    missing = 5 - VehicleDocument.objects.filter(vehicle__dealer=dealer).count()
+    if missing <= 0:
+        return
+    cars = Vehicle.objects.filter(
+        dealer=dealer, make="BYD", status=VehicleStatus.IN_STOCK, documents=None
+    ).order_by("stocked_on", "pk")[:missing]
+    for car in cars:
+        inventory_services.vehicle_document_add(
+            vehicle=car,
+            by=by,
+            kind=DocumentKind.AFTER_SALES_CONFIRMATION,
+            country_code="KZ",
+            issuer="BYD Auto Co., Ltd.",
+            issuer_is_listed_manufacturer=True,
+            issued_on=dealer.today() - timedelta(days=3),
+            reference=f"BYD-ASC-{car.vin[-6:]}",
+        )
+
+
 def seed_demo() -> DemoSummary:
     dealers = {}
     for name, code, city, _makes in DEALERS:
@@ -332,10 +357,15 @@ def seed_demo() -> DemoSummary:
         _inspections(random.Random(f"{code}-inspections"), dealer, by)
         if code != "cd-tianfu":
             _shipments(random.Random(f"{code}-shipments"), dealer, by)
+        _documents(dealer, by)
+    # What the nightly job would have flagged by this morning.
+    run = export_services.export_candidates_flag()
     return DemoSummary(
         dealers=len(dealers),
         vehicles_created=created,
         vehicles_total=Vehicle.objects.filter(dealer__in=dealers.values()).count(),
         inspections=InspectionReport.objects.filter(vehicle__dealer__in=dealers.values()).count(),
         shipments=ExportShipment.objects.filter(dealer__in=dealers.values()).count(),
+        documents=VehicleDocument.objects.filter(vehicle__dealer__in=dealers.values()).count(),
+        candidates=run.counts.get("candidates", 0),
     )

@@ -3,8 +3,10 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -49,6 +51,7 @@ class MarketRuleAdmin(admin.ModelAdmin):
         "confidence",
         "last_verified",
         "is_active",
+        "parameter_check",
     ]
     list_filter = ["severity", "confidence", "is_active", "market"]
     list_select_related = ["market"]
@@ -56,6 +59,15 @@ class MarketRuleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["market"]
     date_hierarchy = "effective_from"
     actions = ["mark_verified_today"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description=_("parameters"))
+    def parameter_check(self, obj):
+        """A rule that reached the database with bad parameters is shown, never hidden."""
+        problems = obj.parameter_problems
+        if not problems:
+            return _("OK")
+        return format_html('<span class="errornote">{}</span>', " ".join(problems))
 
     @admin.action(description=_("Mark selected rules verified today"), permissions=["change"])
     def mark_verified_today(self, request, queryset):

@@ -9,7 +9,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from inventory.models import Dealer, DealerScopedQuerySet, Vehicle
+from inventory.models import Dealer, DealerScopedQuerySet, Vehicle, message_text
+
+from . import rules
 
 
 class DestinationMarket(models.Model):
@@ -130,8 +132,20 @@ class MarketRule(models.Model):
                     }
                 }
             )
-        if not isinstance(self.params, dict):
-            raise ValidationError({"params": _("Parameters must be a JSON object.")})
+        if self.rule_code not in rules.RULES:
+            raise ValidationError(
+                {
+                    "rule_code": _("%(code)s is not a rule code DealerHub knows. Known: %(codes)s.")
+                    % {"code": self.rule_code, "codes": ", ".join(sorted(rules.RULES))}
+                }
+            )
+        problems = rules.parameter_problems(self.rule_code, self.params)
+        if problems:
+            raise ValidationError({"params": [message_text(problem) for problem in problems]})
+
+    @property
+    def parameter_problems(self):
+        return [message_text(p) for p in rules.parameter_problems(self.rule_code, self.params)]
 
 
 class ShipmentStatus(models.TextChoices):

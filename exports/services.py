@@ -1,13 +1,16 @@
-"""Every write to shipments and market rules: create, add and remove vehicles, advance."""
+"""Every write to shipments, market rules and export-candidate flags."""
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.models import Vehicle, VehicleStatus
-from inventory.services import vehicle_set_shipment_status
+from inventory.models import Dealer, JobRun, JobRunStatus, Vehicle, VehicleStatus
+from inventory.services import job_run_finish, job_run_start, vehicle_set_shipment_status
 
-from . import customs
+from . import candidates, customs
 from .models import ExportShipment, MarketRule, ShipmentLine, ShipmentStatus
 
 S = ShipmentStatus
@@ -195,3 +198,68 @@ def shipment_advance(*, shipment, to_status, by=None, reason="") -> ExportShipme
 def market_rule_mark_verified(*, rules, on) -> int:
     """Record that managers re-read the sources of these rules on a date."""
     return MarketRule.objects.filter(pk__in=[r.pk for r in rules]).update(last_verified=on)
+
+
+CANDIDATE_JOB = "flag export candidates"
+# PostgreSQL advisory-lock key that lets one candidate run go at a time.
+CANDIDATE_LOCK_KEY = 4_242_001
+CANDIDATE_LOCK_CACHE_KEY = "lock:flag-export-candidates"
+
+
+def _candidate_lock():
+    """Take the run lock for the current transaction; False when another run holds it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [CANDIDATE_LOCK_KEY])
+            return cursor.fetchone()[0]
+    # Elsewhere (the embedded SQLite default) the cache holds the lock until the run ends.
+    if not cache.add(CANDIDATE_LOCK_CACHE_KEY, True, timeout=settings.CELERY_TASK_TIME_LIMIT):
+        return False
+    transaction.on_commit(lambda: cache.delete(CANDIDATE_LOCK_CACHE_KEY))
+    return True
+
+
+def _last_fingerprint(dealer):
+    run = (
+        JobRun.objects.filter(job=CANDIDATE_JOB, dealer=dealer, status=JobRunStatus.SUCCEEDED)
+        .exclude(counts__dry_run=True)
+        .order_by("-started_at", "-id")
+        .first()
+    )
+    return (run.counts or {}).get("fingerprint", "") if run else ""
+
+
+def export_candidates_flag(*, dealer=None, dry_run=False, on=None) -> JobRun:
+    """Flag the zero-km export candidates of one dealer, or of all active dealers.
+
+    One transaction: a crash leaves the flags as they were. One run at a time: a second run
+    while one is going finishes at once as "skipped". Each run leaves a JobRun.
+    """
+    run = job_run_start(job=CANDIDATE_JOB, dealer=dealer)
+    dealers = Dealer.objects.filter(is_active=True).order_by("pk")
+    if dealer is not None:
+        dealers = dealers.filter(pk=dealer.pk)
+    outcome = None
+    try:
+        with transaction.atomic():
+            if _candidate_lock():
+                outcome = candidates.run(
+                    dealers=dealers,
+                    on=on or timezone.localdate(),
+                    dry_run=dry_run,
+                    last_fingerprint="" if dry_run else _last_fingerprint(dealer),
+                )
+                if dry_run:  # nothing a dry run wrote on the way (verdict rows) stays
+                    transaction.set_rollback(True)
+    except Exception as exc:
+        if connection.vendor != "postgresql":
+            cache.delete(CANDIDATE_LOCK_CACHE_KEY)
+        job_run_finish(run=run, error=f"{exc.__class__.__name__}: {exc}")
+        raise
+    if outcome is None:
+        return job_run_finish(
+            run=run,
+            status=JobRunStatus.SKIPPED,
+            counts={"skipped": "another run was going"},
+        )
+    return job_run_finish(run=run, counts={**outcome.counts(), "dry_run": dry_run})

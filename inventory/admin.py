@@ -21,6 +21,7 @@ from .models import (
     PaintReading,
     Role,
     Vehicle,
+    VehicleDocument,
     VehicleStatus,
 )
 
@@ -148,6 +149,19 @@ class VehicleAdminForm(VehicleForm):
         fields = ["dealer", *VEHICLE_FACTS]
 
 
+class DocumentInline(ScopedInlineMixin, admin.TabularInline):
+    """Papers on file; staff file and remove them on the vehicle page, through the services."""
+
+    model = VehicleDocument
+    fields = ["kind", "country_code", "issuer", "issuer_is_listed_manufacturer", "issued_on"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class InspectionInline(ScopedInlineMixin, admin.TabularInline):
     model = InspectionReport
     fields = ["inspected_on", "status", "certificate_number", "verdict", "battery_soh_pct"]
@@ -195,12 +209,12 @@ class VehicleAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
         "status",
         "export_candidate",
         "export_candidate_since",
-        "export_candidate_reasons",
+        "export_verdict",
         "created_at",
         "updated_at",
     ]
     history_list_display = ["status", "list_price", "odometer_km"]
-    inlines = [InspectionInline]
+    inlines = [DocumentInline, InspectionInline]
     actions = ["mark_reserved", "mark_in_stock", "mark_sold_domestic"]
     fieldsets = [
         (None, {"fields": ["dealer", "vin", "stock_number", "status"]}),
@@ -214,6 +228,7 @@ class VehicleAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
                     "model_year",
                     "powertrain",
                     "engine_cc",
+                    "power_kw",
                     "colour",
                     "steering_side",
                 ]
@@ -235,7 +250,13 @@ class VehicleAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
         (_("Condition"), {"fields": ["is_salvage", "is_flood_damaged", "notes"]}),
         (
             _("Export"),
-            {"fields": ["export_candidate", "export_candidate_since", "export_candidate_reasons"]},
+            {
+                "fields": [
+                    "export_candidate",
+                    "export_candidate_since",
+                    "export_verdict",
+                ]
+            },
         ),
         (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]

@@ -12,6 +12,10 @@ from .models import Powertrain, Vehicle, VehicleStatus
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
+# Returns [(country code, market name)] of the open export markets; the exports app sets it
+# when it loads, since inventory does not import exports.
+market_choices_provider = None
+
 
 def bucket_label(bucket: aging.Bucket) -> str:
     if bucket.high is None:
@@ -56,6 +60,9 @@ class VehicleFilterSet(django_filters.FilterSet):
         label=_("Stocked on (from, to)"),
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
+    market = django_filters.ChoiceFilter(
+        method="filter_market", label=_("Export candidate for"), empty_label=_("Any market")
+    )
     max_odometer = django_filters.NumberFilter(
         field_name="odometer_km",
         lookup_expr="lte",
@@ -71,6 +78,9 @@ class VehicleFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.dealer = dealer
         self.filters["make"].extra["choices"] = [(make, make) for make in makes]
+        self.filters["market"].extra["choices"] = (
+            market_choices_provider() if market_choices_provider else []
+        )
         self.filters["aging"].extra["choices"] = [
             (bucket.key, bucket_label(bucket)) for bucket in aging.BUCKETS
         ]
@@ -94,6 +104,13 @@ class VehicleFilterSet(django_filters.FilterSet):
 
     def filter_candidate(self, queryset, name, value):
         return queryset.filter(export_candidate=value == "yes")
+
+    def filter_market(self, queryset, name, value):
+        """Candidates that may leave for the market (now or once documents are supplied), as of
+        the last candidate run."""
+        return queryset.filter(
+            export_candidate=True, export_verdict__markets__contains=f" {value} "
+        )
 
     def filter_registered(self, queryset, name, value):
         return queryset.filter(registered_on__isnull=value != "yes")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from . import vin as vin_rules
-from .models import Vehicle, vin_message_text
+from .models import Vehicle, VehicleDocument, message_text
 
 VEHICLE_FACTS = [
     "vin",
@@ -18,6 +18,7 @@ VEHICLE_FACTS = [
     "model_year",
     "powertrain",
     "engine_cc",
+    "power_kw",
     "colour",
     "steering_side",
     "manufactured_on",
@@ -123,7 +124,7 @@ class VehicleForm(forms.ModelForm):
         return cleaned
 
     def vin_warnings(self, vehicle):
-        return [vin_message_text(warning) for warning in vehicle.vin_check.warnings]
+        return [message_text(warning) for warning in vehicle.vin_check.warnings]
 
     def save_through_services(self, *, by, dealer=None):
         """Receive or update the vehicle through the services; their refusals propagate."""
@@ -154,3 +155,22 @@ class VehicleForm(forms.ModelForm):
             return
         for name, errors in exc.error_dict.items():
             self.add_error(name if name in self.fields else None, errors)
+
+
+class VehicleDocumentForm(forms.ModelForm):
+    """File a paper an export rule asks for; saved by `vehicle_document_add`."""
+
+    class Meta:
+        model = VehicleDocument
+        fields = [
+            "kind",
+            "country_code",
+            "issuer",
+            "issuer_is_listed_manufacturer",
+            "issued_on",
+            "reference",
+        ]
+        widgets = {"issued_on": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_country_code(self):
+        return (self.cleaned_data.get("country_code") or "").strip().upper()

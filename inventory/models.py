@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import vin as vin_rules
+from .messages import Message
 
 ZERO = Decimal("0")
 
@@ -201,17 +202,20 @@ class VehicleQuerySet(DealerScopedQuerySet):
             return [row[0] for row in cursor.fetchall()]
 
 
-def vin_message_text(message) -> str:
-    """A message from `inventory.vin` in the active language."""
-    if not isinstance(message, vin_rules.Message):
+def message_text(message) -> str:
+    """A message from a pure module (`inventory.vin`, `exports.rules`) in the active language."""
+    if not isinstance(message, Message):
         return str(message)
 
     def param(value):
         if isinstance(value, tuple):
             return ", ".join(param(item) for item in value)
-        return vin_message_text(value)
+        return message_text(value)
 
-    return gettext(message.template) % {k: param(v) for k, v in message.params.items()}
+    translated = gettext(message.template)
+    if not message.params:
+        return translated
+    return translated % {k: param(v) for k, v in message.params.items()}
 
 
 def vin_check(value):
@@ -222,9 +226,7 @@ def vin_check(value):
 def validate_vin(value):
     check = vin_check(value)
     if check.errors:
-        raise ValidationError(
-            [vin_message_text(error) for error in check.errors], code="invalid_vin"
-        )
+        raise ValidationError([message_text(error) for error in check.errors], code="invalid_vin")
 
 
 money = {"max_digits": 12, "decimal_places": 2}
@@ -254,6 +256,12 @@ class Vehicle(models.Model):
     engine_cc = models.PositiveIntegerField(
         _("engine displacement (cc)"), null=True, blank=True, help_text=_("Empty for BEVs.")
     )
+    power_kw = models.PositiveIntegerField(
+        _("power (kW)"),
+        null=True,
+        blank=True,
+        help_text=_("Peak power of the engine or, for EVs, the electric motors."),
+    )
     colour = models.CharField(_("colour"), max_length=40, blank=True)
     steering_side = models.CharField(
         _("steering side"), max_length=3, choices=SteeringSide.choices, default=SteeringSide.LHD
@@ -273,15 +281,25 @@ class Vehicle(models.Model):
     is_flood_damaged = models.BooleanField(_("flood damaged"), default=False)
     export_candidate = models.BooleanField(_("export candidate"), default=False)
     export_candidate_since = models.DateField(_("export candidate since"), null=True, blank=True)
-    export_candidate_reasons = models.JSONField(
-        _("export candidate reasons"), default=list, blank=True
+    # Where a candidate may go and what it still needs, shared by all candidates judged alike.
+    export_verdict = models.ForeignKey(
+        "ExportVerdict",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("export verdict"),
     )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["export_candidate", "export_candidate_since", "export_candidate_reasons"]
+        excluded_fields=[
+            "export_candidate",
+            "export_candidate_since",
+            "export_verdict",
+        ]
     )
     objects = VehicleQuerySet.as_manager()
 
@@ -352,6 +370,15 @@ class Vehicle(models.Model):
             raise ValidationError(errors)
 
     @property
+    def export_markets(self) -> str:
+        """The markets the candidate may leave for, as " KZ RU "; empty when not a candidate."""
+        return self.export_verdict.markets if self.export_verdict_id else ""
+
+    @property
+    def export_candidate_reasons(self):
+        return self.export_verdict.summary if self.export_verdict_id else {}
+
+    @property
     def is_electrified(self):
         return self.powertrain in ELECTRIFIED
 
@@ -362,6 +389,98 @@ class Vehicle(models.Model):
     @property
     def vin_check(self):
         return vin_check(self.vin)
+
+
+class ExportVerdict(models.Model):
+    """Where a group of export candidates may go and the documents they still need.
+
+    Written by the candidate job; every candidate judged alike points at the same row, so a
+    run writes one small key per vehicle rather than the whole summary.
+    """
+
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    markets = models.CharField(
+        _("markets"), max_length=200, help_text=_('Country codes with spaces around, " KZ RU ".')
+    )
+    summary = models.JSONField(_("summary"), default=dict)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("export verdict")
+        verbose_name_plural = _("export verdicts")
+
+    def __str__(self):
+        return self.markets.strip()
+
+
+class DocumentKind(models.TextChoices):
+    """Papers the export rules ask for; the values are the rule engine's document names."""
+
+    AFTER_SALES_CONFIRMATION = (
+        "manufacturer_after_sales_confirmation",
+        _("Manufacturer's after-sales service confirmation"),
+    )
+    CONFORMITY_CERTIFICATE = "conformity_certificate", _("Certificate of conformity (EU/US/GCC/SA)")
+    GSO_CONFORMITY_CERTIFICATE = "gso_conformity_certificate", _("GSO conformity certificate")
+    RUSSIAN_TYPE_APPROVAL = "era_glonass_sbkts", _("ERA-GLONASS and OTTS/SBKTS (Russia)")
+
+
+class VehicleDocumentQuerySet(DealerScopedQuerySet):
+    dealer_lookup = "vehicle__dealer"
+
+
+class VehicleDocument(models.Model):
+    """A paper held for one vehicle that an export rule can ask for, with who issued it."""
+
+    vehicle = models.ForeignKey(
+        Vehicle, on_delete=models.CASCADE, related_name="documents", verbose_name=_("vehicle")
+    )
+    kind = models.CharField(_("document"), max_length=40, choices=DocumentKind.choices)
+    country_code = models.CharField(
+        _("for destination"),
+        max_length=2,
+        blank=True,
+        help_text=_("Two-letter code of the country it names; empty if it is valid for any."),
+    )
+    issuer = models.CharField(_("issued by"), max_length=120)
+    issuer_is_listed_manufacturer = models.BooleanField(
+        _("issuer is the MIIT-listed manufacturer"),
+        default=False,
+        help_text=_("Only the manufacturer in MIIT's announcement may issue the confirmation."),
+    )
+    issued_on = models.DateField(_("issued on"))
+    reference = models.CharField(_("reference"), max_length=80, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    objects = VehicleDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["vehicle", "kind", "-issued_on"]
+        verbose_name = _("vehicle document")
+        verbose_name_plural = _("vehicle documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(country_code="") | Q(country_code__regex=r"^[A-Z]{2}$"),
+                name="vehicle_document_country_code_iso2",
+                violation_error_message=_("Use the two-letter ISO country code, e.g. KZ."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.vehicle.vin})"
+
+    def clean(self):
+        self.country_code = (self.country_code or "").strip().upper()
+        if self.issued_on and self.issued_on > timezone.localdate():
+            raise ValidationError({"issued_on": _("The issue date cannot be in the future.")})
 
 
 class InspectionStatus(models.TextChoices):

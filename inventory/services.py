@@ -19,6 +19,7 @@ from .models import (
     JobRunStatus,
     Substrate,
     Vehicle,
+    VehicleDocument,
     VehicleStatus,
 )
 
@@ -129,6 +130,29 @@ def vehicle_set_shipment_status(*, vehicles, to_status, by=None) -> int:
             vehicle.save(update_fields=["status", "updated_at"])
             count += 1
     return count
+
+
+DOCUMENT_FIELDS = frozenset(
+    {"kind", "country_code", "issuer", "issuer_is_listed_manufacturer", "issued_on", "reference"}
+)
+
+
+@transaction.atomic
+def vehicle_document_add(*, vehicle, by=None, **fields) -> VehicleDocument:
+    """File a paper an export rule asks for (an after-sales confirmation, a certificate)."""
+    unknown = set(fields) - DOCUMENT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown document fields: {', '.join(sorted(unknown))}")
+    document = VehicleDocument(vehicle=vehicle, added_by=by, **fields)
+    document.full_clean()
+    document.save()
+    return document
+
+
+@transaction.atomic
+def vehicle_document_remove(*, document, by=None) -> None:
+    """Take a paper off the file, for example one filed against the wrong car."""
+    VehicleDocument.objects.filter(pk=document.pk).delete()
 
 
 def _decimal(value):

@@ -14,5 +14,15 @@ urlpatterns = [
     path("vehicles/<int:pk>/", views.VehicleDetailView.as_view(), name="vehicle_detail"),
     path("vehicles/<int:pk>/edit/", views.VehicleFormView.as_view(), name="vehicle_edit"),
     path("vehicles/<int:pk>/status/", views.vehicle_status_view, name="vehicle_status"),
+    path(
+        "vehicles/<int:pk>/documents/",
+        views.vehicle_document_add_view,
+        name="vehicle_document_add",
+    ),
+    path(
+        "vehicles/<int:pk>/documents/<int:document_pk>/remove/",
+        views.vehicle_document_remove_view,
+        name="vehicle_document_remove",
+    ),
     path("dealer/", views.dealer_switch_view, name="dealer_switch"),
 ]

@@ -22,8 +22,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import aging, services
 from .filters import VehicleFilterSet, bucket_label
-from .forms import VehicleForm
-from .models import Vehicle, VehicleStatus, vin_check, vin_message_text
+from .forms import VehicleDocumentForm, VehicleForm
+from .models import DocumentKind, Vehicle, VehicleDocument, VehicleStatus, message_text, vin_check
 from .pagination import KeysetPaginator
 
 SORTS = {
@@ -293,11 +293,32 @@ def vehicle_timeline(vehicle):
     return entries
 
 
+def candidate_summary(vehicle):
+    """The candidate job's summary in words: markets, documents needed by all, and the rest."""
+    summary = vehicle.export_candidate_reasons
+    if not vehicle.export_candidate or not isinstance(summary, dict):
+        return None
+    labels = dict(DocumentKind.choices) | {
+        "inspection_report": _("Issued inspection report"),
+        "battery_health_report": _("Battery state-of-health measurement"),
+    }
+    return {
+        "markets": summary.get("markets", []),
+        "needs": [labels.get(doc, doc) for doc in summary.get("needs", [])],
+        "also": {
+            market: [labels.get(doc, doc) for doc in docs]
+            for market, docs in summary.get("also", {}).items()
+        },
+    }
+
+
 class VehicleDetailView(DealerRequiredMixin, View):
     template_name = "inventory/vehicle_detail.html"
 
     def get(self, request, pk):
-        vehicle = get_object_or_404(self.scoped_vehicles().select_related("dealer"), pk=pk)
+        vehicle = get_object_or_404(
+            self.scoped_vehicles().select_related("dealer", "export_verdict"), pk=pk
+        )
         today = vehicle.dealer.today()
         days, bucket = days_and_bucket(vehicle, today)
         inspections = list(vehicle.inspections.order_by("-inspected_on", "-id"))
@@ -306,6 +327,7 @@ class VehicleDetailView(DealerRequiredMixin, View):
                 "-added_at", "-id"
             )
         )
+        documents = list(vehicle.documents.select_related("added_by"))
         return render(
             request,
             self.template_name,
@@ -320,7 +342,10 @@ class VehicleDetailView(DealerRequiredMixin, View):
                     (status, VehicleStatus(status).label)
                     for status in sorted(services.MANUAL_STATUS_MOVES.get(vehicle.status, ()))
                 ],
-                "vin_warnings": [vin_message_text(w) for w in vehicle.vin_check.warnings],
+                "vin_warnings": [message_text(w) for w in vehicle.vin_check.warnings],
+                "documents": documents,
+                "document_form": VehicleDocumentForm(),
+                "candidate": candidate_summary(vehicle),
             },
         )
 
@@ -411,8 +436,8 @@ def vin_check_view(request):
         {
             "check": check,
             "typed": bool(raw.strip()),
-            "errors": [vin_message_text(m) for m in check.errors],
-            "warnings": [vin_message_text(m) for m in check.warnings],
+            "errors": [message_text(m) for m in check.errors],
+            "warnings": [message_text(m) for m in check.warnings],
             "duplicate": duplicate,
             "registered_elsewhere": registered_elsewhere,
         },
@@ -458,3 +483,41 @@ def dealer_switch_view(request):
     ):
         target = reverse("inventory:vehicle_list")
     return HttpResponseRedirect(target)
+
+
+@require_POST
+@login_required
+def vehicle_document_add_view(request, pk):
+    """File a document for a vehicle the user may see; errors are shown on the vehicle page."""
+    vehicle = get_object_or_404(Vehicle.objects.visible_to(request.user), pk=pk)
+    form = VehicleDocumentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.vehicle_document_add(vehicle=vehicle, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(document)s filed. The export check shows it at once; the candidate list "
+                    "follows at the next nightly run."
+                )
+                % {"document": VehicleDocument(kind=form.cleaned_data["kind"]).get_kind_display()},
+            )
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    return redirect(reverse("inventory:vehicle_detail", args=[vehicle.pk]) + "#documents")
+
+
+@require_POST
+@login_required
+def vehicle_document_remove_view(request, pk, document_pk):
+    document = get_object_or_404(
+        VehicleDocument.objects.visible_to(request.user), pk=document_pk, vehicle_id=pk
+    )
+    services.vehicle_document_remove(document=document, by=request.user)
+    messages.success(request, _("Document removed."))
+    return redirect(reverse("inventory:vehicle_detail", args=[pk]) + "#documents")

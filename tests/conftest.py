@@ -94,3 +94,13 @@ def all_permissions():
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def markets(db):
+    """The shipped markets and rules. A transactional test (live server, real worker) may run
+    after another one's flush emptied the tables the data migration filled."""
+    from exports.data import load_market_rules
+    from exports.models import DestinationMarket, MarketRule
+
+    load_market_rules(DestinationMarket, MarketRule)

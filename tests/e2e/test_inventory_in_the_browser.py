@@ -39,6 +39,10 @@ def test_log_in_filter_the_list_and_open_a_vehicle(logged_in, live_server, deale
     expect(page.get_by_role("heading", level=1)).to_contain_text("Geely Galaxy E5")
     expect(page.locator("#days-in-stock")).to_contain_text("75")
     expect(page.locator("#timeline")).to_contain_text("Received")
+    # The export check loads into the page and explains each market.
+    kazakhstan = page.locator('#eligibility tr[data-market="KZ"]')
+    expect(kazakhstan).to_contain_text("Needs documents")
+    expect(page.locator('#eligibility tr[data-market="KE"]')).to_contain_text("left-hand drive")
 
 
 def test_receive_a_vehicle_after_fixing_a_wrong_check_digit(logged_in, dealer_a):

@@ -27,6 +27,8 @@ def vehicle_form(dealer, **overrides):
         "stocked_on": (timezone.localdate() - timedelta(days=3)).isoformat(),
         "acquisition_cost": "150000",
         "list_price": "179800",
+        "documents-TOTAL_FORMS": "0",
+        "documents-INITIAL_FORMS": "0",
         "inspections-TOTAL_FORMS": "0",
         "inspections-INITIAL_FORMS": "0",
     }

@@ -13,7 +13,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo data: {summary.dealers} dealers, {summary.vehicles_total} vehicles "
             f"({summary.vehicles_created} new), {summary.inspections} inspections, "
-            f"{summary.shipments} shipments."
+            f"{summary.shipments} shipments, {summary.documents} documents; "
+            f"{summary.candidates} export candidates flagged."
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, codes in USERS:

@@ -1,0 +1,416 @@
+"""Flag zero-km export candidates: set-based SQL for stock, age and odometer, rules per profile.
+
+A candidate is in stock, has stood longer than its dealer's aged threshold, shows no more than
+the dealer's zero-km odometer maximum, and may leave for at least one market today (now, or
+once named documents are supplied). The job works inside one transaction:
+
+1. SQL picks the vehicles that pass stock, age and odometer (each dealer's own limits) and
+   groups them by the facts the rules read, reduced to what the rules can tell apart today
+   (their *profile*); the rules run once per profile. Vehicles with papers of their own
+   (documents filed or an issued inspection) are judged one by one; there are few of them.
+2. SQL stages every vehicle whose flag, markets or summary changes in a temporary table:
+   new candidates, candidates whose verdict moved, and former candidates that no longer pass.
+3. The staged rows give the counts; 4. only those vehicles are updated, by primary key.
+
+A rerun with nothing new stages nothing and writes nothing; a run whose stock, papers, rules,
+dealer settings and day are exactly those of the last successful run stops after a few
+aggregate queries.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection
+from django.db.models import Count, Exists, Max, OuterRef, Q
+
+from inventory.models import (
+    ExportVerdict,
+    InspectionReport,
+    InspectionStatus,
+    Vehicle,
+    VehicleDocument,
+    VehicleStatus,
+)
+
+from . import rules
+from .eligibility import Rulebook, load_rulebook, vehicle_facts
+
+BATCH = 500  # rows per INSERT into the temporary tables
+
+
+@dataclass
+class Outcome:
+    """What one run found and did."""
+
+    vehicles: int = 0
+    profiles: int = 0
+    papered: int = 0
+    flagged: int = 0
+    unflagged: int = 0
+    refreshed: int = 0
+    candidates: int = 0
+    not_evaluated_rules: list[str] = field(default_factory=list)
+    fingerprint: str = ""
+    unchanged: bool = False
+
+    def counts(self):
+        return {
+            "vehicles": self.vehicles,
+            "profiles": self.profiles,
+            "papered": self.papered,
+            "flagged": self.flagged,
+            "unflagged": self.unflagged,
+            "refreshed": self.refreshed,
+            "candidates": self.candidates,
+            "not_evaluated_rules": self.not_evaluated_rules,
+            "unchanged": self.unchanged,
+            "fingerprint": self.fingerprint,
+        }
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A profile's or a vehicle's result: where it may go and what papers are missing."""
+
+    markets: str  # " KZ UZ ", empty when no market takes the car
+    summary: dict  # see `summarise`
+
+    @property
+    def digest(self):
+        text = json.dumps([self.markets, self.summary], sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def summarise(verdicts) -> dict:
+    """A short summary of the exportable markets and the documents still missing.
+
+    {"markets": ["KZ", "RU"], "needs": [documents every one of them still needs],
+     "also": {"RU": [documents only that market needs as well]}}
+    The verdict's `markets` holds the same markets as text, for filtering.
+    """
+    missing = {v.market: list(v.missing_documents) for v in verdicts}
+    everywhere = [
+        doc for doc in missing[verdicts[0].market] if all(doc in m for m in missing.values())
+    ]
+    also = {
+        market: extra
+        for market, docs in missing.items()
+        if (extra := [doc for doc in docs if doc not in everywhere])
+    }
+    return {"markets": list(missing), "needs": everywhere, "also": also}
+
+
+def judge(rulebook: Rulebook, facts: rules.VehicleFacts, broken: set[str]) -> Judgement:
+    verdicts = rulebook.evaluate(facts)
+    exportable = [v for v in verdicts if v.exportable]
+    for verdict in verdicts:
+        broken.update(
+            f"{r.market} {r.rule_code}"
+            for r in verdict.reasons
+            if r.outcome is rules.Outcome.NOT_EVALUATED
+        )
+    if not exportable:
+        return Judgement("", {})
+    return Judgement(f" {' '.join(v.market for v in exportable)} ", summarise(exportable))
+
+
+def verdict_ids(judgements) -> dict[str, int]:
+    """The ExportVerdict row of each exportable judgement (by digest), created when new."""
+    wanted = {j.digest: j for j in judgements if j.markets}
+    known = dict(ExportVerdict.objects.filter(digest__in=list(wanted)).values_list("digest", "id"))
+    ExportVerdict.objects.bulk_create(
+        [
+            ExportVerdict(digest=digest, markets=j.markets, summary=j.summary)
+            for digest, j in wanted.items()
+            if digest not in known
+        ]
+    )
+    if len(known) < len(wanted):
+        known = dict(
+            ExportVerdict.objects.filter(digest__in=list(wanted)).values_list("digest", "id")
+        )
+    return known
+
+
+def passing_stock_age_and_odometer(limits):
+    """Vehicles in stock, aged past and under their own dealer's limits (see `dealer_limits`)."""
+    condition = Q(pk__in=[])
+    for dealer_id, cutoff, max_km, _today, _status in limits:
+        condition |= Q(dealer_id=dealer_id, stocked_on__lte=cutoff, odometer_km__lte=max_km)
+    return Vehicle.objects.filter(condition, status=VehicleStatus.IN_STOCK)
+
+
+def papered_vehicles(limits):
+    """Of those, the ones with documents filed or an issued inspection."""
+    inspected = InspectionReport.objects.filter(status=InspectionStatus.ISSUED)
+    return passing_stock_age_and_odometer(limits).filter(
+        Q(pk__in=VehicleDocument.objects.values("vehicle_id"))
+        | Q(pk__in=inspected.values("vehicle_id"))
+    )
+
+
+def dealer_limits(dealers):
+    """(dealer id, stocked-on cut-off, odometer maximum, today, in-stock status) per dealer."""
+    return [
+        (
+            d.pk,
+            date.fromordinal(d.today().toordinal() - d.aged_threshold_days),
+            d.zero_km_max_odometer_km,
+            d.today(),
+            VehicleStatus.IN_STOCK.value,
+        )
+        for d in dealers
+    ]
+
+
+def fingerprint(dealers, rulebook: Rulebook) -> str:
+    """Everything a run reads, in a few aggregate queries; equal means nothing to do."""
+    vehicles = Vehicle.objects.filter(dealer__in=dealers).aggregate(
+        n=Count("id"), last=Max("updated_at")
+    )
+    documents = VehicleDocument.objects.filter(vehicle__dealer__in=dealers).aggregate(
+        n=Count("id"), last=Max("added_at"), top=Max("id")
+    )
+    inspections = InspectionReport.objects.filter(vehicle__dealer__in=dealers).aggregate(
+        n=Count("id", filter=Q(status=InspectionStatus.ISSUED)), last=Max("issued_at")
+    )
+    limits = sorted(
+        (d.pk, d.aged_threshold_days, d.zero_km_max_odometer_km, str(d.today())) for d in dealers
+    )
+    rules_seen = [
+        (
+            r.market,
+            r.code,
+            r.severity,
+            json.dumps(r.params, sort_keys=True, default=str),
+            r.applies_to,
+            str(r.effective_from),
+            str(r.effective_to),
+        )
+        for r in (*rulebook.origin, *(r for rs in rulebook.markets.values() for r in rs))
+    ]
+    text = json.dumps(
+        [vehicles, documents, inspections, limits, rules_seen, str(rulebook.on)],
+        default=str,
+        sort_keys=True,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+STRFTIME = {"YEAR": "%%Y", "MONTH": "%%m", "DAY": "%%d"}  # %% survives parameter binding
+
+
+def _sql_date_part(part, column):
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT({part} FROM {column}) AS integer)"
+    return f"CAST(strftime('{STRFTIME[part]}', {column}) AS integer)"
+
+
+def profile_key_sql(on: date, cutoffs: tuple[date, ...]):
+    """SQL for a vehicle's profile key (alias v), and its parameters.
+
+    The key holds only what the rules can tell apart on `on`: build year and month and
+    whether the build day falls after today's day of the month; the registration date as the
+    latest rule cutoff on or before it (see `rules.canonical_registered_on`).
+    """
+    registered = ["CASE WHEN v.registered_on IS NULL THEN -2"]
+    params = [on.day]
+    for index in reversed(range(len(cutoffs))):
+        registered.append(f"WHEN v.registered_on >= %s THEN {index}")
+        params.append(cutoffs[index])
+    registered.append("ELSE -1 END")
+    columns = [
+        "v.powertrain",
+        "v.steering_side",
+        "v.model_year",
+        f"COALESCE({_sql_date_part('YEAR', 'v.manufactured_on')}, 0)",
+        f"COALESCE({_sql_date_part('MONTH', 'v.manufactured_on')}, 0)",
+        f"CASE WHEN {_sql_date_part('DAY', 'v.manufactured_on')} > %s THEN 1 ELSE 0 END",
+        " ".join(registered),
+        "v.is_salvage",
+        "v.is_flood_damaged",
+    ]
+    return columns, params
+
+
+KEY_NAMES = (
+    "powertrain",
+    "steering_side",
+    "model_year",
+    "built_year",
+    "built_month",
+    "built_late",
+    "registered",
+    "salvage",
+    "flood",
+)
+# Stock, age and odometer: the part SQL decides (v: the vehicle, l: its dealer's limits).
+PASSES = "(v.status = l.stock_status AND v.stocked_on <= l.cutoff AND v.odometer_km <= l.max_km)"
+NOT_PAPERED = (
+    "NOT EXISTS (SELECT 1 FROM inventory_vehicledocument d WHERE d.vehicle_id = v.id) "
+    "AND NOT EXISTS (SELECT 1 FROM inventory_inspectionreport r "
+    "WHERE r.vehicle_id = v.id AND r.status = %s)"
+)
+
+
+def _profile_facts(key, on, cutoffs) -> rules.VehicleFacts:
+    powertrain, steering, model_year, year, month, late, registered, salvage, flood = key
+    return rules.VehicleFacts(
+        powertrain=powertrain,
+        steering_side=steering,
+        model_year=model_year,
+        built_on=rules.canonical_built_on(year, month, bool(late), on) if year else None,
+        registered_on=rules.canonical_registered_on(registered, cutoffs),
+        is_salvage=bool(salvage),
+        flood_damage=bool(flood),
+    )
+
+
+def _insert_rows(cursor, table, rows):
+    """Insert rows (tuples in the table's column order) a few hundred at a time."""
+    if not rows:
+        return
+    placeholders = "(" + ", ".join(["%s"] * len(rows[0])) + ")"
+    for start in range(0, len(rows), BATCH):
+        chunk = rows[start : start + BATCH]
+        cursor.execute(
+            f"INSERT INTO {table} VALUES " + ", ".join([placeholders] * len(chunk)),
+            [value for row in chunk for value in row],
+        )
+
+
+TEMPORARY_TABLES = {
+    "dh_dealer_limit": "dealer_id bigint, cutoff date, max_km integer, today date, "
+    "stock_status varchar(16)",
+    "dh_profile_verdict": "powertrain varchar(4), steering_side varchar(3), model_year integer, "
+    "built_year integer, built_month integer, built_late integer, registered integer, "
+    "salvage boolean, flood boolean, verdict_id bigint",
+    "dh_single_verdict": "vehicle_id bigint, verdict_id bigint",
+}
+
+
+def run(*, dealers, on: date, dry_run=False, last_fingerprint="") -> Outcome:
+    """Flag and unflag candidates of `dealers`; call inside a transaction."""
+    dealers = list(dealers)
+    outcome = Outcome()
+    if not dealers:
+        return outcome
+    rulebook = load_rulebook(on)
+    outcome.fingerprint = fingerprint(dealers, rulebook)
+    candidates_now = Vehicle.objects.filter(dealer__in=dealers, export_candidate=True).count()
+    if last_fingerprint and outcome.fingerprint == last_fingerprint:
+        outcome.unchanged = True
+        outcome.candidates = candidates_now
+        return outcome
+
+    all_rules = [*rulebook.origin, *(r for rs in rulebook.markets.values() for r in rs)]
+    cutoffs = rules.registration_cutoffs(all_rules, on)
+    key_columns, key_params = profile_key_sql(on, cutoffs)
+    broken: set[str] = set()
+    limits = dealer_limits(dealers)
+    table = Vehicle._meta.db_table
+    with connection.cursor() as cursor:
+        for name, columns in TEMPORARY_TABLES.items():
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {name} ({columns})")
+        _insert_rows(cursor, "dh_dealer_limit", limits)
+
+        # 1. Profiles of the vehicles that pass stock, age and odometer, grouped in SQL.
+        cursor.execute(
+            f"SELECT {', '.join(key_columns)}, COUNT(*) FROM {table} v "
+            f"JOIN dh_dealer_limit l ON l.dealer_id = v.dealer_id WHERE {PASSES} "
+            f"AND {NOT_PAPERED} GROUP BY {', '.join(str(i + 1) for i in range(len(key_columns)))}",
+            [*key_params, InspectionStatus.ISSUED],
+        )
+        profiles = []
+        for *key, count in cursor.fetchall():
+            profiles.append((key, judge(rulebook, _profile_facts(key, on, cutoffs), broken)))
+            outcome.vehicles += count
+        outcome.profiles = len(profiles)
+        # Vehicles with papers of their own: few, so one by one.
+        singles = _judge_papered(limits, rulebook, broken)
+        outcome.papered = len(singles)
+        outcome.vehicles += len(singles)
+        outcome.not_evaluated_rules = sorted(broken)
+
+        ids = verdict_ids([j for _key, j in profiles] + [j for _pk, j in singles])
+        _insert_rows(
+            cursor, "dh_profile_verdict", [(*key, ids.get(j.digest)) for key, j in profiles]
+        )
+        _insert_rows(cursor, "dh_single_verdict", [(pk, ids.get(j.digest)) for pk, j in singles])
+
+        _stage_count_and_write(cursor, key_columns, key_params, outcome, dry_run=dry_run)
+        for name in (*TEMPORARY_TABLES, "dh_change"):
+            cursor.execute(f"DROP TABLE {name}")
+    # Verdicts no vehicle points at any more.
+    ExportVerdict.objects.exclude(pk__in=ids.values()).exclude(
+        Exists(Vehicle.objects.filter(export_verdict=OuterRef("pk")))
+    ).delete()
+    outcome.candidates = candidates_now + outcome.flagged - outcome.unflagged
+    return outcome
+
+
+def _judge_papered(limits, rulebook, broken):
+    vehicles = list(papered_vehicles(limits).prefetch_related("documents"))
+    latest = {}
+    for report in InspectionReport.objects.filter(
+        vehicle__in=[v.pk for v in vehicles], status=InspectionStatus.ISSUED
+    ).order_by("vehicle_id", "inspected_on", "issued_at", "id"):
+        latest[report.vehicle_id] = report
+    singles = []
+    for vehicle in vehicles:
+        facts = vehicle_facts(vehicle, vehicle.documents.all(), latest.get(vehicle.pk))
+        singles.append((vehicle.pk, judge(rulebook, facts, broken)))
+    return singles
+
+
+def _stage_count_and_write(cursor, key_columns, key_params, outcome, *, dry_run):
+    """Steps 2 to 4: stage the vehicles whose state changes, count them, update them."""
+    table = Vehicle._meta.db_table
+    false = "FALSE" if connection.vendor == "postgresql" else "0"
+    # A vehicle that passes stock, age and odometer (l: its dealer's limits) is a candidate
+    # when its verdict (j) names a market, that is, when it has a verdict row.
+    now = "(j.verdict_id IS NOT NULL)"
+    changed = (
+        f"(v.export_candidate <> {now} "
+        "OR COALESCE(v.export_verdict_id, 0) <> COALESCE(j.verdict_id, 0))"
+    )
+    new_state = (
+        f"SELECT v.id, v.export_candidate AS was, {now} AS now, j.verdict_id, l.today "
+        f"FROM {table} v JOIN dh_dealer_limit l ON l.dealer_id = v.dealer_id "
+    )
+    key_match = " AND ".join(
+        f"j.{name} = {column}" for name, column in zip(KEY_NAMES, key_columns, strict=True)
+    )
+    by_profile = (
+        f"JOIN dh_profile_verdict j ON {key_match} WHERE {PASSES} AND {NOT_PAPERED} AND {changed}"
+    )
+    by_vehicle = f"JOIN dh_single_verdict j ON j.vehicle_id = v.id WHERE {changed}"
+    # Former candidates that no longer pass stock, age or odometer.
+    dropped = (
+        f"SELECT v.id, v.export_candidate AS was, {false} AS now, NULL AS verdict_id, l.today "
+        f"FROM {table} v JOIN dh_dealer_limit l ON l.dealer_id = v.dealer_id "
+        f"WHERE (v.export_candidate OR v.export_verdict_id IS NOT NULL) AND NOT {PASSES}"
+    )
+    cursor.execute("DROP TABLE IF EXISTS dh_change")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE dh_change AS {new_state}{by_profile} "
+        f"UNION ALL {new_state}{by_vehicle} UNION ALL {dropped}",
+        [*key_params, InspectionStatus.ISSUED],
+    )
+    cursor.execute(
+        "SELECT COALESCE(SUM(CASE WHEN now AND NOT was THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN was AND NOT now THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN was = now THEN 1 ELSE 0 END), 0) FROM dh_change"
+    )
+    outcome.flagged, outcome.unflagged, outcome.refreshed = cursor.fetchone()
+    if not dry_run:
+        cursor.execute(
+            f"UPDATE {table} SET export_candidate = c.now, export_verdict_id = c.verdict_id, "
+            "export_candidate_since = CASE WHEN NOT c.now THEN NULL "
+            f"WHEN {table}.export_candidate THEN {table}.export_candidate_since "
+            "ELSE c.today END "
+            f"FROM dh_change c WHERE {table}.id = c.id"
+        )

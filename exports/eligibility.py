@@ -1,0 +1,114 @@
+"""Where each vehicle may be exported: the database's rules and facts fed to `exports.rules`."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch
+
+from inventory.models import InspectionReport, InspectionStatus, Vehicle, VehicleDocument
+
+from . import rules
+from .models import DestinationMarket, MarketRule
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """The rules in force on one day: China's origin rules and each open market's own."""
+
+    on: date
+    origin: tuple[rules.Rule, ...]
+    markets: dict[str, tuple[rules.Rule, ...]]  # country code -> rules, in market order
+    names: dict[str, str]  # country code -> market name
+
+    def evaluate(self, facts: rules.VehicleFacts, *, buyer="commercial"):
+        return [
+            rules.evaluate_market(
+                facts, code, market_rules, self.on, origin_rules=self.origin, buyer=buyer
+            )
+            for code, market_rules in self.markets.items()
+        ]
+
+
+def as_rule(row: MarketRule, country_code: str) -> rules.Rule:
+    return rules.Rule(
+        market=country_code,
+        code=row.rule_code,
+        severity=row.severity,
+        params=row.params,
+        # Anything but a list of groups is kept visible, so the rule reports "not evaluated".
+        applies_to=tuple(row.applies_to) if isinstance(row.applies_to, list) else (row.applies_to,),
+        effective_from=row.effective_from,
+        effective_to=row.effective_to,
+        source_url=row.source_url,
+    )
+
+
+def load_rulebook(on: date) -> Rulebook:
+    """Two queries: the open markets, and their rules in force on `on`."""
+    markets = DestinationMarket.objects.filter(is_active=True).prefetch_related(
+        Prefetch("rules", queryset=MarketRule.objects.in_force(on).order_by("rule_code", "id"))
+    )
+    origin: list[rules.Rule] = []
+    destinations: dict[str, tuple[rules.Rule, ...]] = {}
+    names = {}
+    for market in markets:
+        market_rules = tuple(as_rule(row, market.country_code) for row in market.rules.all())
+        names[market.country_code] = market.name
+        if market.is_origin:
+            origin.extend(market_rules)
+        else:
+            destinations[market.country_code] = market_rules
+    return Rulebook(on=on, origin=tuple(origin), markets=destinations, names=names)
+
+
+def latest_issued_inspection(vehicle):
+    return (
+        InspectionReport.objects.filter(vehicle=vehicle, status=InspectionStatus.ISSUED)
+        .order_by("-inspected_on", "-issued_at", "-id")
+        .first()
+    )
+
+
+def vehicle_facts(vehicle: Vehicle, documents, inspection) -> rules.VehicleFacts:
+    """The rule engine's view of a vehicle, its papers and its latest issued inspection."""
+    return rules.VehicleFacts(
+        powertrain=vehicle.powertrain,
+        steering_side=vehicle.steering_side,
+        model_year=vehicle.model_year,
+        built_on=vehicle.manufactured_on,
+        registered_on=vehicle.registered_on,
+        engine_cc=vehicle.engine_cc,
+        power_kw=vehicle.power_kw,
+        battery_soh_pct=inspection.battery_soh_pct if inspection else None,
+        is_salvage=vehicle.is_salvage,
+        flood_damage=vehicle.is_flood_damaged or bool(inspection and inspection.flood_damage),
+        fire_damage=bool(inspection and inspection.fire_damage),
+        structural_damage=bool(inspection and inspection.structural_damage),
+        inspection_accreditation=(inspection.agency_accreditation or "") if inspection else None,
+        documents=frozenset(
+            rules.HeldDocument(
+                kind=doc.kind,
+                country_code=doc.country_code,
+                issuer_is_listed_manufacturer=doc.issuer_is_listed_manufacturer,
+            )
+            for doc in documents
+        ),
+    )
+
+
+def evaluate_vehicle(vehicle: Vehicle, on: date | None = None):
+    """Every open market's verdict for one vehicle, with the rulebook used; four queries."""
+    on = on or vehicle.dealer.today()
+    documents = list(VehicleDocument.objects.filter(vehicle=vehicle))
+    facts = vehicle_facts(vehicle, documents, latest_issued_inspection(vehicle))
+    rulebook = load_rulebook(on)
+    return rulebook, rulebook.evaluate(facts)
+
+
+def market_choices():
+    """(country code, name) of the open destination markets, for the inventory filter."""
+    return list(
+        DestinationMarket.objects.filter(is_active=True, is_origin=False)
+        .order_by("name")
+        .values_list("country_code", "name")
+    )

@@ -1,0 +1,87 @@
+"""Staff pages of exports: where a vehicle may be exported, and why."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from inventory.models import DocumentKind, Vehicle, message_text
+
+from . import rules
+from .eligibility import evaluate_vehicle
+
+DOCUMENT_LABELS = {
+    **dict(DocumentKind.choices),
+    rules.Document.INSPECTION_REPORT: _("Issued inspection report"),
+    rules.Document.BATTERY_HEALTH_REPORT: _("Battery state-of-health measurement"),
+}
+VERDICT_LABELS = {
+    rules.Verdict.ELIGIBLE: _("Eligible"),
+    rules.Verdict.NEEDS_DOCUMENTS: _("Needs documents"),
+    rules.Verdict.NOT_EVALUATED: _("Not evaluated"),
+    rules.Verdict.BLOCKED: _("Blocked"),
+}
+OUTCOME_LABELS = {
+    rules.Outcome.PASS: _("met"),
+    rules.Outcome.BLOCK: _("blocks"),
+    rules.Outcome.NEEDS_DOCUMENT: _("document needed"),
+    rules.Outcome.WARN: _("warning"),
+    rules.Outcome.INFO: _("note"),
+    rules.Outcome.NOT_EVALUATED: _("not evaluated"),
+}
+
+
+def document_label(kind):
+    return DOCUMENT_LABELS.get(kind, kind)
+
+
+def shown_reason(reason):
+    return {
+        "market": reason.market,
+        "rule_code": reason.rule_code,
+        "outcome": reason.outcome.value,
+        "outcome_label": OUTCOME_LABELS[reason.outcome],
+        "text": message_text(reason.message),
+        "severity": reason.severity,
+        "source_url": reason.source_url,
+    }
+
+
+@require_GET
+@login_required
+def vehicle_eligibility(request, pk):
+    """The eligibility matrix of one vehicle: every open market, its verdict and reasons."""
+    vehicle = get_object_or_404(
+        Vehicle.objects.visible_to(request.user).select_related("dealer"), pk=pk
+    )
+    rulebook, verdicts = evaluate_vehicle(vehicle)
+    origin = {rule.market for rule in rulebook.origin}
+    origin_reasons = {}
+    rows = []
+    for verdict in verdicts:
+        for reason in verdict.reasons:
+            if reason.market in origin:
+                origin_reasons.setdefault((reason.rule_code, reason.outcome), reason)
+        rows.append(
+            {
+                "code": verdict.market,
+                "name": rulebook.names.get(verdict.market, verdict.market),
+                "verdict": verdict.verdict.value,
+                "verdict_label": VERDICT_LABELS[verdict.verdict],
+                "missing": [document_label(kind) for kind in verdict.missing_documents],
+                "reasons": [shown_reason(r) for r in verdict.reasons if r.market not in origin],
+            }
+        )
+    order = list(rules.Verdict)
+    rows.sort(key=lambda row: (order.index(row["verdict"]), row["name"]))
+    return render(
+        request,
+        "exports/_eligibility.html",
+        {
+            "vehicle": vehicle,
+            "on": rulebook.on,
+            "rows": rows,
+            "origin": [shown_reason(r) for r in origin_reasons.values()],
+            "origin_names": sorted(rulebook.names.get(code, code) for code in origin),
+        },
+    )

@@ -1,0 +1,201 @@
+"""The export check on the vehicle page, documents, the market filter and rule validation."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from exports import services
+from exports.models import DestinationMarket, MarketRule
+from inventory.models import VehicleDocument
+from tests.factories import VehicleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, staff_a):
+    client.force_login(staff_a)
+    return client
+
+
+def matrix(client, vehicle, **headers):
+    response = client.get(reverse("exports:vehicle_eligibility", args=[vehicle.pk]), **headers)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def verdict_of(body, country):
+    row = re.search(rf'<tr data-market="{country}">(.*?)</tr>', body, re.S).group(1)
+    return re.search(r'class="verdict verdict-(\w+)"', row).group(1)
+
+
+def test_the_check_explains_every_market(staff_client, dealer_a):
+    car = VehicleFactory(dealer=dealer_a, steering_side="LHD")
+    body = matrix(staff_client, car)
+    assert verdict_of(body, "KZ") == "needs_documents"
+    assert verdict_of(body, "KE") == "blocked"
+    assert verdict_of(body, "CL") == "blocked"
+    assert "KE takes right-hand-drive cars; this car is left-hand drive." in body
+    assert "Missing: Manufacturer&#x27;s after-sales service confirmation" in body
+    assert "Inspection needed" in body  # the origin rules, shown once
+    assert "RHD_ONLY" in body and 'href="https://' in body
+    assert (
+        body.count('<tr data-market="')
+        == DestinationMarket.objects.filter(is_active=True, is_origin=False).count()
+    )
+
+
+def test_the_check_in_chinese(staff_client, dealer_a):
+    car = VehicleFactory(dealer=dealer_a)
+    with translation.override("zh-hans"):
+        blocked = translation.gettext("Blocked")
+    body = matrix(staff_client, car, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert blocked in body and blocked != "Blocked"
+    assert "this car is left-hand drive" not in body
+
+
+def test_another_dealers_vehicle_has_no_check(staff_client, dealer_b):
+    theirs = VehicleFactory(dealer=dealer_b)
+    url = reverse("exports:vehicle_eligibility", args=[theirs.pk])
+    assert staff_client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("inspections", [0, 3])
+def test_the_check_uses_a_fixed_number_of_queries(
+    staff_client, dealer_a, inspections, django_assert_num_queries
+):
+    car = VehicleFactory(dealer=dealer_a)
+    for _ in range(inspections):
+        car.inspections.create(
+            inspected_on=dealer_a.today(), inspector="Li", agency="CCIC", odometer_km=3
+        )
+    # session, user, vehicle, documents, latest issued inspection, markets, their rules
+    with django_assert_num_queries(7):
+        staff_client.get(reverse("exports:vehicle_eligibility", args=[car.pk]))
+
+
+def test_filing_a_document_changes_the_check(staff_client, dealer_a):
+    car = VehicleFactory(dealer=dealer_a)
+    url = reverse("inventory:vehicle_document_add", args=[car.pk])
+    response = staff_client.post(
+        url,
+        {
+            "kind": "manufacturer_after_sales_confirmation",
+            "country_code": "kz",
+            "issuer": "BYD Auto Co., Ltd.",
+            "issuer_is_listed_manufacturer": "on",
+            "issued_on": dealer_a.today().isoformat(),
+        },
+        follow=True,
+    )
+    assert "filed" in response.content.decode()
+    document = VehicleDocument.objects.get(vehicle=car)
+    assert document.country_code == "KZ"
+    body = matrix(staff_client, car)
+    kz_row = re.search(r'<tr data-market="KZ">(.*?)</tr>', body, re.S).group(1)
+    assert "after-sales" not in kz_row
+    remove = reverse("inventory:vehicle_document_remove", args=[car.pk, document.pk])
+    staff_client.post(remove)
+    assert not VehicleDocument.objects.exists()
+
+
+def test_a_bad_document_is_named_and_not_filed(staff_client, dealer_a):
+    car = VehicleFactory(dealer=dealer_a)
+    response = staff_client.post(
+        reverse("inventory:vehicle_document_add", args=[car.pk]),
+        {"kind": "passport", "issuer": "", "issued_on": "soon", "country_code": "KAZ"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "Document:" in body and "Issued by:" in body and "Issued on:" in body
+    assert not VehicleDocument.objects.exists()
+
+
+def test_documents_of_another_dealer_are_out_of_reach(staff_client, dealer_b, manager_b):
+    theirs = VehicleFactory(dealer=dealer_b)
+    add = reverse("inventory:vehicle_document_add", args=[theirs.pk])
+    assert staff_client.post(add, {"kind": "conformity_certificate"}).status_code == 404
+    document = VehicleDocument.objects.create(
+        vehicle=theirs, kind="conformity_certificate", issuer="TUV", issued_on=theirs.stocked_on
+    )
+    remove = reverse("inventory:vehicle_document_remove", args=[theirs.pk, document.pk])
+    assert staff_client.post(remove).status_code == 404
+    assert VehicleDocument.objects.filter(pk=document.pk).exists()
+
+
+def test_the_inventory_list_filters_by_market(staff_client, dealer_a):
+    lhd = VehicleFactory(dealer=dealer_a, stocked_on=dealer_a.today() - timedelta(days=80))
+    rhd = VehicleFactory(
+        dealer=dealer_a, steering_side="RHD", stocked_on=dealer_a.today() - timedelta(days=80)
+    )
+    services.export_candidates_flag()
+    page = staff_client.get(reverse("inventory:vehicle_list"), {"market": "KZ"})
+    body = page.content.decode()
+    assert lhd.vin in body and rhd.vin not in body
+    assert re.search(r'<option value="KZ"[^>]*>Kazakhstan</option>', body)
+    kenya = staff_client.get(reverse("inventory:vehicle_list"), {"market": "KE"}).content.decode()
+    assert rhd.vin in kenya and lhd.vin not in kenya
+
+
+def test_the_vehicle_page_shows_the_candidate_summary(staff_client, dealer_a):
+    car = VehicleFactory(dealer=dealer_a, stocked_on=dealer_a.today() - timedelta(days=80))
+    services.export_candidates_flag()
+    body = staff_client.get(reverse("inventory:vehicle_detail", args=[car.pk])).content.decode()
+    summary = re.search(r'id="candidate-summary">(.*?)</div>', body, re.S).group(1)
+    assert "KZ" in summary
+    assert "Still needed for all of them: Manufacturer" in summary
+    assert "RU also needs: ERA-GLONASS" in summary
+    assert reverse("exports:vehicle_eligibility", args=[car.pk]) in body
+
+
+def rule_form(market, **overrides):
+    data = {
+        "market": market.pk,
+        "rule_code": "EV_MAX_AGE_YEARS",
+        "applies_to": '["ev"]',
+        "params": '{"max_age_years": "three"}',
+        "severity": "block",
+        "source_url": "https://example.com/jo",
+        "confidence": "H",
+        "is_active": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def superuser_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(user)
+    return client
+
+
+def test_the_admin_refuses_bad_rule_parameters_and_names_them(superuser_client):
+    jordan = DestinationMarket.objects.get(country_code="JO")
+    url = reverse("admin:exports_marketrule_add")
+    response = superuser_client.post(url, rule_form(jordan))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "max_age_years must be a whole number, not 'three'." in errors["params"][0]
+    unknown = superuser_client.post(url, rule_form(jordan, rule_code="EURO_7_ONLY", params="{}"))
+    assert "EURO_7_ONLY is not a rule code DealerHub knows" in str(
+        unknown.context["adminform"].form.errors["rule_code"]
+    )
+    ok = superuser_client.post(
+        url, rule_form(jordan, params='{"max_age_years": 4}', effective_from="2030-01-01")
+    )
+    assert ok.status_code == 302
+    assert MarketRule.objects.filter(market=jordan, effective_from="2030-01-01").exists()
+
+
+def test_the_admin_shows_a_bad_rule_that_reached_the_database(superuser_client):
+    MarketRule.objects.filter(rule_code="RHD_PROHIBITED", market__country_code="KZ").update(
+        params={"steering": 7}
+    )
+    body = superuser_client.get(
+        reverse("admin:exports_marketrule_changelist"), {"q": "RHD_PROHIBITED"}
+    ).content.decode()
+    assert "steering must be text, not 7." in body
