@@ -2,19 +2,20 @@
 
 A candidate is in stock, has stood longer than its dealer's aged threshold, shows no more than
 the dealer's zero-km odometer maximum, and may leave for at least one market today (now, or
-once named documents are supplied). The job works inside one transaction:
+once named documents are supplied). One run, inside one transaction:
 
-1. SQL picks the vehicles that pass stock, age and odometer (each dealer's own limits) and
-   groups them by the facts the rules read, reduced to what the rules can tell apart today
-   (their *profile*); the rules run once per profile. Vehicles with papers of their own
-   (documents filed or an issued inspection) are judged one by one; there are few of them.
-2. SQL stages every vehicle whose flag, markets or summary changes in a temporary table:
-   new candidates, candidates whose verdict moved, and former candidates that no longer pass.
-3. The staged rows give the counts; 4. only those vehicles are updated, by primary key.
+1. One SQL pass picks the vehicles that pass stock, age and odometer (each dealer's own
+   limits) and groups them by the facts the rules read, reduced to what the rules can tell
+   apart today (their *profile*), and by their current flag and verdict. The rules run once
+   per profile; the groups give the counts. Vehicles with papers of their own (documents
+   filed or an issued inspection) are judged one by one; there are few of them.
+2. Each distinct result is an `ExportVerdict` row (markets and missing documents), shared by
+   every vehicle judged alike.
+3. Only vehicles whose flag or verdict changes are updated, in place, by one statement for
+   the profiles, one for the papered cars and one for former candidates that no longer pass.
 
-A rerun with nothing new stages nothing and writes nothing; a run whose stock, papers, rules,
-dealer settings and day are exactly those of the last successful run stops after a few
-aggregate queries.
+A rerun with nothing new updates nothing; a run whose stock, papers, rules, dealer settings
+and day are exactly those of the last successful run stops after a few aggregate queries.
 """
 
 import hashlib
@@ -317,32 +318,54 @@ def run(*, dealers, on: date, dry_run=False, last_fingerprint="") -> Outcome:
             cursor.execute(f"CREATE TEMPORARY TABLE {name} ({columns})")
         _insert_rows(cursor, "dh_dealer_limit", limits)
 
-        # 1. Profiles of the vehicles that pass stock, age and odometer, grouped in SQL.
+        # 1. The vehicles that pass stock, age and odometer, grouped in SQL by profile and by
+        # their current flag and verdict, so the counts need no second look at the rows.
+        groups = ", ".join(str(i + 1) for i in range(len(key_columns) + 2))
         cursor.execute(
-            f"SELECT {', '.join(key_columns)}, COUNT(*) FROM {table} v "
-            f"JOIN dh_dealer_limit l ON l.dealer_id = v.dealer_id WHERE {PASSES} "
-            f"AND {NOT_PAPERED} GROUP BY {', '.join(str(i + 1) for i in range(len(key_columns)))}",
+            f"SELECT {', '.join(key_columns)}, v.export_candidate, "
+            f"COALESCE(v.export_verdict_id, 0), COUNT(*) FROM {table} v "
+            f"JOIN dh_dealer_limit l ON l.dealer_id = v.dealer_id "
+            f"WHERE {PASSES} AND {NOT_PAPERED} GROUP BY {groups}",
             [*key_params, InspectionStatus.ISSUED],
         )
-        profiles = []
-        for *key, count in cursor.fetchall():
-            profiles.append((key, judge(rulebook, _profile_facts(key, on, cutoffs), broken)))
-            outcome.vehicles += count
-        outcome.profiles = len(profiles)
+        groups = cursor.fetchall()
+        judged = {}
+        for *key, _was, _old, _vehicles in groups:
+            key = tuple(key)
+            if key not in judged:
+                judged[key] = judge(rulebook, _profile_facts(key, on, cutoffs), broken)
+        outcome.profiles = len(judged)
         # Vehicles with papers of their own: few, so one by one.
         singles = _judge_papered(limits, rulebook, broken)
         outcome.papered = len(singles)
-        outcome.vehicles += len(singles)
         outcome.not_evaluated_rules = sorted(broken)
 
-        ids = verdict_ids([j for _key, j in profiles] + [j for _pk, j in singles])
+        ids = verdict_ids([*judged.values(), *(j for _v, j in singles)])
+        transitions = [
+            (was, old, ids.get(judged[tuple(key)].digest, 0), count)
+            for *key, was, old, count in groups
+        ] + [
+            (v.export_candidate, v.export_verdict_id or 0, ids.get(j.digest, 0), 1)
+            for v, j in singles
+        ]
+        profile_changes = _tally(outcome, transitions)
         _insert_rows(
-            cursor, "dh_profile_verdict", [(*key, ids.get(j.digest)) for key, j in profiles]
+            cursor,
+            "dh_profile_verdict",
+            [(*key, ids.get(j.digest)) for key, j in judged.items()],
         )
-        _insert_rows(cursor, "dh_single_verdict", [(pk, ids.get(j.digest)) for pk, j in singles])
+        _insert_rows(cursor, "dh_single_verdict", [(v.pk, ids.get(j.digest)) for v, j in singles])
+        # Former candidates that no longer pass stock, age or odometer.
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {table} v JOIN dh_dealer_limit l ON l.dealer_id = v.dealer_id "
+            f"WHERE {DROPPED}"
+        )
+        dropped = cursor.fetchone()[0]
+        outcome.unflagged += dropped
 
-        _stage_count_and_write(cursor, key_columns, key_params, outcome, dry_run=dry_run)
-        for name in (*TEMPORARY_TABLES, "dh_change"):
+        if not dry_run:
+            _write(cursor, key_columns, key_params, profiles=profile_changes, dropped=dropped)
+        for name in TEMPORARY_TABLES:
             cursor.execute(f"DROP TABLE {name}")
     # Verdicts no vehicle points at any more.
     ExportVerdict.objects.exclude(pk__in=ids.values()).exclude(
@@ -352,6 +375,24 @@ def run(*, dealers, on: date, dry_run=False, last_fingerprint="") -> Outcome:
     return outcome
 
 
+def _tally(outcome, transitions) -> bool:
+    """Add up (was flagged, old verdict, new verdict, vehicles); True if any vehicle changes."""
+    changes = False
+    for was, old, new, count in transitions:
+        now = new != 0
+        outcome.vehicles += count
+        if was == now and old == new:
+            continue
+        changes = True
+        if now and not was:
+            outcome.flagged += count
+        elif was and not now:
+            outcome.unflagged += count
+        else:
+            outcome.refreshed += count
+    return changes
+
+
 def _judge_papered(limits, rulebook, broken):
     vehicles = list(papered_vehicles(limits).prefetch_related("documents"))
     latest = {}
@@ -359,58 +400,57 @@ def _judge_papered(limits, rulebook, broken):
         vehicle__in=[v.pk for v in vehicles], status=InspectionStatus.ISSUED
     ).order_by("vehicle_id", "inspected_on", "issued_at", "id"):
         latest[report.vehicle_id] = report
-    singles = []
-    for vehicle in vehicles:
-        facts = vehicle_facts(vehicle, vehicle.documents.all(), latest.get(vehicle.pk))
-        singles.append((vehicle.pk, judge(rulebook, facts, broken)))
-    return singles
+    return [
+        (
+            vehicle,
+            judge(
+                rulebook,
+                vehicle_facts(vehicle, vehicle.documents.all(), latest.get(vehicle.pk)),
+                broken,
+            ),
+        )
+        for vehicle in vehicles
+    ]
 
 
-def _stage_count_and_write(cursor, key_columns, key_params, outcome, *, dry_run):
-    """Steps 2 to 4: stage the vehicles whose state changes, count them, update them."""
+# A vehicle (v) that passes its dealer's limits (l) is a candidate when its verdict (j) has a
+# row, that is, names a market; it changes when its flag or its verdict differs.
+NEW_STATE = (
+    "export_candidate = (j.verdict_id IS NOT NULL), export_verdict_id = j.verdict_id, "
+    "export_candidate_since = CASE WHEN j.verdict_id IS NULL THEN NULL "
+    "WHEN v.export_candidate THEN v.export_candidate_since ELSE l.today END"
+)
+CHANGED = (
+    "(v.export_candidate <> (j.verdict_id IS NOT NULL) "
+    "OR COALESCE(v.export_verdict_id, 0) <> COALESCE(j.verdict_id, 0))"
+)
+DROPPED = f"(v.export_candidate OR v.export_verdict_id IS NOT NULL) AND NOT {PASSES}"
+
+
+def _write(cursor, key_columns, key_params, *, profiles, dropped):
+    """Steps 2 and 3: update in place only the vehicles whose flag or verdict changes."""
     table = Vehicle._meta.db_table
-    false = "FALSE" if connection.vendor == "postgresql" else "0"
-    # A vehicle that passes stock, age and odometer (l: its dealer's limits) is a candidate
-    # when its verdict (j) names a market, that is, when it has a verdict row.
-    now = "(j.verdict_id IS NOT NULL)"
-    changed = (
-        f"(v.export_candidate <> {now} "
-        "OR COALESCE(v.export_verdict_id, 0) <> COALESCE(j.verdict_id, 0))"
-    )
-    new_state = (
-        f"SELECT v.id, v.export_candidate AS was, {now} AS now, j.verdict_id, l.today "
-        f"FROM {table} v JOIN dh_dealer_limit l ON l.dealer_id = v.dealer_id "
-    )
     key_match = " AND ".join(
         f"j.{name} = {column}" for name, column in zip(KEY_NAMES, key_columns, strict=True)
     )
-    by_profile = (
-        f"JOIN dh_profile_verdict j ON {key_match} WHERE {PASSES} AND {NOT_PAPERED} AND {changed}"
-    )
-    by_vehicle = f"JOIN dh_single_verdict j ON j.vehicle_id = v.id WHERE {changed}"
-    # Former candidates that no longer pass stock, age or odometer.
-    dropped = (
-        f"SELECT v.id, v.export_candidate AS was, {false} AS now, NULL AS verdict_id, l.today "
-        f"FROM {table} v JOIN dh_dealer_limit l ON l.dealer_id = v.dealer_id "
-        f"WHERE (v.export_candidate OR v.export_verdict_id IS NOT NULL) AND NOT {PASSES}"
-    )
-    cursor.execute("DROP TABLE IF EXISTS dh_change")
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE dh_change AS {new_state}{by_profile} "
-        f"UNION ALL {new_state}{by_vehicle} UNION ALL {dropped}",
-        [*key_params, InspectionStatus.ISSUED],
-    )
-    cursor.execute(
-        "SELECT COALESCE(SUM(CASE WHEN now AND NOT was THEN 1 ELSE 0 END), 0), "
-        "COALESCE(SUM(CASE WHEN was AND NOT now THEN 1 ELSE 0 END), 0), "
-        "COALESCE(SUM(CASE WHEN was = now THEN 1 ELSE 0 END), 0) FROM dh_change"
-    )
-    outcome.flagged, outcome.unflagged, outcome.refreshed = cursor.fetchone()
-    if not dry_run:
+    if profiles:
         cursor.execute(
-            f"UPDATE {table} SET export_candidate = c.now, export_verdict_id = c.verdict_id, "
-            "export_candidate_since = CASE WHEN NOT c.now THEN NULL "
-            f"WHEN {table}.export_candidate THEN {table}.export_candidate_since "
-            "ELSE c.today END "
-            f"FROM dh_change c WHERE {table}.id = c.id"
+            f"UPDATE {table} AS v SET {NEW_STATE} FROM dh_dealer_limit l, dh_profile_verdict j "
+            f"WHERE l.dealer_id = v.dealer_id AND {key_match} AND {PASSES} AND {NOT_PAPERED} "
+            f"AND {CHANGED}",
+            [*key_params, InspectionStatus.ISSUED],
         )
+    cursor.execute(
+        f"UPDATE {table} AS v SET {NEW_STATE} FROM dh_dealer_limit l, dh_single_verdict j "
+        f"WHERE j.vehicle_id = v.id AND l.dealer_id = v.dealer_id AND {CHANGED}"
+    )
+    if dropped:
+        cursor.execute(
+            f"UPDATE {table} AS v SET export_candidate = {_false()}, export_verdict_id = NULL, "
+            f"export_candidate_since = NULL FROM dh_dealer_limit l "
+            f"WHERE l.dealer_id = v.dealer_id AND {DROPPED}"
+        )
+
+
+def _false():
+    return "FALSE" if connection.vendor == "postgresql" else "0"

@@ -282,11 +282,14 @@ class Vehicle(models.Model):
     export_candidate = models.BooleanField(_("export candidate"), default=False)
     export_candidate_since = models.DateField(_("export candidate since"), null=True, blank=True)
     # Where a candidate may go and what it still needs, shared by all candidates judged alike.
+    # Not indexed: the candidate job rewrites it for many cars at once, and PostgreSQL can
+    # update a row in place (heap-only) only while no indexed column changes.
     export_verdict = models.ForeignKey(
         "ExportVerdict",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        db_index=False,
         related_name="+",
         verbose_name=_("export verdict"),
     )

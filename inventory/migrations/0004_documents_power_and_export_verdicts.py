@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='vehicle',
             name='export_verdict',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='inventory.exportverdict', verbose_name='export verdict'),
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='inventory.exportverdict', verbose_name='export verdict'),
         ),
         migrations.CreateModel(
             name='VehicleDocument',

@@ -214,10 +214,13 @@ def test_the_task_retries_only_transient_database_errors():
 def test_a_failed_run_is_recorded_and_changes_nothing(stock, monkeypatch):
     from exports import candidates
 
-    def explode(*args, **kwargs):
+    write = candidates._write
+
+    def write_then_crash(*args, **kwargs):
+        write(*args, **kwargs)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(candidates, "_stage_count_and_write", explode)
+    monkeypatch.setattr(candidates, "_write", write_then_crash)
     with pytest.raises(RuntimeError):
         services.export_candidates_flag()
     run = JobRun.objects.get(job=services.CANDIDATE_JOB)
