@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.html import format_html
@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from inventory.admin import DealerScopedAdminMixin, FrozenParentInlineMixin
 
-from . import services
+from . import services, tasks
 from .models import DestinationMarket, ExportShipment, MarketRule, ShipmentLine, ShipmentStatus
 
 
@@ -60,6 +60,23 @@ class MarketRuleAdmin(admin.ModelAdmin):
     date_hierarchy = "effective_from"
     actions = ["mark_verified_today"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._recheck_candidates(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._recheck_candidates(request)
+
+    def _recheck_candidates(self, request):
+        """A changed rule changes who may leave: re-flag candidates once the change is saved."""
+        transaction.on_commit(lambda: tasks.flag_export_candidates.delay())
+        self.message_user(
+            request,
+            _("Export candidates are being checked again against the changed rules."),
+            messages.INFO,
+        )
 
     @admin.display(description=_("parameters"))
     def parameter_check(self, obj):

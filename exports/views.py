@@ -5,16 +5,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from inventory.models import DocumentKind, Vehicle, message_text
+from inventory.models import PAPER_LABELS, Vehicle, message_text
 
 from . import rules
 from .eligibility import evaluate_vehicle
 
-DOCUMENT_LABELS = {
-    **dict(DocumentKind.choices),
-    rules.Document.INSPECTION_REPORT: _("Issued inspection report"),
-    rules.Document.BATTERY_HEALTH_REPORT: _("Battery state-of-health measurement"),
-}
 VERDICT_LABELS = {
     rules.Verdict.ELIGIBLE: _("Eligible"),
     rules.Verdict.NEEDS_DOCUMENTS: _("Needs documents"),
@@ -32,7 +27,7 @@ OUTCOME_LABELS = {
 
 
 def document_label(kind):
-    return DOCUMENT_LABELS.get(kind, kind)
+    return PAPER_LABELS.get(kind, kind)
 
 
 def shown_reason(reason):

@@ -428,6 +428,15 @@ class DocumentKind(models.TextChoices):
     RUSSIAN_TYPE_APPROVAL = "era_glonass_sbkts", _("ERA-GLONASS and OTTS/SBKTS (Russia)")
 
 
+# What to call each paper an export rule can ask for: the documents above, and what an issued
+# inspection supplies.
+PAPER_LABELS = {
+    **dict(DocumentKind.choices),
+    "inspection_report": _("Issued inspection report"),
+    "battery_health_report": _("Battery state-of-health measurement"),
+}
+
+
 class VehicleDocumentQuerySet(DealerScopedQuerySet):
     dealer_lookup = "vehicle__dealer"
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import aging, services
 from .filters import VehicleFilterSet, bucket_label
 from .forms import VehicleDocumentForm, VehicleForm
-from .models import DocumentKind, Vehicle, VehicleDocument, VehicleStatus, message_text, vin_check
+from .models import PAPER_LABELS, Vehicle, VehicleDocument, VehicleStatus, message_text, vin_check
 from .pagination import KeysetPaginator
 
 SORTS = {
@@ -298,15 +298,11 @@ def candidate_summary(vehicle):
     summary = vehicle.export_candidate_reasons
     if not vehicle.export_candidate or not isinstance(summary, dict):
         return None
-    labels = dict(DocumentKind.choices) | {
-        "inspection_report": _("Issued inspection report"),
-        "battery_health_report": _("Battery state-of-health measurement"),
-    }
     return {
         "markets": summary.get("markets", []),
-        "needs": [labels.get(doc, doc) for doc in summary.get("needs", [])],
+        "needs": [PAPER_LABELS.get(doc, doc) for doc in summary.get("needs", [])],
         "also": {
-            market: [labels.get(doc, doc) for doc in docs]
+            market: [PAPER_LABELS.get(doc, doc) for doc in docs]
             for market, docs in summary.get("also", {}).items()
         },
     }

@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from unittest.mock import patch
 
 import pytest
 from django.urls import reverse
@@ -173,7 +174,9 @@ def superuser_client(client, django_user_model):
     return client
 
 
-def test_the_admin_refuses_bad_rule_parameters_and_names_them(superuser_client):
+def test_the_admin_refuses_bad_rule_parameters_and_names_them(
+    superuser_client, django_capture_on_commit_callbacks
+):
     jordan = DestinationMarket.objects.get(country_code="JO")
     url = reverse("admin:exports_marketrule_add")
     response = superuser_client.post(url, rule_form(jordan))
@@ -184,10 +187,15 @@ def test_the_admin_refuses_bad_rule_parameters_and_names_them(superuser_client):
     assert "EURO_7_ONLY is not a rule code DealerHub knows" in str(
         unknown.context["adminform"].form.errors["rule_code"]
     )
-    ok = superuser_client.post(
-        url, rule_form(jordan, params='{"max_age_years": 4}', effective_from="2030-01-01")
-    )
+    with (
+        patch("exports.tasks.flag_export_candidates.delay") as queued,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        ok = superuser_client.post(
+            url, rule_form(jordan, params='{"max_age_years": 4}', effective_from="2030-01-01")
+        )
     assert ok.status_code == 302
+    queued.assert_called_once_with()  # candidates are checked again once the rule is saved
     assert MarketRule.objects.filter(market=jordan, effective_from="2030-01-01").exists()
 
 
@@ -199,3 +207,12 @@ def test_the_admin_shows_a_bad_rule_that_reached_the_database(superuser_client):
         reverse("admin:exports_marketrule_changelist"), {"q": "RHD_PROHIBITED"}
     ).content.decode()
     assert "steering must be text, not 7." in body
+
+
+def test_every_paper_a_rule_can_ask_for_has_a_name_staff_understand():
+    from exports.rules import Document
+    from inventory.models import PAPER_LABELS, DocumentKind
+
+    assert set(Document) == set(PAPER_LABELS)
+    # The papers staff file on the vehicle page are the ones the rules know by those names.
+    assert set(DocumentKind.values) < set(Document)
