@@ -153,11 +153,12 @@ def papered_vehicles(limits):
 
 
 def dealer_limits(dealers):
-    """(dealer id, stocked-on cut-off, odometer maximum, today, in-stock status) per dealer."""
+    """(dealer id, latest stocked-on date, odometer maximum, today, in-stock status) per dealer."""
     return [
         (
             d.pk,
-            date.fromordinal(d.today().toordinal() - d.aged_threshold_days),
+            # aged past the threshold: more days in stock than the threshold
+            date.fromordinal(d.today().toordinal() - d.aged_threshold_days - 1),
             d.zero_km_max_odometer_km,
             d.today(),
             VehicleStatus.IN_STOCK.value,

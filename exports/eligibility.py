@@ -97,12 +97,14 @@ def vehicle_facts(vehicle: Vehicle, documents, inspection) -> rules.VehicleFacts
 
 
 def evaluate_vehicle(vehicle: Vehicle, on: date | None = None):
-    """Every open market's verdict for one vehicle, with the rulebook used; four queries."""
+    """Every open market's verdict for one vehicle and the origin rules' reasons on their own,
+    with the rulebook used; four queries."""
     on = on or vehicle.dealer.today()
     documents = list(VehicleDocument.objects.filter(vehicle=vehicle))
     facts = vehicle_facts(vehicle, documents, latest_issued_inspection(vehicle))
     rulebook = load_rulebook(on)
-    return rulebook, rulebook.evaluate(facts)
+    origin = rules.evaluate_origin(facts, rulebook.origin, on)
+    return rulebook, rulebook.evaluate(facts), origin
 
 
 def market_choices():

@@ -369,6 +369,7 @@ def add_years(day: date, years: int) -> date:
 def after_sales_confirmation(rule, facts, situation):
     limit = rule.params["max_days_since_registration"]
     document = rule.params["requires_document"]
+    country = situation.destination or Message(gettext_noop("each destination"))
     if facts.registered_on is None:
         days = None
         message = Message(
@@ -377,7 +378,7 @@ def after_sales_confirmation(rule, facts, situation):
                 "the manufacturer's after-sales confirmation for %(country)s."
             ),
             limit=limit,
-            country=situation.destination,
+            country=country,
         )
     else:
         days = (situation.on - facts.registered_on).days
@@ -388,7 +389,7 @@ def after_sales_confirmation(rule, facts, situation):
             ),
             days=days,
             limit=limit,
-            country=situation.destination,
+            country=country,
         )
     if days is not None and days > limit:
         return Met(
@@ -1243,6 +1244,16 @@ def verdict_of(reasons: Iterable[Reason]) -> Verdict:
     if Outcome.NEEDS_DOCUMENT in outcomes:
         return Verdict.NEEDS_DOCUMENTS
     return Verdict.ELIGIBLE
+
+
+def evaluate_origin(
+    facts: VehicleFacts, origin_rules: Iterable[Rule], on: date, *, buyer: str = "commercial"
+) -> tuple[Reason, ...]:
+    """The origin rules alone, for any destination: papers count only if valid for all."""
+    situation = Situation(on=on, destination="", buyer=buyer)
+    return tuple(
+        reason for rule in origin_rules if (reason := judge(rule, facts, situation)) is not None
+    )
 
 
 def evaluate_market(

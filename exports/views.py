@@ -49,14 +49,10 @@ def vehicle_eligibility(request, pk):
     vehicle = get_object_or_404(
         Vehicle.objects.visible_to(request.user).select_related("dealer"), pk=pk
     )
-    rulebook, verdicts = evaluate_vehicle(vehicle)
+    rulebook, verdicts, origin_reasons = evaluate_vehicle(vehicle)
     origin = {rule.market for rule in rulebook.origin}
-    origin_reasons = {}
     rows = []
     for verdict in verdicts:
-        for reason in verdict.reasons:
-            if reason.market in origin:
-                origin_reasons.setdefault((reason.rule_code, reason.outcome), reason)
         rows.append(
             {
                 "code": verdict.market,
@@ -76,7 +72,7 @@ def vehicle_eligibility(request, pk):
             "vehicle": vehicle,
             "on": rulebook.on,
             "rows": rows,
-            "origin": [shown_reason(r) for r in origin_reasons.values()],
+            "origin": [shown_reason(r) for r in origin_reasons],
             "origin_names": sorted(rulebook.names.get(code, code) for code in origin),
         },
     )

@@ -285,3 +285,11 @@ def test_the_nightly_schedule_is_in_the_database():
     task = PeriodicTask.objects.get(task="exports.tasks.flag_export_candidates")
     assert (task.crontab.hour, task.crontab.minute) == ("2", "0")
     assert str(task.crontab.timezone) == "Asia/Shanghai"
+
+
+@pytest.mark.parametrize(("days", "flagged"), [(60, False), (61, True)])
+def test_aged_means_more_days_in_stock_than_the_threshold(dealer_a, days, flagged):
+    car = VehicleFactory(dealer=dealer_a, stocked_on=days_ago(dealer_a, days), odometer_km=5)
+    services.export_candidates_flag()
+    (car,) = refreshed(car)
+    assert car.export_candidate is flagged

@@ -41,7 +41,9 @@ def test_the_check_explains_every_market(staff_client, dealer_a):
     assert verdict_of(body, "CL") == "blocked"
     assert "KE takes right-hand-drive cars; this car is left-hand drive." in body
     assert "Missing: Manufacturer&#x27;s after-sales service confirmation" in body
-    assert "Inspection needed" in body  # the origin rules, shown once
+    origin = re.search(r'id="origin-reasons">(.*?)</ul>', body, re.S).group(1)
+    assert "Inspection needed" in origin  # the origin rules, shown once for every market
+    assert "after-sales confirmation for each destination" in origin
     assert "RHD_ONLY" in body and 'href="https://' in body
     assert (
         body.count('<tr data-market="')

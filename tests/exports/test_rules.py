@@ -657,3 +657,18 @@ def test_new_bev_licence_rule_is_for_new_cars_only():
     reason = judge(seed_rule("CN", "BEV_NEW_EXPORT_LICENCE"), CAR, situation)
     assert reason.outcome is Outcome.INFO
     assert "8703801090" in reason.message
+
+
+def test_origin_rules_alone_count_only_papers_valid_for_every_destination():
+    kz_only = replace(CAR, documents=frozenset({CONFIRMATION}))
+    anywhere = replace(CAR, documents=frozenset({replace(CONFIRMATION, country_code="")}))
+    code = "AFTER_SALES_CONFIRMATION_IF_REGISTERED_WITHIN"
+    (kz_reason,) = [
+        r for r in rules.evaluate_origin(kz_only, market_rules("CN"), ON) if r.rule_code == code
+    ]
+    assert kz_reason.outcome is Outcome.NEEDS_DOCUMENT
+    assert "confirmation for each destination" in kz_reason.message
+    (any_reason,) = [
+        r for r in rules.evaluate_origin(anywhere, market_rules("CN"), ON) if r.rule_code == code
+    ]
+    assert any_reason.outcome is Outcome.PASS

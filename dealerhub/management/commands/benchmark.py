@@ -19,13 +19,13 @@ from exports.models import DestinationMarket, MarketRule
 REFERENCE_FLAGGING = """
 UPDATE inventory_vehicle v
 SET export_candidate = (v.status = 'in_stock'
-                        AND v.stocked_on <= CURRENT_DATE - d.aged_threshold_days
+                        AND v.stocked_on < CURRENT_DATE - d.aged_threshold_days
                         AND v.odometer_km <= d.zero_km_max_odometer_km),
     export_candidate_since = CURRENT_DATE
 FROM inventory_dealer d
 WHERE d.id = v.dealer_id
   AND v.export_candidate IS DISTINCT FROM (v.status = 'in_stock'
-                        AND v.stocked_on <= CURRENT_DATE - d.aged_threshold_days
+                        AND v.stocked_on < CURRENT_DATE - d.aged_threshold_days
                         AND v.odometer_km <= d.zero_km_max_odometer_km)
 """
 
