@@ -1,5 +1,7 @@
 """Every write to shipments, market rules and export-candidate flags."""
 
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -206,17 +208,29 @@ CANDIDATE_LOCK_KEY = 4_242_001
 CANDIDATE_LOCK_CACHE_KEY = "lock:flag-export-candidates"
 
 
-def _candidate_lock():
-    """Take the run lock for the current transaction; False when another run holds it."""
+@contextmanager
+def _single_candidate_run():
+    """The transaction of one candidate run; yields False when another run holds the lock.
+
+    On PostgreSQL an advisory lock lives and dies with the transaction. Elsewhere (the
+    embedded SQLite default) the cache holds the lock, released once the transaction ends,
+    however it ends: committed, rolled back by a dry run, or broken.
+    """
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [CANDIDATE_LOCK_KEY])
-            return cursor.fetchone()[0]
-    # Elsewhere (the embedded SQLite default) the cache holds the lock until the run ends.
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [CANDIDATE_LOCK_KEY])
+                held = cursor.fetchone()[0]
+            yield held
+        return
     if not cache.add(CANDIDATE_LOCK_CACHE_KEY, True, timeout=settings.CELERY_TASK_TIME_LIMIT):
-        return False
-    transaction.on_commit(lambda: cache.delete(CANDIDATE_LOCK_CACHE_KEY))
-    return True
+        yield False
+        return
+    try:
+        with transaction.atomic():
+            yield True
+    finally:
+        cache.delete(CANDIDATE_LOCK_CACHE_KEY)
 
 
 def _last_fingerprint(dealer):
@@ -241,8 +255,8 @@ def export_candidates_flag(*, dealer=None, dry_run=False, on=None) -> JobRun:
         dealers = dealers.filter(pk=dealer.pk)
     outcome = None
     try:
-        with transaction.atomic():
-            if _candidate_lock():
+        with _single_candidate_run() as held:
+            if held:
                 outcome = candidates.run(
                     dealers=dealers,
                     on=on or timezone.localdate(),
@@ -252,8 +266,6 @@ def export_candidates_flag(*, dealer=None, dry_run=False, on=None) -> JobRun:
                 if dry_run:  # nothing a dry run wrote on the way (verdict rows) stays
                     transaction.set_rollback(True)
     except Exception as exc:
-        if connection.vendor != "postgresql":
-            cache.delete(CANDIDATE_LOCK_CACHE_KEY)
         job_run_finish(run=run, error=f"{exc.__class__.__name__}: {exc}")
         raise
     if outcome is None:

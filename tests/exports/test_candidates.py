@@ -7,7 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from exports import services
 from exports.models import DestinationMarket, MarketRule
@@ -293,3 +293,17 @@ def test_aged_means_more_days_in_stock_than_the_threshold(dealer_a, days, flagge
     services.export_candidates_flag()
     (car,) = refreshed(car)
     assert car.export_candidate is flagged
+
+
+def test_without_postgresql_the_cache_lock_is_freed_however_the_run_ends(monkeypatch):
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    with services._single_candidate_run() as held:
+        assert held
+        with services._single_candidate_run() as second:
+            assert not second  # another run is going
+        transaction.set_rollback(True)  # a dry run ends by rolling back
+    with pytest.raises(RuntimeError), services._single_candidate_run() as held:
+        assert held
+        raise RuntimeError("disk full")
+    with services._single_candidate_run() as held:
+        assert held
