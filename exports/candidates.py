@@ -398,9 +398,9 @@ def _judge_papered(limits, rulebook, broken):
     vehicles = list(papered_vehicles(limits).prefetch_related("documents"))
     latest = {}
     for report in InspectionReport.objects.filter(
-        vehicle__in=[v.pk for v in vehicles], status=InspectionStatus.ISSUED
-    ).order_by("vehicle_id", "inspected_on", "issued_at", "id"):
-        latest[report.vehicle_id] = report
+        vehicle__in=[v.pk for v in vehicles]
+    ).latest_issued_first():
+        latest.setdefault(report.vehicle_id, report)
     return [
         (
             vehicle,

@@ -5,7 +5,7 @@ from datetime import date
 
 from django.db.models import Prefetch
 
-from inventory.models import InspectionReport, InspectionStatus, Vehicle, VehicleDocument
+from inventory.models import InspectionReport, Vehicle, VehicleDocument
 
 from . import rules
 from .models import DestinationMarket, MarketRule
@@ -62,11 +62,7 @@ def load_rulebook(on: date) -> Rulebook:
 
 
 def latest_issued_inspection(vehicle):
-    return (
-        InspectionReport.objects.filter(vehicle=vehicle, status=InspectionStatus.ISSUED)
-        .order_by("-inspected_on", "-issued_at", "-id")
-        .first()
-    )
+    return InspectionReport.objects.filter(vehicle=vehicle).latest_issued_first().first()
 
 
 def vehicle_facts(vehicle: Vehicle, documents, inspection) -> rules.VehicleFacts:

@@ -27,6 +27,11 @@ BUCKETS = (
 BY_KEY = {bucket.key: bucket for bucket in BUCKETS}
 
 
+def days_in_stock(stocked_on: date, today: date) -> int:
+    """Whole days a vehicle has stood in stock by `today` (0 on the day it arrives)."""
+    return max((today - stocked_on).days, 0)
+
+
 def bucket_for(days_in_stock: int) -> Bucket:
     for bucket in BUCKETS:
         if bucket.high is None or days_in_stock <= bucket.high:

@@ -171,6 +171,3 @@ class VehicleDocumentForm(forms.ModelForm):
             "reference",
         ]
         widgets = {"issued_on": forms.DateInput(attrs={"type": "date"})}
-
-    def clean_country_code(self):
-        return (self.cleaned_data.get("country_code") or "").strip().upper()

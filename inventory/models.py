@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import aging
 from . import vin as vin_rules
 from .messages import Message
 
@@ -387,7 +388,7 @@ class Vehicle(models.Model):
 
     def days_in_stock(self, on=None):
         on = on or (self.dealer.today() if self.dealer_id else timezone.localdate())
-        return max((on - self.stocked_on).days, 0)
+        return aging.days_in_stock(self.stocked_on, on)
 
     @property
     def vin_check(self):
@@ -513,6 +514,10 @@ class InspectionQuerySet(DealerScopedQuerySet):
 
     def issued(self):
         return self.filter(status=InspectionStatus.ISSUED)
+
+    def latest_issued_first(self):
+        """Issued reports, the one that speaks for the vehicle now first."""
+        return self.issued().order_by("-inspected_on", "-issued_at", "-id")
 
 
 def new_verification_token():

@@ -10,6 +10,13 @@ from django.db.models import Q
 COUNT_CAP = 10_000
 
 
+def keyset_ordering(sort: str, *, reverse=False) -> list[str]:
+    """ORDER BY for a sort ("field" or "-field"): the field, then the pk in the same direction."""
+    descending = sort.startswith("-") != reverse
+    prefix = "-" if descending else ""
+    return [f"{prefix}{sort.lstrip('-')}", f"{prefix}pk"]
+
+
 def _encode(values) -> str:
     raw = json.dumps(values, default=str, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -46,15 +53,14 @@ class KeysetPaginator:
 
     def __init__(self, queryset, *, sort: str, page_size: int):
         self.queryset = queryset
+        self.sort = sort
         self.descending = sort.startswith("-")
         self.field_name = sort.lstrip("-")
         self.field = queryset.model._meta.get_field(self.field_name)
         self.page_size = page_size
 
     def ordering(self, reverse=False):
-        descending = self.descending != reverse
-        prefix = "-" if descending else ""
-        return [f"{prefix}{self.field_name}", f"{prefix}pk"]
+        return keyset_ordering(self.sort, reverse=reverse)
 
     def _beyond(self, value, pk, *, reverse=False):
         """Rows strictly after (value, pk) in the page order (before it when `reverse`)."""

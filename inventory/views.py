@@ -24,7 +24,7 @@ from . import aging, services
 from .filters import VehicleFilterSet, bucket_label
 from .forms import VehicleDocumentForm, VehicleForm
 from .models import PAPER_LABELS, Vehicle, VehicleDocument, VehicleStatus, message_text, vin_check
-from .pagination import KeysetPaginator
+from .pagination import KeysetPaginator, keyset_ordering
 
 SORTS = {
     "stocked_on": gettext_lazy("Stocked on"),
@@ -59,7 +59,7 @@ class ListControls(forms.Form):
 
 
 def days_and_bucket(vehicle, today):
-    days = max((today - vehicle.stocked_on).days, 0)
+    days = vehicle.days_in_stock(today)
     return days, bucket_label(aging.bucket_for(days))
 
 
@@ -178,8 +178,7 @@ class VehicleCsvView(FilteredVehiclesMixin, View):
             return redirect(reverse("inventory:vehicle_list") + "?" + request.GET.urlencode())
         queryset = filterset.qs if filterset.is_bound else filterset.queryset
         sort = self.controls().value("sort", DEFAULT_SORT)
-        paginator = KeysetPaginator(queryset, sort=sort, page_size=1)
-        queryset = queryset.order_by(*paginator.ordering())
+        queryset = queryset.order_by(*keyset_ordering(sort))
         today = self.dealer.today()
         statuses = dict(VehicleStatus.choices)
         buckets = {bucket.key: bucket_label(bucket) for bucket in aging.BUCKETS}
@@ -210,7 +209,7 @@ class VehicleCsvView(FilteredVehiclesMixin, View):
             yield [label for _name, label in columns] + [_("Days in stock"), _("Aging bucket")]
             for values in queryset.values_list(*names).iterator(chunk_size=self.chunk_size):
                 row = list(values)
-                days = max((today - row[stocked]).days, 0)
+                days = aging.days_in_stock(row[stocked], today)
                 row[status] = statuses.get(row[status], row[status])
                 row[candidate] = yes_no[row[candidate]]
                 yield [*row, days, buckets[aging.bucket_for(days).key]]
@@ -231,6 +230,13 @@ class VehicleCsvView(FilteredVehiclesMixin, View):
 
 
 TIMELINE_FIELDS = ("status", "list_price", "odometer_km")
+# The other facts history keeps, named on the timeline when they change.
+HISTORY_OTHER_FIELDS = [
+    field
+    for field in Vehicle._meta.concrete_fields
+    if field.name not in {*TIMELINE_FIELDS, "id", "created_at", "updated_at"}
+    and field.name in {kept.name for kept in Vehicle.history.model._meta.concrete_fields}
+]
 
 
 def vehicle_timeline(vehicle):
@@ -240,12 +246,6 @@ def vehicle_timeline(vehicle):
     )
     statuses = dict(VehicleStatus.choices)
     labels = {name: Vehicle._meta.get_field(name).verbose_name for name in TIMELINE_FIELDS}
-    other_fields = [
-        f.attname
-        for f in Vehicle._meta.concrete_fields
-        if f.name not in {*TIMELINE_FIELDS, "id", "created_at", "updated_at"}
-        and hasattr(records[0] if records else None, f.attname)
-    ]
 
     def shown(name, value):
         if name == "status":
@@ -257,11 +257,8 @@ def vehicle_timeline(vehicle):
     entries = []
     previous = None
     for record in records:
-        changes = []
-        if previous is None:
-            kind = "received"
-        else:
-            kind = "changed"
+        changes, edited = [], []
+        if previous is not None:
             for name in TIMELINE_FIELDS:
                 old, new = getattr(previous, name), getattr(record, name)
                 if old != new:
@@ -269,20 +266,20 @@ def vehicle_timeline(vehicle):
                         {"field": labels[name], "old": shown(name, old), "new": shown(name, new)}
                     )
             edited = [
-                Vehicle._meta.get_field(name.removesuffix("_id")).verbose_name
-                for name in other_fields
-                if getattr(previous, name) != getattr(record, name)
+                field.verbose_name
+                for field in HISTORY_OTHER_FIELDS
+                if getattr(previous, field.attname) != getattr(record, field.attname)
             ]
             if not changes and not edited:
                 previous = record
                 continue
         entries.append(
             {
-                "kind": kind,
+                "kind": "received" if previous is None else "changed",
                 "when": record.history_date,
                 "who": record.history_user,
                 "changes": changes,
-                "edited": [] if previous is None else edited,
+                "edited": edited,
                 "status": shown("status", record.status),
                 "odometer_km": record.odometer_km,
                 "list_price": record.list_price,
