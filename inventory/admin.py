@@ -15,6 +15,8 @@ from . import services
 from .forms import VEHICLE_FACTS, VehicleForm
 from .models import (
     Dealer,
+    FloorPlanLine,
+    FloorPlanPayment,
     InspectionReport,
     JobRun,
     Membership,
@@ -22,6 +24,7 @@ from .models import (
     Role,
     Vehicle,
     VehicleDocument,
+    VehicleFloorPlan,
     VehicleStatus,
 )
 
@@ -114,7 +117,6 @@ class DealerAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
         "base_currency",
         "aged_threshold_days",
         "zero_km_max_odometer_km",
-        "floor_plan_apr",
         "export_discount_pct",
         "is_active",
     ]
@@ -124,10 +126,33 @@ class DealerAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
     inlines = [MembershipInline]
     fieldsets = [
         (None, {"fields": ["name", "code", "city", "is_active"]}),
-        (_("Money"), {"fields": ["base_currency", "floor_plan_apr", "export_discount_pct"]}),
         (
             _("Aging and export"),
-            {"fields": ["time_zone", "aged_threshold_days", "zero_km_max_odometer_km"]},
+            {
+                "fields": [
+                    "time_zone",
+                    "aged_threshold_days",
+                    "aging_bucket_edges",
+                    "zero_km_max_odometer_km",
+                ]
+            },
+        ),
+        (
+            _("Holding cost"),
+            {"fields": ["base_currency", "daily_overhead_per_unit", "depreciation_pct_per_30d"]},
+        ),
+        (
+            _("Export or hold"),
+            {
+                "fields": [
+                    "export_discount_pct",
+                    "export_cost_inspection",
+                    "export_cost_transport",
+                    "export_cost_documents",
+                    "domestic_markdown_pct",
+                    "hold_days",
+                ]
+            },
         ),
     ]
 
@@ -387,6 +412,91 @@ class InspectionReportAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
                 ngettext("%d report issued.", "%d reports issued.", issued) % issued,
                 messages.SUCCESS,
             )
+
+
+@admin.register(FloorPlanLine)
+class FloorPlanLineAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
+    """Lenders' lines; saved through `floor_plan_line_save`, which refuses absurd terms."""
+
+    list_display = [
+        "name",
+        "lender",
+        "dealer",
+        "apr_pct",
+        "day_count_basis",
+        "term_days",
+        "curtailment_pct",
+        "credit_limit",
+        "is_active",
+    ]
+    list_filter = ["is_active", ("dealer", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "lender"]
+    fixed_after_create = ["dealer"]
+    fieldsets = [
+        (None, {"fields": ["dealer", "name", "lender", "credit_limit", "is_active"]}),
+        (_("Interest"), {"fields": ["apr_pct", "day_count_basis", "term_days"]}),
+        (
+            _("Curtailments and fees"),
+            {
+                "fields": [
+                    "first_curtailment_days",
+                    "curtailment_pct",
+                    "curtailment_every_days",
+                    "flat_fee",
+                    "fee_pct",
+                ]
+            },
+        ),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        services.floor_plan_line_save(line=obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # A line that financed cars keeps their history; close it to new cars instead.
+        return super().has_delete_permission(request, obj) and (
+            obj is None or not obj.floor_plans.exists()
+        )
+
+
+class FloorPlanPaymentInline(admin.TabularInline):
+    model = FloorPlanPayment
+    fields = ["paid_on", "kind", "principal", "interest", "fees", "balance_after", "reference"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(VehicleFloorPlan)
+class VehicleFloorPlanAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
+    """Read-only here: staff floor cars and record payments on the vehicle page."""
+
+    list_display = [
+        "vehicle",
+        "line",
+        "floored_on",
+        "principal",
+        "balance",
+        "next_curtailment_due",
+        "next_curtailment_amount",
+        "paid_off_on",
+    ]
+    list_filter = [("line", admin.RelatedOnlyFieldListFilter), "paid_off_on"]
+    search_fields = ["vehicle__vin", "vehicle__stock_number"]
+    list_select_related = ["vehicle", "line"]
+    inlines = [FloorPlanPaymentInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(JobRun)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 
 
 @dataclass(frozen=True)
@@ -17,14 +18,34 @@ class Bucket:
         return earliest, latest
 
 
-BUCKETS = (
-    Bucket("0-30", 0, 30),
-    Bucket("31-60", 31, 60),
-    Bucket("61-90", 61, 90),
-    Bucket("91-180", 91, 180),
-    Bucket("181+", 181, None),
-)
-BY_KEY = {bucket.key: bucket for bucket in BUCKETS}
+DEFAULT_EDGES = (30, 60, 90, 180)
+DEFAULT_EDGES_TEXT = ",".join(map(str, DEFAULT_EDGES))
+MAX_EDGES = 8
+
+
+def parse_edges(text: str) -> tuple[int, ...]:
+    """'30,60,90,180' -> (30, 60, 90, 180): the last day of each bucket but the open one."""
+    try:
+        edges = tuple(int(part) for part in text.replace(" ", "").split(","))
+    except ValueError:
+        raise ValueError(f"not whole numbers: {text!r}") from None
+    if not 1 <= len(edges) <= MAX_EDGES:
+        raise ValueError(f"between 1 and {MAX_EDGES} edges, not {len(edges)}")
+    if edges[0] < 1 or any(b <= a for a, b in pairwise(edges)):
+        raise ValueError(f"edges must be positive and rising: {text!r}")
+    return edges
+
+
+def buckets(edges=DEFAULT_EDGES) -> tuple[Bucket, ...]:
+    lows = (0, *(edge + 1 for edge in edges))
+    highs = (*edges, None)
+    return tuple(
+        Bucket(f"{low}-{high}" if high is not None else f"{low}+", low, high)
+        for low, high in zip(lows, highs, strict=True)
+    )
+
+
+BUCKETS = buckets()
 
 
 def days_in_stock(stocked_on: date, today: date) -> int:
@@ -32,8 +53,8 @@ def days_in_stock(stocked_on: date, today: date) -> int:
     return max((today - stocked_on).days, 0)
 
 
-def bucket_for(days_in_stock: int) -> Bucket:
-    for bucket in BUCKETS:
+def bucket_for(days_in_stock: int, among=BUCKETS) -> Bucket:
+    for bucket in among:
         if bucket.high is None or days_in_stock <= bucket.high:
             return bucket
     raise AssertionError("the last bucket is open-ended")

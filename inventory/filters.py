@@ -82,8 +82,12 @@ class VehicleFilterSet(django_filters.FilterSet):
             market_choices_provider() if market_choices_provider else []
         )
         self.filters["aging"].extra["choices"] = [
-            (bucket.key, bucket_label(bucket)) for bucket in aging.BUCKETS
+            (bucket.key, bucket_label(bucket)) for bucket in self.buckets
         ]
+
+    @property
+    def buckets(self):
+        return self.dealer.buckets if self.dealer else aging.BUCKETS
 
     def search(self, queryset, name, value):
         text = value.strip()
@@ -95,7 +99,7 @@ class VehicleFilterSet(django_filters.FilterSet):
         )
 
     def filter_aging(self, queryset, name, value):
-        bucket = aging.BY_KEY[value]
+        bucket = {bucket.key: bucket for bucket in self.buckets}[value]
         earliest, latest = bucket.stocked_on_range(self.dealer.today())
         queryset = queryset.filter(stocked_on__lte=latest)
         if earliest is not None:

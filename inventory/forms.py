@@ -1,5 +1,7 @@
 """Forms for receiving and editing vehicles, shared by the staff pages and the admin."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -7,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from . import vin as vin_rules
-from .models import Vehicle, VehicleDocument, message_text
+from .models import FloorPlanLine, PaymentKind, Vehicle, VehicleDocument, message_text
 
 VEHICLE_FACTS = [
     "vin",
@@ -27,6 +29,7 @@ VEHICLE_FACTS = [
     "odometer_km",
     "acquisition_cost",
     "list_price",
+    "export_price",
     "is_salvage",
     "is_flood_damaged",
     "notes",
@@ -171,3 +174,39 @@ class VehicleDocumentForm(forms.ModelForm):
             "reference",
         ]
         widgets = {"issued_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class VehicleFloorForm(forms.Form):
+    """Finance a car on one of the dealer's lines; saved by `vehicle_floor`."""
+
+    line = forms.ModelChoiceField(queryset=FloorPlanLine.objects.none(), label=_("Line"))
+    principal = forms.DecimalField(
+        label=_("Principal"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    floored_on = forms.DateField(
+        label=_("Floored on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, vehicle, **kwargs):
+        kwargs.setdefault(
+            "initial", {"principal": vehicle.acquisition_cost, "floored_on": vehicle.stocked_on}
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["line"].queryset = FloorPlanLine.objects.filter(
+            dealer_id=vehicle.dealer_id, is_active=True
+        )
+
+
+class FloorPlanPaymentForm(forms.Form):
+    """Record a payment to the lender; saved by `floor_plan_pay`."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=PaymentKind.choices)
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        help_text=_("Leave empty for a payoff: the amount owed that day is paid."),
+    )
+    reference = forms.CharField(label=_("Reference"), max_length=60, required=False)

@@ -17,11 +17,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import aging
+from . import aging, costs
 from . import vin as vin_rules
 from .messages import Message
 
 ZERO = Decimal("0")
+money = {"max_digits": 12, "decimal_places": 2}
 
 
 class Role(models.TextChoices):
@@ -61,6 +62,16 @@ def validate_time_zone(value):
         )
 
 
+def validate_bucket_edges(value):
+    try:
+        aging.parse_edges(value)
+    except ValueError as exc:
+        raise ValidationError(
+            _("Enter rising whole numbers of days separated by commas, such as 30,60,90,180."),
+            code="invalid_bucket_edges",
+        ) from exc
+
+
 class DealerQuerySet(DealerScopedQuerySet):
     dealer_lookup = "pk"
 
@@ -75,15 +86,47 @@ class Dealer(models.Model):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
     )
-    floor_plan_apr = models.DecimalField(
-        _("floor-plan APR (%)"), max_digits=5, decimal_places=2, default=Decimal("6.00")
-    )
     aged_threshold_days = models.PositiveSmallIntegerField(_("aged after (days)"), default=60)
     zero_km_max_odometer_km = models.PositiveIntegerField(
         _("zero-km max odometer (km)"), default=50
     )
     export_discount_pct = models.DecimalField(
         _("expected export discount (%)"), max_digits=5, decimal_places=2, default=Decimal("20.00")
+    )
+    aging_bucket_edges = models.CharField(
+        _("aging bucket edges (days)"),
+        max_length=60,
+        default=aging.DEFAULT_EDGES_TEXT,
+        validators=[validate_bucket_edges],
+        help_text=_("Last day of each bucket, rising, separated by commas: 30,60,90,180."),
+    )
+    daily_overhead_per_unit = models.DecimalField(
+        _("overhead per car per day"), default=Decimal("25.00"), **money
+    )
+    depreciation_pct_per_30d = models.DecimalField(
+        _("depreciation per 30 days (%)"), max_digits=5, decimal_places=2, default=Decimal("1.50")
+    )
+    domestic_markdown_pct = models.DecimalField(
+        _("expected domestic markdown (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("15.00"),
+        help_text=_("Price cut off the list price to sell a car at home."),
+    )
+    hold_days = models.PositiveSmallIntegerField(
+        _("days to compare holding"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Export now is weighed against keeping the car this many more days."),
+    )
+    export_cost_inspection = models.DecimalField(
+        _("export cost: inspection"), default=Decimal("800.00"), **money
+    )
+    export_cost_transport = models.DecimalField(
+        _("export cost: transport to port"), default=Decimal("2500.00"), **money
+    )
+    export_cost_documents = models.DecimalField(
+        _("export cost: documents"), default=Decimal("1200.00"), **money
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -96,9 +139,22 @@ class Dealer(models.Model):
         verbose_name_plural = _("dealers")
         constraints = [
             models.CheckConstraint(
-                condition=Q(floor_plan_apr__gte=0) & Q(floor_plan_apr__lte=100),
-                name="dealer_apr_0_100",
-                violation_error_message=_("The floor-plan APR must be between 0 and 100%."),
+                condition=Q(depreciation_pct_per_30d__gte=0) & Q(depreciation_pct_per_30d__lte=100),
+                name="dealer_depreciation_0_100",
+                violation_error_message=_("The depreciation must be between 0 and 100%."),
+            ),
+            models.CheckConstraint(
+                condition=Q(domestic_markdown_pct__gte=0) & Q(domestic_markdown_pct__lt=100),
+                name="dealer_markdown_0_100",
+                violation_error_message=_("The domestic markdown must be between 0 and 100%."),
+            ),
+            models.CheckConstraint(
+                condition=Q(daily_overhead_per_unit__gte=0)
+                & Q(export_cost_inspection__gte=0)
+                & Q(export_cost_transport__gte=0)
+                & Q(export_cost_documents__gte=0),
+                name="dealer_costs_not_negative",
+                violation_error_message=_("Overhead and export costs cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(export_discount_pct__gte=0) & Q(export_discount_pct__lt=100),
@@ -113,6 +169,40 @@ class Dealer(models.Model):
     def today(self):
         """The calendar date at the dealer's own location."""
         return timezone.now().astimezone(ZoneInfo(self.time_zone)).date()
+
+    def clean(self):
+        errors = {}
+        for name in ("depreciation_pct_per_30d", "domestic_markdown_pct", "export_discount_pct"):
+            value = getattr(self, name)
+            if value is not None and not ZERO <= value < 100:
+                errors[name] = _("Enter a percentage from 0 up to, not including, 100.")
+        for name in (
+            "daily_overhead_per_unit",
+            "export_cost_inspection",
+            "export_cost_transport",
+            "export_cost_documents",
+        ):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                errors[name] = _("This cannot be negative.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def buckets(self):
+        return aging.buckets(aging.parse_edges(self.aging_bucket_edges))
+
+    @property
+    def carry(self):
+        return costs.Carry(
+            overhead_per_day=self.daily_overhead_per_unit,
+            depreciation_pct_per_30d=self.depreciation_pct_per_30d,
+        )
+
+    @property
+    def export_costs(self):
+        """Inspection, transport to port and documents for one car."""
+        return self.export_cost_inspection + self.export_cost_transport + self.export_cost_documents
 
 
 class MembershipQuerySet(DealerScopedQuerySet):
@@ -230,9 +320,6 @@ def validate_vin(value):
         raise ValidationError([message_text(error) for error in check.errors], code="invalid_vin")
 
 
-money = {"max_digits": 12, "decimal_places": 2}
-
-
 class Vehicle(models.Model):
     """One car a dealer holds, with the facts that decide where it may still be exported."""
 
@@ -275,6 +362,13 @@ class Vehicle(models.Model):
     )
     acquisition_cost = models.DecimalField(_("acquisition cost"), **money)
     list_price = models.DecimalField(_("list price"), **money)
+    export_price = models.DecimalField(
+        _("expected export price"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to use the list price less the dealer's export discount."),
+        **money,
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=VehicleStatus.choices, default=VehicleStatus.IN_STOCK
     )
@@ -332,6 +426,11 @@ class Vehicle(models.Model):
                 condition=Q(list_price__gte=0),
                 name="vehicle_list_price_not_negative",
                 violation_error_message=_("The list price cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(export_price__isnull=True) | Q(export_price__gte=0),
+                name="vehicle_export_price_not_negative",
+                violation_error_message=_("The export price cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(odometer_km__gte=0),
@@ -697,6 +796,294 @@ class PaintReading(models.Model):
 
     def __str__(self):
         return f"{self.get_panel_display()}: {self.microns if self.microns is not None else '-'}"
+
+
+class DayCountBasis(models.IntegerChoices):
+    ACT_365 = 365, _("Actual/365")
+    ACT_360 = 360, _("Actual/360")
+
+
+def percentage(label, **kwargs):
+    return models.DecimalField(
+        label,
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))],
+        **kwargs,
+    )
+
+
+class FloorPlanLine(models.Model):
+    """A lender's credit line that finances a dealer's stock, car by car."""
+
+    dealer = models.ForeignKey(
+        Dealer, on_delete=models.PROTECT, related_name="floor_plan_lines", verbose_name=_("dealer")
+    )
+    lender = models.CharField(_("lender"), max_length=120)
+    name = models.CharField(_("name"), max_length=60, help_text=_("How staff call the line."))
+    credit_limit = models.DecimalField(
+        _("credit limit"), null=True, blank=True, validators=[MinValueValidator(ZERO)], **money
+    )
+    apr_pct = percentage(_("APR (%)"))
+    day_count_basis = models.PositiveSmallIntegerField(
+        _("day-count basis"), choices=DayCountBasis.choices, default=DayCountBasis.ACT_365
+    )
+    term_days = models.PositiveSmallIntegerField(
+        _("term (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("The whole balance is due this many days after flooring."),
+    )
+    first_curtailment_days = models.PositiveSmallIntegerField(
+        _("first curtailment after (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+    )
+    curtailment_pct = percentage(
+        _("curtailment (% of principal)"), default=ZERO, help_text=_("Each curtailment pays this.")
+    )
+    curtailment_every_days = models.PositiveSmallIntegerField(
+        _("then every (days)"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    flat_fee = models.DecimalField(
+        _("flat fee per car"), default=ZERO, validators=[MinValueValidator(ZERO)], **money
+    )
+    fee_pct = percentage(_("fee (% of principal)"), default=ZERO)
+    is_active = models.BooleanField(_("open for new cars"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = DealerScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["dealer", "name"]
+        verbose_name = _("floor-plan line")
+        verbose_name_plural = _("floor-plan lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dealer", "name"],
+                name="floor_plan_line_name_unique_per_dealer",
+                violation_error_message=_("This dealer already has a line with this name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(apr_pct__gte=0) & Q(apr_pct__lte=100),
+                name="floor_plan_line_apr_0_100",
+                violation_error_message=_("The APR must be between 0 and 100%."),
+            ),
+            models.CheckConstraint(
+                condition=Q(curtailment_pct__gte=0)
+                & Q(curtailment_pct__lte=100)
+                & Q(fee_pct__gte=0)
+                & Q(fee_pct__lte=100),
+                name="floor_plan_line_pcts_0_100",
+                violation_error_message=_("Percentages must be between 0 and 100%."),
+            ),
+            models.CheckConstraint(
+                condition=Q(flat_fee__gte=0)
+                & (Q(credit_limit__isnull=True) | Q(credit_limit__gte=0)),
+                name="floor_plan_line_money_not_negative",
+                violation_error_message=_("Fees and the credit limit cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.lender})"
+
+    def clean(self):
+        errors = {}
+        if self.curtailment_pct and not self.first_curtailment_days:
+            errors["first_curtailment_days"] = _(
+                "Say after how many days the first curtailment is due."
+            )
+        if self.first_curtailment_days and not self.curtailment_pct:
+            errors["curtailment_pct"] = _("Say what share of the principal a curtailment pays.")
+        if (
+            self.term_days
+            and self.first_curtailment_days
+            and self.first_curtailment_days >= self.term_days
+        ):
+            errors["first_curtailment_days"] = _(
+                "The first curtailment must fall before the end of the term."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def terms(self) -> costs.FloorPlanTerms:
+        return costs.FloorPlanTerms(
+            apr_pct=self.apr_pct,
+            basis_days=self.day_count_basis,
+            term_days=self.term_days,
+            first_curtailment_days=self.first_curtailment_days,
+            curtailment_pct=self.curtailment_pct,
+            curtailment_every_days=self.curtailment_every_days,
+            flat_fee=self.flat_fee,
+            fee_pct=self.fee_pct,
+        )
+
+
+class VehicleFloorPlanQuerySet(DealerScopedQuerySet):
+    dealer_lookup = "vehicle__dealer"
+
+    def open(self):
+        return self.filter(paid_off_on__isnull=True)
+
+    def curtailments_due(self, *, by):
+        """Open floor plans with a curtailment due on or before `by` (overdue ones too)."""
+        return self.open().filter(next_curtailment_due__lte=by)
+
+
+class VehicleFloorPlan(models.Model):
+    """How one car is financed: what the lender advanced, what is still owed and when.
+
+    Interest is booked up to `accrued_through` at each payment; what accrues after that is
+    computed for the day asked about (`interest_due`).
+    """
+
+    vehicle = models.OneToOneField(
+        Vehicle, on_delete=models.PROTECT, related_name="floor_plan", verbose_name=_("vehicle")
+    )
+    line = models.ForeignKey(
+        FloorPlanLine, on_delete=models.PROTECT, related_name="floor_plans", verbose_name=_("line")
+    )
+    principal = models.DecimalField(_("principal"), **money)
+    floored_on = models.DateField(_("floored on"))
+    balance = models.DecimalField(_("balance"), **money)
+    interest_accrued = models.DecimalField(_("interest booked, unpaid"), default=ZERO, **money)
+    accrued_through = models.DateField(_("interest booked up to"))
+    interest_paid = models.DecimalField(_("interest paid"), default=ZERO, **money)
+    fees = models.DecimalField(_("fees"), default=ZERO, **money)
+    fees_paid = models.DecimalField(_("fees paid"), default=ZERO, **money)
+    next_curtailment_due = models.DateField(_("next curtailment due"), null=True, blank=True)
+    next_curtailment_amount = models.DecimalField(
+        _("next curtailment amount"), null=True, blank=True, **money
+    )
+    paid_off_on = models.DateField(_("paid off on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("floored by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = VehicleFloorPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["next_curtailment_due", "id"]
+        verbose_name = _("vehicle floor plan")
+        verbose_name_plural = _("vehicle floor plans")
+        indexes = [
+            models.Index(
+                fields=["next_curtailment_due"],
+                condition=Q(paid_off_on__isnull=True),
+                name="floor_plan_open_due",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(principal__gt=0),
+                name="floor_plan_principal_positive",
+                violation_error_message=_("The principal must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(balance__gte=0) & Q(balance__lte=models.F("principal")),
+                name="floor_plan_balance_within_principal",
+                violation_error_message=_("The balance must be between zero and the principal."),
+            ),
+            models.CheckConstraint(
+                condition=Q(interest_accrued__gte=0)
+                & Q(interest_paid__gte=0)
+                & Q(fees__gte=0)
+                & Q(fees_paid__gte=0)
+                & Q(fees_paid__lte=models.F("fees")),
+                name="floor_plan_interest_and_fees_not_negative",
+                violation_error_message=_("Interest and fees cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.vehicle.vin} / {self.line.name}"
+
+    @property
+    def is_open(self):
+        return self.paid_off_on is None
+
+    def interest_due(self, on) -> Decimal:
+        """Unpaid interest on `on`: what is booked plus what has run since."""
+        if not self.is_open:
+            return ZERO
+        return self.interest_accrued + costs.interest_between(
+            self.balance, self.line.terms, self.accrued_through, on
+        )
+
+    def payoff(self, on) -> Decimal:
+        if not self.is_open:
+            return ZERO
+        return costs.payoff(
+            balance=self.balance,
+            interest_due=self.interest_due(on),
+            fees_due=self.fees - self.fees_paid,
+        )
+
+
+class PaymentKind(models.TextChoices):
+    CURTAILMENT = "curtailment", _("Curtailment")
+    INTEREST = "interest", _("Interest")
+    PAYOFF = "payoff", _("Payoff")
+
+
+class FloorPlanPaymentQuerySet(DealerScopedQuerySet):
+    dealer_lookup = "floor_plan__vehicle__dealer"
+
+
+class FloorPlanPayment(models.Model):
+    """Money paid to the lender for one car: principal, interest and fees, and what was left."""
+
+    floor_plan = models.ForeignKey(
+        VehicleFloorPlan,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("floor plan"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=PaymentKind.choices)
+    paid_on = models.DateField(_("paid on"))
+    amount = models.DecimalField(_("amount"), **money)
+    principal = models.DecimalField(_("principal"), default=ZERO, **money)
+    interest = models.DecimalField(_("interest"), default=ZERO, **money)
+    fees = models.DecimalField(_("fees"), default=ZERO, **money)
+    balance_after = models.DecimalField(_("balance after"), **money)
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = FloorPlanPaymentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["floor_plan", "paid_on", "id"]
+        verbose_name = _("floor-plan payment")
+        verbose_name_plural = _("floor-plan payments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0)
+                & Q(amount=models.F("principal") + models.F("interest") + models.F("fees")),
+                name="floor_plan_payment_amount_adds_up",
+                violation_error_message=_("A payment is more than zero and adds up."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount} ({self.paid_on})"
 
 
 class JobRunStatus(models.TextChoices):

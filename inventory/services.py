@@ -7,19 +7,24 @@ from decimal import Decimal
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import costs
 from . import vin as vin_rules
 from .models import (
+    FloorPlanLine,
+    FloorPlanPayment,
     InspectionReport,
     InspectionStatus,
     JobRun,
     JobRunStatus,
+    PaymentKind,
     Substrate,
     Vehicle,
     VehicleDocument,
+    VehicleFloorPlan,
     VehicleStatus,
 )
 
@@ -155,6 +160,159 @@ def vehicle_document_remove(*, document, by=None) -> None:
     VehicleDocument.objects.filter(pk=document.pk).delete()
 
 
+@transaction.atomic
+def floor_plan_line_save(*, line) -> FloorPlanLine:
+    """Open or change a lender's line; cars already floored keep their booked interest."""
+    line.full_clean()
+    line.save()
+    return line
+
+
+def _schedule_next_curtailment(floor_plan):
+    due = costs.next_curtailment(
+        principal=floor_plan.principal,
+        balance=floor_plan.balance,
+        floored_on=floor_plan.floored_on,
+        terms=floor_plan.line.terms,
+    )
+    floor_plan.next_curtailment_due = due.due_on if due else None
+    floor_plan.next_curtailment_amount = due.amount if due else None
+
+
+@transaction.atomic
+def vehicle_floor(*, vehicle, line, principal=None, floored_on=None, by=None) -> VehicleFloorPlan:
+    """Finance a car on a lender's line; the principal defaults to its acquisition cost."""
+    vehicle = Vehicle.objects.select_for_update().select_related("dealer").get(pk=vehicle.pk)
+    line = FloorPlanLine.objects.select_for_update().get(pk=line.pk)
+    principal = vehicle.acquisition_cost if principal is None else Decimal(principal)
+    floored_on = floored_on or vehicle.stocked_on
+    errors = {}
+    if line.dealer_id != vehicle.dealer_id:
+        errors["line"] = _("Choose one of this dealer's floor-plan lines.")
+    elif not line.is_active:
+        errors["line"] = _("This line no longer takes new cars.")
+    if VehicleFloorPlan.objects.filter(vehicle=vehicle).exists():
+        errors["vehicle"] = _("This car is already floored.")
+    if principal <= 0:
+        errors["principal"] = _("The principal must be more than zero.")
+    elif line.credit_limit is not None and "line" not in errors:
+        used = (
+            VehicleFloorPlan.objects.open()
+            .filter(line=line)
+            .aggregate(used=Sum("balance", default=Decimal("0")))["used"]
+        )
+        if used + principal > line.credit_limit:
+            errors["principal"] = _(
+                "The line has %(left)s of credit left, less than this principal."
+            ) % {"left": line.credit_limit - used}
+    if floored_on > vehicle.dealer.today():
+        errors["floored_on"] = _("The flooring date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    floor_plan = VehicleFloorPlan(
+        vehicle=vehicle,
+        line=line,
+        principal=principal,
+        floored_on=floored_on,
+        balance=principal,
+        accrued_through=floored_on,
+        fees=costs.flooring_fees(principal, line.terms),
+        created_by=by,
+    )
+    _schedule_next_curtailment(floor_plan)
+    floor_plan.full_clean()
+    floor_plan.save()
+    return floor_plan
+
+
+@transaction.atomic
+def floor_plan_pay(
+    *, floor_plan, kind, paid_on, amount=None, reference="", by=None
+) -> FloorPlanPayment:
+    """Record money paid to the lender for one car.
+
+    A curtailment pays principal, an interest payment pays booked interest, a payoff pays
+    everything still owed on that day (balance, interest and fees) and closes the floor plan.
+    Interest up to the payment day is booked first, so every payment leaves exact figures.
+    """
+    locked = (
+        VehicleFloorPlan.objects.select_for_update()
+        .select_related("line", "vehicle__dealer")
+        .get(pk=floor_plan.pk)
+    )
+    if not locked.is_open:
+        raise ValidationError(
+            _("This floor plan was paid off on %(date)s.") % {"date": locked.paid_off_on},
+            code="paid_off",
+        )
+    if kind not in PaymentKind.values:
+        raise ValidationError({"kind": _("Choose curtailment, interest or payoff.")})
+    if paid_on < locked.accrued_through:
+        raise ValidationError(
+            {
+                "paid_on": _(
+                    "A payment cannot be dated before %(date)s, the last date already booked."
+                )
+                % {"date": locked.accrued_through}
+            }
+        )
+    if paid_on > locked.vehicle.dealer.today():
+        raise ValidationError({"paid_on": _("A payment cannot be dated in the future.")})
+    locked.interest_accrued += costs.interest_between(
+        locked.balance, locked.line.terms, locked.accrued_through, paid_on
+    )
+    locked.accrued_through = paid_on
+    parts = {"principal": Decimal("0"), "interest": Decimal("0"), "fees": Decimal("0")}
+    if kind == PaymentKind.PAYOFF:
+        parts = {
+            "principal": locked.balance,
+            "interest": locked.interest_accrued,
+            "fees": locked.fees - locked.fees_paid,
+        }
+        owed = sum(parts.values())
+        if amount is not None and Decimal(amount) != owed:
+            raise ValidationError(
+                {
+                    "amount": _("The payoff on %(date)s is %(owed)s, not %(amount)s.")
+                    % {"date": paid_on, "owed": owed, "amount": amount}
+                }
+            )
+        locked.paid_off_on = paid_on
+    else:
+        amount = Decimal(amount) if amount is not None else None
+        limit = locked.balance if kind == PaymentKind.CURTAILMENT else locked.interest_accrued
+        if amount is None or amount <= 0:
+            raise ValidationError({"amount": _("Enter an amount more than zero.")})
+        if amount > limit:
+            message = (
+                _("The balance is only %(limit)s; record a payoff to close the floor plan.")
+                if kind == PaymentKind.CURTAILMENT
+                else _("Only %(limit)s of interest is due on that day.")
+            )
+            raise ValidationError({"amount": message % {"limit": limit}})
+        parts["principal" if kind == PaymentKind.CURTAILMENT else "interest"] = amount
+    locked.balance -= parts["principal"]
+    locked.interest_accrued -= parts["interest"]
+    locked.interest_paid += parts["interest"]
+    locked.fees_paid += parts["fees"]
+    _schedule_next_curtailment(locked)
+    locked.full_clean()
+    locked.save()
+    payment = FloorPlanPayment(
+        floor_plan=locked,
+        kind=kind,
+        paid_on=paid_on,
+        amount=sum(parts.values()),
+        balance_after=locked.balance,
+        reference=reference,
+        recorded_by=by,
+        **parts,
+    )
+    payment.full_clean()
+    payment.save()
+    return payment
+
+
 def _decimal(value):
     return None if value is None else str(Decimal(value).normalize())
 
@@ -258,7 +416,7 @@ def inspection_issue(*, report, by) -> InspectionReport:
     return locked
 
 
-MANAGER_APPS = ("inventory", "exports", "django_celery_beat")
+MANAGER_APPS = ("inventory", "exports", "django_celery_beat", "dealerhub")
 MANAGER_EXCLUDED = {"add_dealer", "delete_dealer", "add_jobrun", "change_jobrun", "delete_jobrun"}
 MANAGER_USER_PERMS = {"view_user", "add_user", "change_user"}
 

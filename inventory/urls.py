@@ -24,5 +24,11 @@ urlpatterns = [
         views.vehicle_document_remove_view,
         name="vehicle_document_remove",
     ),
+    path("vehicles/<int:pk>/floor-plan/", views.vehicle_floor_view, name="vehicle_floor"),
+    path(
+        "vehicles/<int:pk>/floor-plan/payments/",
+        views.floor_plan_pay_view,
+        name="floor_plan_pay",
+    ),
     path("dealer/", views.dealer_switch_view, name="dealer_switch"),
 ]

@@ -20,11 +20,20 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
-from . import aging, services
+from . import aging, costs, holding, services
 from .filters import VehicleFilterSet, bucket_label
-from .forms import VehicleDocumentForm, VehicleForm
-from .models import PAPER_LABELS, Vehicle, VehicleDocument, VehicleStatus, message_text, vin_check
+from .forms import FloorPlanPaymentForm, VehicleDocumentForm, VehicleFloorForm, VehicleForm
+from .models import (
+    PAPER_LABELS,
+    Vehicle,
+    VehicleDocument,
+    VehicleFloorPlan,
+    VehicleStatus,
+    message_text,
+    vin_check,
+)
 from .pagination import KeysetPaginator, keyset_ordering
+from .templatetags.money import format_money
 
 SORTS = {
     "stocked_on": gettext_lazy("Stocked on"),
@@ -58,9 +67,9 @@ class ListControls(forms.Form):
         return self.cleaned_data.get(name) or default
 
 
-def days_and_bucket(vehicle, today):
+def days_and_bucket(vehicle, today, buckets):
     days = vehicle.days_in_stock(today)
-    return days, bucket_label(aging.bucket_for(days))
+    return days, bucket_label(aging.bucket_for(days, buckets))
 
 
 class DealerRequiredMixin(LoginRequiredMixin):
@@ -111,7 +120,8 @@ class VehicleListView(FilteredVehiclesMixin, View):
             after=controls.value("after", None), before=controls.value("before", None)
         )
         today = self.dealer.today()
-        rows = [(vehicle, *days_and_bucket(vehicle, today)) for vehicle in page.rows]
+        buckets = self.dealer.buckets
+        rows = [(vehicle, *days_and_bucket(vehicle, today, buckets)) for vehicle in page.rows]
         query = request.GET.copy()
         for key in ("after", "before"):
             query.pop(key, None)
@@ -181,7 +191,8 @@ class VehicleCsvView(FilteredVehiclesMixin, View):
         queryset = queryset.order_by(*keyset_ordering(sort))
         today = self.dealer.today()
         statuses = dict(VehicleStatus.choices)
-        buckets = {bucket.key: bucket_label(bucket) for bucket in aging.BUCKETS}
+        dealer_buckets = self.dealer.buckets
+        buckets = {bucket.key: bucket_label(bucket) for bucket in dealer_buckets}
         yes_no = {True: _("Yes"), False: _("No")}
         columns = [
             ("vin", _("VIN")),
@@ -212,7 +223,7 @@ class VehicleCsvView(FilteredVehiclesMixin, View):
                 days = aging.days_in_stock(row[stocked], today)
                 row[status] = statuses.get(row[status], row[status])
                 row[candidate] = yes_no[row[candidate]]
-                yield [*row, days, buckets[aging.bucket_for(days).key]]
+                yield [*row, days, buckets[aging.bucket_for(days, dealer_buckets).key]]
 
         writer = csv.writer(Echo())
 
@@ -310,10 +321,12 @@ class VehicleDetailView(DealerRequiredMixin, View):
 
     def get(self, request, pk):
         vehicle = get_object_or_404(
-            self.scoped_vehicles().select_related("dealer", "export_verdict"), pk=pk
+            self.scoped_vehicles().select_related("dealer", "export_verdict", "floor_plan__line"),
+            pk=pk,
         )
         today = vehicle.dealer.today()
-        days, bucket = days_and_bucket(vehicle, today)
+        days, bucket = days_and_bucket(vehicle, today, vehicle.dealer.buckets)
+        money = holding.vehicle_holding(vehicle, today)
         inspections = list(vehicle.inspections.order_by("-inspected_on", "-id"))
         shipment_lines = list(
             vehicle.shipment_lines.select_related("shipment__destination").order_by(
@@ -339,8 +352,94 @@ class VehicleDetailView(DealerRequiredMixin, View):
                 "documents": documents,
                 "document_form": VehicleDocumentForm(),
                 "candidate": candidate_summary(vehicle),
+                "money": money,
+                "decision": export_or_hold(vehicle, money),
+                "payments": list(money.floor_plan.payments.all()) if money.floor_plan else [],
+                "floor_form": None if money.floor_plan else VehicleFloorForm(vehicle=vehicle),
+                "payment_form": FloorPlanPaymentForm(initial={"paid_on": today}),
             },
         )
+
+
+def export_or_hold(vehicle, money):
+    """Both sides of the decision for a car still on hand; None once it has gone."""
+    if vehicle.status not in holding.ON_HAND:
+        return None
+    dealer = vehicle.dealer
+    return costs.export_or_hold(
+        list_price=vehicle.list_price,
+        discount_pct=dealer.export_discount_pct,
+        staff_price=vehicle.export_price,
+        export_costs=dealer.export_costs,
+        payoff_now=money.payoff,
+        hold_days=dealer.hold_days,
+        markdown_pct=dealer.domestic_markdown_pct,
+        carrying_cost=money.held_for(dealer.hold_days, vehicle),
+    )
+
+
+def _form_errors(request, form):
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+
+
+def _service_errors(request, exc, form=None):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            label = form.fields[field].label if form and field in form.fields else ""
+            text = " ".join(errors)
+            messages.error(request, f"{label}: {text}" if label else text)
+    else:
+        messages.error(request, " ".join(exc.messages))
+
+
+@require_POST
+@login_required
+def vehicle_floor_view(request, pk):
+    """Put a car on a floor-plan line; errors are shown on the vehicle page by field."""
+    vehicle = get_object_or_404(Vehicle.objects.visible_to(request.user), pk=pk)
+    form = VehicleFloorForm(request.POST, vehicle=vehicle)
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        try:
+            services.vehicle_floor(vehicle=vehicle, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _service_errors(request, exc, form)
+        else:
+            messages.success(
+                request, _("Floored on %(line)s.") % {"line": form.cleaned_data["line"]}
+            )
+    return redirect(reverse("inventory:vehicle_detail", args=[vehicle.pk]) + "#money")
+
+
+@require_POST
+@login_required
+def floor_plan_pay_view(request, pk):
+    """Record a payment to the lender for a car the user may see."""
+    plan = get_object_or_404(
+        VehicleFloorPlan.objects.visible_to(request.user).select_related("vehicle"), vehicle_id=pk
+    )
+    form = FloorPlanPaymentForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        try:
+            payment = services.floor_plan_pay(floor_plan=plan, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _service_errors(request, exc, form)
+        else:
+            messages.success(
+                request,
+                _("%(kind)s of %(amount)s recorded; balance %(balance)s.")
+                % {
+                    "kind": payment.get_kind_display(),
+                    "amount": format_money(payment.amount),
+                    "balance": format_money(payment.balance_after),
+                },
+            )
+    return redirect(reverse("inventory:vehicle_detail", args=[pk]) + "#money")
 
 
 class VehicleFormView(DealerRequiredMixin, View):
@@ -499,9 +598,7 @@ def vehicle_document_add_view(request, pk):
                 % {"document": VehicleDocument(kind=form.cleaned_data["kind"]).get_kind_display()},
             )
     else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        _form_errors(request, form)
     return redirect(reverse("inventory:vehicle_detail", args=[vehicle.pk]) + "#documents")
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from exports.models import DestinationMarket, ExportShipment
 from inventory import vin as vin_rules
-from inventory.models import Dealer, Membership, Powertrain, Role, Vehicle
+from inventory.models import Dealer, FloorPlanLine, Membership, Powertrain, Role, Vehicle
 
 _serial = itertools.count(1)
 
@@ -76,3 +76,15 @@ class ShipmentFactory(factory.django.DjangoModelFactory):
         )[0]
     )
     consignee = "Almaty Auto Trade LLP"
+
+
+class FloorPlanLineFactory(factory.django.DjangoModelFactory):
+    """7.3% on a 365-day basis: 20.00 a day on 100,000."""
+
+    class Meta:
+        model = FloorPlanLine
+
+    dealer = factory.SubFactory(DealerFactory)
+    lender = "Bank of Hangzhou"
+    name = factory.Sequence(lambda n: f"Line {n}")
+    apr_pct = Decimal("7.30")

@@ -332,9 +332,10 @@ def test_vehicle_page_queries_do_not_grow_with_history(
         vehicle.inspections.create(
             inspected_on=dealer_a.today(), inspector="Li", agency="CCIC", odometer_km=20
         )
-    # session, user, dealers, vehicle with dealer, history with users, inspections, shipments,
-    # documents (the export check loads separately)
-    with django_assert_num_queries(8):
+    # session, user, dealers, vehicle with dealer and floor plan, history with users,
+    # inspections, shipments, documents, the dealer's floor-plan lines (the export check loads
+    # separately)
+    with django_assert_num_queries(9):
         response = staff_client.get(reverse("inventory:vehicle_detail", args=[vehicle.pk]))
     assert response.status_code == 200
 

@@ -1,0 +1,214 @@
+"""Holding cost in the database: SQL expressions for interest and payoff, aging in money."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Round
+
+from . import aging, costs
+from .models import Dealer, Vehicle, VehicleStatus
+
+# Cars the dealer still carries: unsold, including those booked on a shipment not yet loaded.
+ON_HAND = (VehicleStatus.IN_STOCK, VehicleStatus.RESERVED, VehicleStatus.ALLOCATED)
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+RATE = DecimalField(max_digits=30, decimal_places=12)
+ZERO_MONEY = Value(Decimal("0"), output_field=MONEY)
+
+
+class DaysSince(Func):
+    """Whole days from a date column to a given day, as an integer, on both databases."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression, on: date):
+        super().__init__(Value(on, output_field=DateField()), expression)
+
+    def as_sql(self, compiler, connection, **extra):
+        # PostgreSQL subtracts dates into whole days.
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+        )
+
+
+def _open(prefix, expression):
+    """`expression` for a car with an open floor plan, zero otherwise."""
+    return Coalesce(
+        Case(When(**{f"{prefix}paid_off_on__isnull": True}, then=expression), output_field=MONEY),
+        ZERO_MONEY,
+    )
+
+
+def daily_interest(prefix="floor_plan__") -> Func:
+    """One day's interest at today's balance (unrounded), zero without a floor plan."""
+    return _open(
+        prefix,
+        ExpressionWrapper(
+            F(f"{prefix}balance")
+            * F(f"{prefix}line__apr_pct")
+            / (Value(100) * F(f"{prefix}line__day_count_basis")),
+            output_field=RATE,
+        ),
+    )
+
+
+def _running_interest(on: date, prefix):
+    """Interest since the last booking, to the cent as `costs.interest_between` books it."""
+    return Round(
+        ExpressionWrapper(
+            F(f"{prefix}balance")
+            * F(f"{prefix}line__apr_pct")
+            * DaysSince(F(f"{prefix}accrued_through"), on)
+            / (Value(100) * F(f"{prefix}line__day_count_basis")),
+            output_field=RATE,
+        ),
+        2,
+    )
+
+
+def interest_due(on: date, prefix="floor_plan__") -> Func:
+    """Unpaid interest on `on`: what is booked plus what ran since."""
+    return _open(prefix, F(f"{prefix}interest_accrued") + _running_interest(on, prefix))
+
+
+def payoff(on: date, prefix="floor_plan__") -> Func:
+    """What the lender needs on `on` to release the car: balance, interest and unpaid fees."""
+    return _open(
+        prefix,
+        F(f"{prefix}balance")
+        + F(f"{prefix}interest_accrued")
+        + _running_interest(on, prefix)
+        + F(f"{prefix}fees")
+        - F(f"{prefix}fees_paid"),
+    )
+
+
+def carry_per_day(*, dealer: Dealer, units: int, capital: Decimal, interest: Decimal) -> Decimal:
+    """A group of cars' daily cost from its sums: interest, overhead per car, depreciation."""
+    return costs.cents(
+        Decimal(interest or 0)
+        + dealer.daily_overhead_per_unit * units
+        + costs.depreciation_per_day(Decimal(capital or 0), dealer.carry)
+    )
+
+
+@dataclass(frozen=True)
+class BucketMoney:
+    bucket: aging.Bucket
+    units: int
+    capital: Decimal
+    carry_per_day: Decimal
+
+
+def aging_in_money(*, dealer: Dealer, on: date) -> list[BucketMoney]:
+    """Per aging bucket of the dealer's own edges: cars on hand, capital, cost per day."""
+    buckets = dealer.buckets
+    whens = [
+        When(stocked_on__gte=bucket.stocked_on_range(on)[0], then=Value(index))
+        for index, bucket in enumerate(buckets[:-1])
+    ]
+    rows = (
+        Vehicle.objects.filter(dealer=dealer, status__in=ON_HAND)
+        .annotate(bucket=Case(*whens, default=Value(len(buckets) - 1)))
+        .values("bucket")
+        .annotate(
+            units=Count("id"),
+            capital=Sum("acquisition_cost"),
+            interest=Sum(daily_interest()),
+        )
+        .order_by()
+    )
+    by_index = {row["bucket"]: row for row in rows}
+    result = []
+    for index, bucket in enumerate(buckets):
+        row = by_index.get(index, {"units": 0, "capital": Decimal("0"), "interest": 0})
+        result.append(
+            BucketMoney(
+                bucket=bucket,
+                units=row["units"],
+                capital=costs.cents(row["capital"] or 0),
+                carry_per_day=carry_per_day(
+                    dealer=dealer,
+                    units=row["units"],
+                    capital=row["capital"],
+                    interest=row["interest"],
+                ),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class VehicleHolding:
+    """What one car has cost so far and costs each day, and what its lender would take now."""
+
+    days_in_stock: int
+    to_date: costs.HoldingCost
+    per_day: Decimal
+    payoff: Decimal
+    floor_plan: object  # VehicleFloorPlan or None
+
+    def held_for(self, days: int, vehicle) -> costs.HoldingCost:
+        plan = self.floor_plan if self.floor_plan and self.floor_plan.is_open else None
+        return costs.holding_cost(
+            days=days,
+            acquisition_cost=vehicle.acquisition_cost,
+            carry=vehicle.dealer.carry,
+            balance=plan.balance if plan else Decimal("0"),
+            terms=plan.line.terms if plan else None,
+        )
+
+
+def vehicle_holding(vehicle: Vehicle, on: date) -> VehicleHolding:
+    """Per-car figures in exact Decimal; the floor plan comes from one related-object query."""
+    plan = getattr(vehicle, "floor_plan", None)
+    open_plan = plan if plan and plan.is_open else None
+    days = vehicle.days_in_stock(on)
+    carry = vehicle.dealer.carry
+    interest = (plan.interest_paid + plan.interest_due(on)) if plan else Decimal("0")
+    return VehicleHolding(
+        days_in_stock=days,
+        to_date=costs.HoldingCost(
+            interest=costs.cents(interest),
+            overhead=costs.cents(carry.overhead_per_day * days),
+            depreciation=costs.cents(
+                costs.depreciation_per_day(vehicle.acquisition_cost, carry) * days
+            ),
+        ),
+        per_day=costs.carry_per_day(
+            acquisition_cost=vehicle.acquisition_cost,
+            carry=carry,
+            balance=open_plan.balance if open_plan else Decimal("0"),
+            terms=open_plan.line.terms if open_plan else None,
+        ),
+        payoff=open_plan.payoff(on) if open_plan else Decimal("0"),
+        floor_plan=plan,
+    )
+
+
+# Cars that have stood longer than their dealer's aged threshold; needs `with_days_in_stock`.
+AGED = Q(days_in_stock__gt=F("dealer__aged_threshold_days"))
+
+
+def with_days_in_stock(queryset, on: date):
+    return queryset.alias(days_in_stock=DaysSince(F("stocked_on"), on))
