@@ -72,7 +72,7 @@ class VehicleForm(forms.ModelForm):
         self.duplicate = None
         if dealer is not None:
             self.instance.dealer = dealer
-        for name in ("acquisition_cost", "list_price", "odometer_km"):
+        for name in ("acquisition_cost", "list_price", "export_price", "odometer_km"):
             if name in self.fields:
                 self.fields[name].validators.append(MinValueValidator(0))
                 self.fields[name].widget.attrs["min"] = 0

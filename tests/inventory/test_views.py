@@ -392,11 +392,11 @@ def test_a_wrong_check_digit_is_explained_and_nothing_is_saved(staff_client, dea
 
 
 def test_missing_fields_are_named(staff_client, dealer_a):
-    data = receive_data(dealer_a, make="", list_price="-5")
+    data = receive_data(dealer_a, make="", list_price="-5", export_price="-1")
     response = staff_client.post(reverse("inventory:vehicle_receive"), data)
     assert response.status_code == 422
     form = response.context["form"]
-    assert set(form.errors) == {"make", "list_price"}
+    assert set(form.errors) == {"make", "list_price", "export_price"}
     assert not Vehicle.objects.exists()
 
 
