@@ -14,7 +14,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from inventory.admin import DealerScopedAdminMixin, FrozenParentInlineMixin
 
 from . import services, tasks
-from .models import DestinationMarket, ExportShipment, MarketRule, ShipmentLine, ShipmentStatus
+from .models import (
+    CashFlowSnapshot,
+    DestinationMarket,
+    ExportShipment,
+    MarketRule,
+    ShipmentLine,
+    ShipmentStatus,
+)
 
 
 class MarketRuleInline(admin.TabularInline):
@@ -250,3 +257,47 @@ class ExportShipmentAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
     )
     def cancel_shipments(self, request, queryset):
         self._advance(request, queryset, lambda shipment: ShipmentStatus.CANCELLED)
+
+
+@admin.register(CashFlowSnapshot)
+class CashFlowSnapshotAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
+    """The nightly figures, read-only: the job writes them, a rerun the same day replaces them."""
+
+    list_display = [
+        "on",
+        "dealer",
+        "units",
+        "aged_units",
+        "capital_tied_up",
+        "carry_per_day",
+        "candidates",
+        "projected_cash_release",
+        "realised_export_proceeds",
+        "floor_plan_balance",
+        "curtailments_due_amount",
+    ]
+    list_filter = [("dealer", admin.RelatedOnlyFieldListFilter)]
+    date_hierarchy = "on"
+    list_select_related = ["dealer"]
+    actions = ["take_snapshot_now"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Take today's snapshot again for these dealers"))
+    def take_snapshot_now(self, request, queryset):
+        dealers = {snapshot.dealer for snapshot in queryset.select_related("dealer")}
+        for dealer in dealers:
+            services.cash_flow_snapshot_take(dealer=dealer)
+        self.message_user(
+            request,
+            ngettext("%d dealer snapshotted.", "%d dealers snapshotted.", len(dealers))
+            % len(dealers),
+            messages.SUCCESS,
+        )

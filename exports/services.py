@@ -1,4 +1,4 @@
-"""Every write to shipments, market rules and export-candidate flags."""
+"""Every write to shipments, market rules, export-candidate flags and cash-flow snapshots."""
 
 from contextlib import contextmanager
 
@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from inventory.models import Dealer, JobRun, JobRunStatus, Vehicle, VehicleStatus
 from inventory.services import job_run_finish, job_run_start, vehicle_set_shipment_status
 
-from . import candidates, customs
-from .models import ExportShipment, MarketRule, ShipmentLine, ShipmentStatus
+from . import candidates, cashflow, customs
+from .models import CashFlowSnapshot, ExportShipment, MarketRule, ShipmentLine, ShipmentStatus
 
 S = ShipmentStatus
 NEXT_STATUSES = {
@@ -275,3 +275,35 @@ def export_candidates_flag(*, dealer=None, dry_run=False, on=None) -> JobRun:
             counts={"skipped": "another run was going"},
         )
     return job_run_finish(run=run, counts={**outcome.counts(), "dry_run": dry_run})
+
+
+SNAPSHOT_JOB = "snapshot cash flow"
+SNAPSHOT_FIELDS = [name for name in cashflow.Figures.__dataclass_fields__ if name != "on"]
+
+
+def cash_flow_snapshot_take(*, dealer=None, on=None) -> JobRun:
+    """Store each active dealer's cash position for its own today (or `on`).
+
+    A rerun on the same day replaces that day's row, so the job is safe to run twice.
+    """
+    run = job_run_start(job=SNAPSHOT_JOB, dealer=dealer)
+    dealers = Dealer.objects.filter(is_active=True).order_by("pk")
+    if dealer is not None:
+        dealers = dealers.filter(pk=dealer.pk)
+    try:
+        with transaction.atomic():
+            figures = cashflow.dealer_figures(list(dealers), on=on)
+            CashFlowSnapshot.objects.bulk_create(
+                [
+                    CashFlowSnapshot(dealer_id=dealer_id, **row.as_fields())
+                    for dealer_id, row in figures.items()
+                ],
+                update_conflicts=True,
+                unique_fields=["dealer", "on"],
+                update_fields=[*SNAPSHOT_FIELDS, "taken_at"],
+            )
+    except Exception as exc:
+        job_run_finish(run=run, error=f"{exc.__class__.__name__}: {exc}")
+        raise
+    days = sorted({row.on.isoformat() for row in figures.values()})
+    return job_run_finish(run=run, counts={"dealers": len(figures), "days": days})

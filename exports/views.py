@@ -1,13 +1,15 @@
-"""Staff pages of exports: where a vehicle may be exported, and why."""
+"""Staff pages of exports: where a vehicle may be exported and why, candidates by cash."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from inventory.models import PAPER_LABELS, Vehicle, message_text
 
-from . import rules
+from . import cashflow, rules
 from .eligibility import evaluate_vehicle
 
 VERDICT_LABELS = {
@@ -76,3 +78,17 @@ def vehicle_eligibility(request, pk):
             "origin_names": sorted(rulebook.names.get(code, code) for code in origin),
         },
     )
+
+
+@require_GET
+@login_required
+def candidates(request):
+    """The current dealer's export candidates, the most cash released first."""
+    dealer = request.dealer_scope.current
+    if dealer is None:
+        raise Http404
+    on = dealer.today()
+    page = Paginator(cashflow.candidates_by_cash_released(dealer, on), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "exports/candidates.html", {"dealer": dealer, "on": on, "page": page})

@@ -141,12 +141,12 @@ class Dealer(models.Model):
             models.CheckConstraint(
                 condition=Q(depreciation_pct_per_30d__gte=0) & Q(depreciation_pct_per_30d__lte=100),
                 name="dealer_depreciation_0_100",
-                violation_error_message=_("The depreciation must be between 0 and 100%."),
+                violation_error_message=_("The depreciation must be between 0 and 100%%."),
             ),
             models.CheckConstraint(
                 condition=Q(domestic_markdown_pct__gte=0) & Q(domestic_markdown_pct__lt=100),
                 name="dealer_markdown_0_100",
-                violation_error_message=_("The domestic markdown must be between 0 and 100%."),
+                violation_error_message=_("The domestic markdown must be between 0 and 100%%."),
             ),
             models.CheckConstraint(
                 condition=Q(daily_overhead_per_unit__gte=0)
@@ -159,7 +159,7 @@ class Dealer(models.Model):
             models.CheckConstraint(
                 condition=Q(export_discount_pct__gte=0) & Q(export_discount_pct__lt=100),
                 name="dealer_export_discount_0_100",
-                violation_error_message=_("The export discount must be between 0 and 100%."),
+                violation_error_message=_("The export discount must be between 0 and 100%%."),
             ),
         ]
 
@@ -869,7 +869,7 @@ class FloorPlanLine(models.Model):
             models.CheckConstraint(
                 condition=Q(apr_pct__gte=0) & Q(apr_pct__lte=100),
                 name="floor_plan_line_apr_0_100",
-                violation_error_message=_("The APR must be between 0 and 100%."),
+                violation_error_message=_("The APR must be between 0 and 100%%."),
             ),
             models.CheckConstraint(
                 condition=Q(curtailment_pct__gte=0)
@@ -877,7 +877,7 @@ class FloorPlanLine(models.Model):
                 & Q(fee_pct__gte=0)
                 & Q(fee_pct__lte=100),
                 name="floor_plan_line_pcts_0_100",
-                violation_error_message=_("Percentages must be between 0 and 100%."),
+                violation_error_message=_("Percentages must be between 0 and 100%%."),
             ),
             models.CheckConstraint(
                 condition=Q(flat_fee__gte=0)

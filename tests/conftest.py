@@ -1,12 +1,21 @@
 """Shared fixtures. In CI (CI set) the suite refuses to run without PostgreSQL and Redis."""
 
 import os
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
 
-from .factories import DealerFactory, MembershipFactory, UserFactory
+from .factories import (
+    DealerFactory,
+    FloorPlanLineFactory,
+    MembershipFactory,
+    ShipmentFactory,
+    UserFactory,
+    VehicleFactory,
+)
 
 IN_CI = bool(os.environ.get("CI"))
 
@@ -104,3 +113,64 @@ def markets(db):
     from exports.models import DestinationMarket, MarketRule
 
     load_market_rules(DestinationMarket, MarketRule)
+
+
+@pytest.fixture
+def line(dealer_a):
+    """7.3% (20.00 a day on 100,000), 500 + 0.2% fees, 10% curtailed after 35 days."""
+    return FloorPlanLineFactory(
+        dealer=dealer_a,
+        flat_fee=Decimal("500"),
+        fee_pct=Decimal("0.2"),
+        first_curtailment_days=35,
+        curtailment_pct=Decimal("10"),
+        curtailment_every_days=30,
+    )
+
+
+@pytest.fixture
+def book(dealer_a, line):
+    """The worked cash-flow example: three cars on hand, one floored, one loaded on a ship.
+
+    Figures on the dealer's today: 3 on hand, 2 aged, capital 300,000.00, carry 245.00 a day,
+    2 candidates releasing 54,200.00 (floored) + 95,500.00 (priced by staff) = 149,700.00,
+    floor-plan balance 100,000.00 with a 10,000.00 curtailment due in 5 days, and 142,000.00
+    realised from 20,000 USD at 7.1.
+    """
+    from exports.models import ShipmentLine, ShipmentStatus
+    from inventory import services as inventory_services
+    from inventory.models import VehicleStatus
+
+    today = dealer_a.today()
+    floored = VehicleFactory(
+        dealer=dealer_a,
+        stocked_on=today - timedelta(days=70),
+        acquisition_cost=Decimal("150000"),
+        list_price=Decimal("200000"),
+        export_candidate=True,
+        stock_number="A-70",
+    )
+    inventory_services.vehicle_floor(
+        vehicle=floored,
+        line=line,
+        principal=Decimal("100000"),
+        floored_on=today - timedelta(days=30),
+    )
+    priced = VehicleFactory(
+        dealer=dealer_a,
+        stocked_on=today - timedelta(days=100),
+        acquisition_cost=Decimal("100000"),
+        list_price=Decimal("120000"),
+        export_price=Decimal("100000"),
+        export_candidate=True,
+    )
+    fresh = VehicleFactory(
+        dealer=dealer_a, stocked_on=today - timedelta(days=10), acquisition_cost=Decimal("50000")
+    )
+    VehicleFactory(dealer=dealer_a, status=VehicleStatus.SOLD_DOMESTIC)
+    shipped = VehicleFactory(dealer=dealer_a, status=VehicleStatus.EXPORTED)
+    shipment = ShipmentFactory(
+        dealer=dealer_a, status=ShipmentStatus.LOADED, fx_rate_to_base=Decimal("7.1")
+    )
+    ShipmentLine.objects.create(shipment=shipment, vehicle=shipped, sale_price=Decimal("20000"))
+    return {"floored": floored, "priced": priced, "fresh": fresh}

@@ -144,11 +144,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='dealer',
-            constraint=models.CheckConstraint(condition=models.Q(('depreciation_pct_per_30d__gte', 0), ('depreciation_pct_per_30d__lte', 100)), name='dealer_depreciation_0_100', violation_error_message='The depreciation must be between 0 and 100%.'),
+            constraint=models.CheckConstraint(condition=models.Q(('depreciation_pct_per_30d__gte', 0), ('depreciation_pct_per_30d__lte', 100)), name='dealer_depreciation_0_100', violation_error_message='The depreciation must be between 0 and 100%%.'),
         ),
         migrations.AddConstraint(
             model_name='dealer',
-            constraint=models.CheckConstraint(condition=models.Q(('domestic_markdown_pct__gte', 0), ('domestic_markdown_pct__lt', 100)), name='dealer_markdown_0_100', violation_error_message='The domestic markdown must be between 0 and 100%.'),
+            constraint=models.CheckConstraint(condition=models.Q(('domestic_markdown_pct__gte', 0), ('domestic_markdown_pct__lt', 100)), name='dealer_markdown_0_100', violation_error_message='The domestic markdown must be between 0 and 100%%.'),
         ),
         migrations.AddConstraint(
             model_name='dealer',
@@ -194,11 +194,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='floorplanline',
-            constraint=models.CheckConstraint(condition=models.Q(('apr_pct__gte', 0), ('apr_pct__lte', 100)), name='floor_plan_line_apr_0_100', violation_error_message='The APR must be between 0 and 100%.'),
+            constraint=models.CheckConstraint(condition=models.Q(('apr_pct__gte', 0), ('apr_pct__lte', 100)), name='floor_plan_line_apr_0_100', violation_error_message='The APR must be between 0 and 100%%.'),
         ),
         migrations.AddConstraint(
             model_name='floorplanline',
-            constraint=models.CheckConstraint(condition=models.Q(('curtailment_pct__gte', 0), ('curtailment_pct__lte', 100), ('fee_pct__gte', 0), ('fee_pct__lte', 100)), name='floor_plan_line_pcts_0_100', violation_error_message='Percentages must be between 0 and 100%.'),
+            constraint=models.CheckConstraint(condition=models.Q(('curtailment_pct__gte', 0), ('curtailment_pct__lte', 100), ('fee_pct__gte', 0), ('fee_pct__lte', 100)), name='floor_plan_line_pcts_0_100', violation_error_message='Percentages must be between 0 and 100%%.'),
         ),
         migrations.AddConstraint(
             model_name='floorplanline',

@@ -1,0 +1,229 @@
+"""A dealer's cash position: what stock costs, what exporting would release, what has shipped.
+
+Every figure comes from a few aggregate queries for any number of dealers and cars; the
+dashboard, the nightly snapshot and the weekly report all read them from `dealer_figures`,
+so they always agree.
+"""
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, Round
+
+from inventory import costs, holding
+from inventory.models import Dealer, Vehicle, VehicleFloorPlan
+
+from .models import CashFlowSnapshot, ShipmentLine, ShipmentStatus
+
+# A car has left, and its sale counts as cash, once it is loaded on the ship.
+SHIPPED = (
+    ShipmentStatus.LOADED,
+    ShipmentStatus.IN_TRANSIT,
+    ShipmentStatus.ARRIVED,
+    ShipmentStatus.DELIVERED,
+)
+CURTAILMENT_WINDOW_DAYS = 7
+ZERO = Decimal("0")
+
+
+@dataclass
+class Figures:
+    """One dealer's cash position on one day, the fields of a `CashFlowSnapshot`."""
+
+    on: date
+    units: int = 0
+    aged_units: int = 0
+    capital_tied_up: Decimal = ZERO
+    carry_per_day: Decimal = ZERO
+    candidates: int = 0
+    projected_cash_release: Decimal = ZERO
+    realised_export_proceeds: Decimal = ZERO
+    realised_export_margin: Decimal = ZERO
+    floor_plan_balance: Decimal = ZERO
+    curtailments_due: int = 0
+    curtailments_due_amount: Decimal = ZERO
+
+    def as_fields(self):
+        return asdict(self)
+
+
+def export_price(prefix=""):
+    """The staff's export price, else the list price less the dealer's export discount."""
+    return Coalesce(
+        F(f"{prefix}export_price"),
+        Round(
+            ExpressionWrapper(
+                F(f"{prefix}list_price")
+                * (Value(100) - F(f"{prefix}dealer__export_discount_pct"))
+                / Value(100),
+                output_field=holding.MONEY,
+            ),
+            2,
+        ),
+        output_field=holding.MONEY,
+    )
+
+
+def export_costs(prefix=""):
+    return ExpressionWrapper(
+        F(f"{prefix}dealer__export_cost_inspection")
+        + F(f"{prefix}dealer__export_cost_transport")
+        + F(f"{prefix}dealer__export_cost_documents"),
+        output_field=holding.MONEY,
+    )
+
+
+def candidates_by_cash_released(dealer: Dealer, on: date):
+    """The dealer's export candidates, the most cash released first."""
+    return (
+        Vehicle.objects.filter(dealer=dealer, export_candidate=True)
+        .select_related("export_verdict", "floor_plan__line")
+        .annotate(
+            days_in_stock_on=holding.DaysSince(F("stocked_on"), on),
+            expected_export_price=export_price(),
+            expected_export_costs=export_costs(),
+            expected_payoff=holding.payoff(on),
+        )
+        .annotate(
+            cash_released=ExpressionWrapper(
+                F("expected_export_price") - F("expected_export_costs") - F("expected_payoff"),
+                output_field=holding.MONEY,
+            )
+        )
+        .order_by("-cash_released", "id")
+    )
+
+
+def _by_local_day(dealers, on):
+    days = defaultdict(list)
+    for dealer in dealers:
+        days[on or dealer.today()].append(dealer)
+    return days
+
+
+def dealer_figures(dealers, on: date | None = None) -> dict[int, Figures]:
+    """Each dealer's figures on `on` (default: the dealer's own today).
+
+    Three aggregate queries per distinct day among the dealers (one day, unless they sit in
+    time zones on different dates), whatever the number of cars.
+    """
+    result = {}
+    for day, group in _by_local_day(dealers, on).items():
+        by_id = {dealer.pk: dealer for dealer in group}
+        for dealer_id in by_id:
+            result[dealer_id] = Figures(on=day)
+        _stock(day, by_id, result)
+        _floor_plans(day, by_id, result)
+        _shipped(by_id, result)
+    return result
+
+
+def _stock(day, by_id, result):
+    candidate = Q(export_candidate=True)
+    rows = (
+        holding.with_days_in_stock(Vehicle.objects.all(), day)
+        .filter(dealer_id__in=list(by_id), status__in=holding.ON_HAND, stocked_on__lte=day)
+        .values("dealer_id")
+        .annotate(
+            units=Count("id"),
+            aged_units=Count("id", filter=holding.AGED),
+            capital=Sum("acquisition_cost"),
+            interest=Sum(holding.daily_interest()),
+            candidates=Count("id", filter=candidate),
+            export_value=Sum(export_price(), filter=candidate),
+            payoff=Sum(holding.payoff(day), filter=candidate),
+        )
+        .order_by()
+    )
+    for row in rows:
+        dealer = by_id[row["dealer_id"]]
+        figures = result[dealer.pk]
+        figures.units = row["units"]
+        figures.aged_units = row["aged_units"]
+        figures.capital_tied_up = costs.cents(row["capital"] or ZERO)
+        figures.carry_per_day = holding.carry_per_day(
+            dealer=dealer, units=row["units"], capital=row["capital"], interest=row["interest"]
+        )
+        figures.candidates = row["candidates"]
+        figures.projected_cash_release = costs.cents(
+            (row["export_value"] or ZERO)
+            - dealer.export_costs * row["candidates"]
+            - (row["payoff"] or ZERO)
+        )
+
+
+def _floor_plans(day, by_id, result):
+    window = day + timedelta(days=CURTAILMENT_WINDOW_DAYS)
+    due = Q(next_curtailment_due__lte=window)
+    rows = (
+        VehicleFloorPlan.objects.open()
+        .filter(vehicle__dealer_id__in=list(by_id))
+        .values("vehicle__dealer_id")
+        .annotate(
+            balance=Sum("balance"),
+            due=Count("id", filter=due),
+            due_amount=Sum("next_curtailment_amount", filter=due),
+        )
+        .order_by()
+    )
+    for row in rows:
+        figures = result[row["vehicle__dealer_id"]]
+        figures.floor_plan_balance = costs.cents(row["balance"] or ZERO)
+        figures.curtailments_due = row["due"]
+        figures.curtailments_due_amount = costs.cents(row["due_amount"] or ZERO)
+
+
+def realised_export_lines():
+    """Lines whose car has been loaded, with the sale booked in the base currency."""
+    return ShipmentLine.objects.filter(is_active=True, shipment__status__in=SHIPPED)
+
+
+def _shipped(by_id, result):
+    rows = (
+        realised_export_lines()
+        .filter(shipment__dealer_id__in=list(by_id))
+        .values("shipment__dealer_id")
+        .annotate(
+            proceeds=Sum(
+                Round(
+                    ExpressionWrapper(
+                        F("sale_price") * F("shipment__fx_rate_to_base"),
+                        output_field=DecimalField(max_digits=24, decimal_places=8),
+                    ),
+                    2,
+                )
+            ),
+            cost=Sum("vehicle__acquisition_cost"),
+        )
+        .order_by()
+    )
+    for row in rows:
+        figures = result[row["shipment__dealer_id"]]
+        figures.realised_export_proceeds = costs.cents(row["proceeds"] or ZERO)
+        figures.realised_export_margin = costs.cents(
+            (row["proceeds"] or ZERO) - (row["cost"] or ZERO)
+        )
+
+
+def trend(dealer: Dealer, *, days=90, today: Figures | None = None):
+    """The last `days` snapshots, oldest first, with today's live figures in place of today's."""
+    since = (today.on if today else dealer.today()) - timedelta(days=days - 1)
+    rows = list(
+        CashFlowSnapshot.objects.filter(dealer=dealer, on__gte=since)
+        .order_by("on")
+        .values("on", "capital_tied_up", "projected_cash_release", "realised_export_proceeds")
+    )
+    if today is not None:
+        rows = [row for row in rows if row["on"] != today.on]
+        rows.append(
+            {
+                "on": today.on,
+                "capital_tied_up": today.capital_tied_up,
+                "projected_cash_release": today.projected_cash_release,
+                "realised_export_proceeds": today.realised_export_proceeds,
+            }
+        )
+    return rows
