@@ -8,6 +8,9 @@ from . import views
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("reports/", views.reports, name="reports"),
+    path("reports/<int:pk>/row/", views.report_row, name="report_row"),
+    path("reports/<int:pk>/download/", views.report_download, name="report_download"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("inventory/", include("inventory.urls")),
     path("exports/", include("exports.urls")),

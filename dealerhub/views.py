@@ -1,26 +1,31 @@
-"""Site-wide pages: the dashboard and the health check."""
+"""Site-wide pages: the dashboard, the inventory reports and the health check."""
+
+import os
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import Count, Q
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
-from inventory.models import Dealer, VehicleStatus
+from . import services
+from .models import InventoryReport, ReportKind, ReportStatus
+from .summary import dealer_summary
 
 
 @login_required
 def dashboard(request):
-    dealers = Dealer.objects.visible_to(request.user).annotate(
-        in_stock=Count(
-            "vehicles",
-            filter=Q(vehicles__status__in=[VehicleStatus.IN_STOCK, VehicleStatus.RESERVED]),
-        ),
-        candidates=Count("vehicles", filter=Q(vehicles__export_candidate=True)),
+    """The current dealer's morning view: what stock costs, what exporting would release."""
+    dealer = request.dealer_scope.current
+    if dealer is None:
+        return render(request, "dealerhub/dashboard.html", {"dealer": None})
+    return render(
+        request, "dealerhub/dashboard.html", {"dealer": dealer, "summary": dealer_summary(dealer)}
     )
-    return render(request, "dealerhub/dashboard.html", {"dealers": dealers})
 
 
 def _database_ok():
@@ -58,3 +63,71 @@ def healthz(request):
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+# --- inventory reports ------------------------------------------------------------------------
+
+REPORTS_SHOWN = 100
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reports(request):
+    """The current dealer's inventory reports, newest first, and a button to build one now."""
+    dealer = request.dealer_scope.current
+    if dealer is None:
+        return render(request, "inventory/no_dealer.html", status=403)
+    if request.method == "POST":
+        services.inventory_report_request(dealer=dealer, by=request.user, kind=ReportKind.ON_DEMAND)
+        messages.success(
+            request,
+            _(
+                "The report is being built. It is listed below and e-mailed to the managers "
+                "once it is ready."
+            ),
+        )
+        return redirect("reports")
+    listed = list(
+        InventoryReport.objects.visible_to(request.user)
+        .filter(dealer=dealer)
+        .select_related("dealer")
+        .order_by("-created_at", "-id")[: REPORTS_SHOWN + 1]
+    )
+    return render(
+        request,
+        "dealerhub/reports.html",
+        {
+            "dealer": dealer,
+            "reports": listed[:REPORTS_SHOWN],
+            "more": len(listed) > REPORTS_SHOWN,
+            "shown": REPORTS_SHOWN,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def report_row(request, pk):
+    """One report's table row, polled while the report is being built."""
+    report = get_object_or_404(
+        InventoryReport.objects.visible_to(request.user).select_related("dealer"), pk=pk
+    )
+    return render(request, "dealerhub/_report_row.html", {"report": report})
+
+
+@login_required
+@require_GET
+def report_download(request, pk):
+    """The workbook of a ready report, as a download."""
+    report = get_object_or_404(
+        InventoryReport.objects.visible_to(request.user)
+        .filter(status=ReportStatus.READY)
+        .exclude(file=""),
+        pk=pk,
+    )
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404(_("The file of this report is no longer there.")) from missing
+    return FileResponse(handle, as_attachment=True, filename=os.path.basename(report.file.name))

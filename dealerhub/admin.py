@@ -1,0 +1,113 @@
+"""Manager admin for inventory reports: see them, ask for one, build a failed one again."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from inventory.admin import DealerScopedAdminMixin
+
+from . import services
+from .models import InventoryReport, ReportKind, ReportStatus
+
+
+class InventoryReportRequestForm(forms.ModelForm):
+    """Asking for a report: only the dealer; everything else the build fills in."""
+
+    class Meta:
+        model = InventoryReport
+        fields = ["dealer"]
+
+
+@admin.register(InventoryReport)
+class InventoryReportAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "dealer",
+        "kind",
+        "week_start",
+        "status",
+        "progress",
+        "emailed_at",
+        "created_at",
+    ]
+    list_filter = ["status", "kind", ("dealer", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["dealer"]
+    date_hierarchy = "created_at"
+    search_fields = ["dealer__name", "dealer__code", "recipients", "error"]
+    actions = ["build_again"]
+    shown_fields = [
+        "dealer",
+        "kind",
+        "week_start",
+        "status",
+        "progress",
+        "download",
+        "recipients",
+        "emailed_at",
+        "error",
+        "requested_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = InventoryReportRequestForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ["dealer"] if obj is None else self.shown_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.shown_fields
+
+    def has_change_permission(self, request, obj=None):
+        # A report is the record of what was built and sent; nothing on it is edited by hand.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description=_("workbook"))
+    def download(self, obj):
+        if obj.status != ReportStatus.READY or not obj.file:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("report_download", args=[obj.pk]), _("Download")
+        )
+
+    def save_model(self, request, obj, form, change):
+        """A new report is a request: the service queues the build, which e-mails it."""
+        report = services.inventory_report_request(
+            dealer=form.cleaned_data["dealer"], by=request.user, kind=ReportKind.ON_DEMAND
+        )
+        obj.pk = report.pk
+        obj.refresh_from_db()
+
+    @admin.action(description=_("Build again"), permissions=["add"])
+    def build_again(self, request, queryset):
+        rebuilt, refused = 0, []
+        for report in queryset.select_related("dealer"):
+            try:
+                services.inventory_report_retry(report=report)
+            except ValidationError as exc:
+                refused.append(f"{report}: {' '.join(exc.messages)}")
+            else:
+                rebuilt += 1
+        if rebuilt:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d report will be built again.",
+                    "%(count)d reports will be built again.",
+                    rebuilt,
+                )
+                % {"count": rebuilt},
+                messages.SUCCESS,
+            )
+        for text in refused:
+            self.message_user(request, text, messages.WARNING)

@@ -1,0 +1,285 @@
+"""The inventory report's content: the workbook of aged stock and candidates, and the e-mail."""
+
+from collections.abc import Callable
+from datetime import date
+
+from django.db.models import Case, ExpressionWrapper, F, Value, When
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from exports.cashflow import candidates_by_cash_released
+from inventory import aging, costs, holding
+from inventory.filters import bucket_label
+from inventory.models import Dealer, Powertrain, Vehicle, VehicleStatus
+
+from .summary import Summary, dealer_summary
+
+# Rows fetched per database round trip, and how often the progress bar moves.
+CHUNK = 2000
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+BOLD = Font(bold=True)
+# Share of the progress bar taken by the summary sheet before the rows, and left at the end
+# for the e-mail.
+SUMMARY_PERCENT = 5
+ROWS_PERCENT = 90
+
+OPEN_BALANCE = Coalesce(
+    Case(
+        When(floor_plan__paid_off_on__isnull=True, then=F("floor_plan__balance")),
+        output_field=holding.MONEY,
+    ),
+    holding.ZERO_MONEY,
+)
+
+
+def carry_per_day(dealer: Dealer):
+    """One car's cost of one more day: interest, the dealer's overhead, depreciation (unrounded)."""
+    return ExpressionWrapper(
+        holding.daily_interest()
+        + Value(dealer.daily_overhead_per_unit, output_field=holding.MONEY)
+        + F("acquisition_cost")
+        * Value(dealer.depreciation_pct_per_30d, output_field=holding.RATE)
+        / Value(costs.HUNDRED * costs.DAYS_PER_DEPRECIATION_STEP, output_field=holding.RATE),
+        output_field=holding.RATE,
+    )
+
+
+def aged_vehicles(dealer: Dealer, on: date):
+    """The dealer's aged cars on hand, oldest first, with their balance and daily cost."""
+    on_hand = Vehicle.objects.filter(dealer=dealer, status__in=holding.ON_HAND)
+    return (
+        holding.with_days_in_stock(on_hand, on)
+        .filter(holding.AGED)
+        .annotate(open_balance=OPEN_BALANCE, carry=carry_per_day(dealer))
+        .order_by("stocked_on", "id")
+    )
+
+
+class _Sheet:
+    """A write-only worksheet with bold headers, money to the cent and dates as dates."""
+
+    def __init__(self, workbook, title, widths=()):
+        self.ws = workbook.create_sheet(title=title[:31])
+        for index, width in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(index)].width = width
+
+    def cell(self, value, number_format=None, font=None):
+        cell = WriteOnlyCell(self.ws, value=value)
+        if number_format:
+            cell.number_format = number_format
+        if font:
+            cell.font = font
+        return cell
+
+    def money(self, amount):
+        return self.cell(None if amount is None else costs.cents(amount), MONEY_FORMAT)
+
+    def day(self, value):
+        return self.cell(value, DATE_FORMAT)
+
+    def header(self, *labels):
+        self.ws.append([self.cell(str(label), font=BOLD) for label in labels])
+
+    def row(self, *values):
+        self.ws.append(list(values))
+
+
+def _summary_sheet(workbook, summary: Summary):
+    sheet = _Sheet(workbook, _("Summary"), widths=(36, 18, 18, 22))
+    dealer, figures = summary.dealer, summary.figures
+    sheet.row(sheet.cell(dealer.name, font=BOLD), sheet.day(summary.on))
+    sheet.row(_("Amounts in"), dealer.base_currency)
+    sheet.row()
+    sheet.header(_("Figure"), _("Value"))
+    counts = [
+        (_("Cars on hand"), figures.units),
+        (_("Aged (over %(days)s days)") % {"days": dealer.aged_threshold_days}, figures.aged_units),
+        (_("Export candidates"), figures.candidates),
+        (_("Curtailments due in 7 days"), figures.curtailments_due),
+    ]
+    amounts = [
+        (_("Capital tied up"), figures.capital_tied_up),
+        (_("Carrying cost per day"), figures.carry_per_day),
+        (_("Cash released if exported now"), figures.projected_cash_release),
+        (_("Realised export proceeds"), figures.realised_export_proceeds),
+        (_("Realised export margin"), figures.realised_export_margin),
+        (_("Floor-plan balance"), figures.floor_plan_balance),
+        (_("Curtailment amount due in 7 days"), figures.curtailments_due_amount),
+    ]
+    for label, value in counts:
+        sheet.row(label, value)
+    for label, amount in amounts:
+        sheet.row(label, sheet.money(amount))
+    sheet.row()
+    sheet.header(_("Days in stock"), _("Cars"), _("Capital tied up"), _("Carrying cost per day"))
+    for row in summary.buckets:
+        sheet.row(
+            bucket_label(row.bucket),
+            row.units,
+            sheet.money(row.capital),
+            sheet.money(row.carry_per_day),
+        )
+
+
+AGED_FIELDS = (
+    "vin",
+    "stock_number",
+    "make",
+    "model",
+    "model_year",
+    "powertrain",
+    "stocked_on",
+    "status",
+    "acquisition_cost",
+    "list_price",
+    "open_balance",
+    "carry",
+    "export_candidate",
+)
+
+
+def _aged_sheet(workbook, dealer, on, aged, progress):
+    sheet = _Sheet(
+        workbook,
+        _("Aged stock"),
+        widths=(20, 12, 14, 16, 10, 26, 12, 10, 14, 20, 16, 16, 18, 16, 10),
+    )
+    sheet.header(
+        _("VIN"),
+        _("Stock number"),
+        _("Make"),
+        _("Model"),
+        _("Model year"),
+        _("Powertrain"),
+        _("Stocked on"),
+        _("Days in stock"),
+        _("Aging bucket"),
+        _("Status"),
+        _("Acquisition cost"),
+        _("List price"),
+        _("Floor-plan balance"),
+        _("Carrying cost per day"),
+        _("Export candidate"),
+    )
+    buckets = dealer.buckets
+    powertrains = {value: str(label) for value, label in Powertrain.choices}
+    statuses = {value: str(label) for value, label in VehicleStatus.choices}
+    yes, no = _("Yes"), _("No")
+    for car in aged.values(*AGED_FIELDS).iterator(chunk_size=CHUNK):
+        days = aging.days_in_stock(car["stocked_on"], on)
+        sheet.row(
+            car["vin"],
+            car["stock_number"],
+            car["make"],
+            car["model"],
+            car["model_year"],
+            powertrains.get(car["powertrain"], car["powertrain"]),
+            sheet.day(car["stocked_on"]),
+            days,
+            bucket_label(aging.bucket_for(days, buckets)),
+            statuses.get(car["status"], car["status"]),
+            sheet.money(car["acquisition_cost"]),
+            sheet.money(car["list_price"]),
+            sheet.money(car["open_balance"] or 0),
+            sheet.money(car["carry"] or 0),
+            yes if car["export_candidate"] else no,
+        )
+        progress.row_done()
+
+
+def _candidates_sheet(workbook, on, candidates, progress):
+    sheet = _Sheet(workbook, _("Export candidates"), widths=(20, 14, 16, 10, 18, 18, 16, 18, 18))
+    sheet.header(
+        _("VIN"),
+        _("Make"),
+        _("Model"),
+        _("Days in stock"),
+        _("Markets"),
+        _("Expected export price"),
+        _("Export costs"),
+        _("Floor-plan payoff"),
+        _("Cash released"),
+    )
+    for vehicle in candidates.iterator(chunk_size=CHUNK):
+        sheet.row(
+            vehicle.vin,
+            vehicle.make,
+            vehicle.model,
+            aging.days_in_stock(vehicle.stocked_on, on),
+            ", ".join(vehicle.export_markets.split()),
+            sheet.money(vehicle.expected_export_price),
+            sheet.money(vehicle.expected_export_costs),
+            sheet.money(vehicle.expected_payoff),
+            sheet.money(vehicle.cash_released),
+        )
+        progress.row_done()
+
+
+class _Progress:
+    """Turns rows written into a percentage, reported every CHUNK rows."""
+
+    def __init__(self, total_rows: int, on_progress: Callable[[int], None]):
+        self.total = max(total_rows, 1)
+        self.done = 0
+        self.on_progress = on_progress
+
+    def report(self):
+        self.on_progress(SUMMARY_PERCENT + ROWS_PERCENT * min(self.done, self.total) // self.total)
+
+    def row_done(self):
+        self.done += 1
+        if self.done % CHUNK == 0:
+            self.report()
+
+
+def write_workbook(
+    report,
+    path,
+    on_progress: Callable[[int], None] = lambda percent: None,
+    *,
+    summary: Summary | None = None,
+) -> None:
+    """Write the report's workbook to `path`: the summary, every aged car, the candidates.
+
+    Rows stream from the database in chunks into a write-only workbook, so memory stays flat
+    however large the dealer's stock is.
+    """
+    dealer = report.dealer
+    summary = summary or dealer_summary(dealer, details=False)
+    on = summary.on
+    aged = aged_vehicles(dealer, on)
+    candidates = candidates_by_cash_released(dealer, on)
+    progress = _Progress(aged.count() + candidates.count(), on_progress)
+
+    workbook = Workbook(write_only=True)
+    _summary_sheet(workbook, summary)
+    on_progress(SUMMARY_PERCENT)
+    _aged_sheet(workbook, dealer, on, aged, progress)
+    progress.report()
+    _candidates_sheet(workbook, on, candidates, progress)
+    progress.report()
+    workbook.save(path)
+
+
+def render_email(summary: Summary) -> tuple[str, str, str]:
+    """The e-mail's subject, plain-text body and HTML body."""
+    context = {
+        "summary": summary,
+        "dealer": summary.dealer,
+        "figures": summary.figures,
+        "currency": summary.dealer.base_currency,
+        "charts": [summary.bucket_chart, summary.trend_chart],
+    }
+    subject = _("Inventory report for %(dealer)s, %(day)s") % {
+        "dealer": summary.dealer.name,
+        "day": summary.on.isoformat(),
+    }
+    text = render_to_string("dealerhub/email/inventory_report.txt", context)
+    html = render_to_string("dealerhub/email/inventory_report.html", context)
+    return subject, text, html

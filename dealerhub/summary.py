@@ -1,0 +1,102 @@
+"""One dealer's cash-flow summary, built once for the dashboard and the weekly report alike."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.utils.translation import gettext as _
+
+from exports import cashflow
+from inventory import holding
+from inventory.filters import bucket_label
+from inventory.models import Dealer, VehicleFloorPlan
+from inventory.templatetags.money import format_money
+
+from . import charts
+
+TOP_CANDIDATES = 10
+CURTAILMENTS_SHOWN = 25  # the tile carries the full count and amount
+TREND_DAYS = 90
+
+
+@dataclass
+class Summary:
+    dealer: Dealer
+    on: date
+    figures: cashflow.Figures
+    buckets: list[holding.BucketMoney]
+    trend: list[dict]
+    top_candidates: list = field(default_factory=list)
+    curtailments: list = field(default_factory=list)
+
+    @property
+    def curtailments_not_shown(self) -> int:
+        return max(self.figures.curtailments_due - len(self.curtailments), 0)
+
+    def money(self, amount):
+        return format_money(amount, self.dealer.base_currency)
+
+    @property
+    def bucket_chart(self) -> charts.Chart:
+        return charts.bar_chart(
+            title=_("Capital tied up per aging bucket"),
+            bars=[(bucket_label(row.bucket), row.capital) for row in self.buckets],
+            value_label=_("Capital tied up"),
+            category_label=_("Days in stock"),
+            format_value=self.money,
+            empty_text=_("No data"),
+            description=_("Cars on hand by days in stock: %(rows)s.")
+            % {
+                "rows": "; ".join(
+                    f"{bucket_label(row.bucket)} {row.units} {self.money(row.capital)}"
+                    for row in self.buckets
+                )
+            },
+        )
+
+    @property
+    def trend_chart(self) -> charts.Chart:
+        return charts.line_chart(
+            title=_("Capital tied up and cash released, last 90 days"),
+            dates=[row["on"] for row in self.trend],
+            series=[
+                (
+                    _("Capital tied up"),
+                    [row["capital_tied_up"] for row in self.trend],
+                    "#2f6f9f",
+                ),
+                (
+                    _("Cash released if exported now"),
+                    [row["projected_cash_release"] for row in self.trend],
+                    "#d9822b",
+                ),
+            ],
+            format_value=self.money,
+            date_label=_("Day"),
+            empty_text=_("No data"),
+            description=_("%(count)s days of history up to %(day)s.")
+            % {"count": len(self.trend), "day": self.on},
+        )
+
+
+def dealer_summary(dealer: Dealer, *, on: date | None = None, details=True) -> Summary:
+    """Figures, buckets and trend; with `details`, the top candidates and curtailments due."""
+    on = on or dealer.today()
+    figures = cashflow.dealer_figures([dealer], on=on)[dealer.pk]
+    summary = Summary(
+        dealer=dealer,
+        on=on,
+        figures=figures,
+        buckets=holding.aging_in_money(dealer=dealer, on=on),
+        trend=cashflow.trend(dealer, days=TREND_DAYS, today=figures),
+    )
+    if details:
+        summary.top_candidates = list(
+            cashflow.candidates_by_cash_released(dealer, on)[:TOP_CANDIDATES]
+        )
+        summary.curtailments = list(
+            VehicleFloorPlan.objects.filter(vehicle__dealer=dealer)
+            .curtailments_due(by=on + timedelta(days=cashflow.CURTAILMENT_WINDOW_DAYS))
+            .select_related("vehicle", "line")
+            .order_by("next_curtailment_due", "id")[:CURTAILMENTS_SHOWN]
+        )
+    return summary

@@ -1,0 +1,24 @@
+"""Celery tasks of the inventory reports: thin wrappers that call a service."""
+
+from celery import shared_task
+
+from exports.tasks import RETRY_ON_CONNECTION_LOSS
+
+from . import services
+from .models import InventoryReport
+
+
+@shared_task(**RETRY_ON_CONNECTION_LOSS)
+def build_inventory_report(report_id) -> dict:
+    """Build and e-mail one report; a report already built or being built is left alone."""
+    report = InventoryReport.objects.select_related("dealer").filter(pk=report_id).first()
+    if report is None:  # deleted while it waited in the queue
+        return {"report": report_id, "status": None}
+    report = services.inventory_report_build(report=report)
+    return {"report": report.pk, "status": report.status}
+
+
+@shared_task(**RETRY_ON_CONNECTION_LOSS)
+def send_weekly_inventory_reports() -> dict:
+    """Queue the weekly report of every dealer whose Monday 07:00 has passed, once a week."""
+    return services.inventory_reports_send_weekly(queue=True)

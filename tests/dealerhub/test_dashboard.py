@@ -1,0 +1,161 @@
+"""The dashboard, the vehicle page's money section, floor-plan forms and ranked candidates."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+
+from exports.models import CashFlowSnapshot
+from inventory.models import FloorPlanPayment
+from inventory.services import vehicle_floor
+from tests.factories import FloorPlanLineFactory, VehicleFactory
+
+
+@pytest.fixture
+def staff_client(client, staff_a):
+    client.force_login(staff_a)
+    return client
+
+
+def text_of(html, element_id):
+    match = re.search(rf'id="{element_id}"[^>]*>(.*?)</', html, re.S)
+    assert match, element_id
+    return " ".join(match.group(1).split())
+
+
+def test_dashboard_tiles_show_the_worked_example(staff_client, book, dealer_b):
+    VehicleFactory(dealer=dealer_b, acquisition_cost=D("999999"), export_candidate=True)
+    html = staff_client.get(reverse("dashboard")).content.decode()
+    assert text_of(html, "kpi-units") == "3"
+    assert text_of(html, "kpi-aged") == "2"
+    assert text_of(html, "kpi-capital") == "CNY 300,000.00"
+    assert text_of(html, "kpi-carry") == "CNY 245.00"
+    assert text_of(html, "kpi-candidates") == "2"
+    assert text_of(html, "kpi-release") == "CNY 149,700.00"
+    assert text_of(html, "kpi-floor-plan") == "CNY 100,000.00"
+    assert text_of(html, "kpi-curtailments").startswith("CNY 10,000.00")
+    assert text_of(html, "kpi-realised") == "CNY 142,000.00"
+    assert "999,999.00" not in html  # the other dealer's car
+
+
+def test_dashboard_ranks_candidates_and_lists_curtailments_due(staff_client, book):
+    html = staff_client.get(reverse("dashboard")).content.decode()
+    ranked = re.findall(r"<strong>([\d,.]+)</strong>", html.split('id="top-candidates"')[1])
+    assert ranked[:2] == ["95,500.00", "54,200.00"]
+    curtailments = html.split('id="curtailments"')[1].split("</table>")[0]
+    assert book["floored"].vin in curtailments and "10,000.00" in curtailments
+
+
+def test_dashboard_charts_are_svg_with_a_text_equivalent(staff_client, book):
+    html = staff_client.get(reverse("dashboard")).content.decode()
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 2
+    assert 'role="img"' in html and "<desc" in html
+    buckets = html.split('id="aging-buckets"')[1].split("</table>")[0]
+    rows = dict(re.findall(r">(\d+(?:-\d+|\+))</a></th>(.*?)</tr>", buckets, re.S))
+    assert "150,000.00" in rows["61-90"] and "100,000.00" in rows["91-180"]
+    assert "50,000.00" in rows["0-30"]
+    # the bar chart's text equivalent carries the same money
+    chart_table = html.split("Capital tied up per aging bucket</caption>")[1].split("</table>")[0]
+    assert "CNY 150,000.00" in chart_table and "CNY 100,000.00" in chart_table
+
+
+def test_the_trend_reads_stored_snapshots_and_today(staff_client, book, dealer_a):
+    for days_ago, capital in ((2, D("1000")), (1, D("2000"))):
+        CashFlowSnapshot.objects.create(
+            dealer=dealer_a,
+            on=dealer_a.today() - timedelta(days=days_ago),
+            units=1,
+            aged_units=0,
+            capital_tied_up=capital,
+            carry_per_day=0,
+            candidates=0,
+            projected_cash_release=0,
+            realised_export_proceeds=0,
+            realised_export_margin=0,
+            floor_plan_balance=0,
+            curtailments_due=0,
+            curtailments_due_amount=0,
+        )
+    html = staff_client.get(reverse("dashboard")).content.decode()
+    trend = html.split("<h2>Trend</h2>")[1]
+    for day, amount in (
+        (dealer_a.today() - timedelta(days=2), "1,000.00"),
+        (dealer_a.today(), "300,000.00"),
+    ):
+        assert re.search(rf"{day.isoformat()}</th><td[^>]*>CNY {amount}", trend), day
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_dashboard_queries_do_not_grow_with_the_stock(
+    staff_client, dealer_a, line, count, django_assert_num_queries
+):
+    for n in range(count):
+        vehicle = VehicleFactory(dealer=dealer_a, export_candidate=True)
+        if n % 3 == 0:
+            vehicle_floor(vehicle=vehicle, line=line)
+    # session, user, dealers, three aggregates, buckets, trend, top candidates, curtailments
+    with django_assert_num_queries(10):
+        response = staff_client.get(reverse("dashboard"))
+    assert response.status_code == 200
+
+
+def test_vehicle_page_weighs_export_against_holding(staff_client, book):
+    html = staff_client.get(book["floored"].get_absolute_url()).content.decode()
+    # 160,000 - 4,500 - (100,000 + 600 interest + 700 fees)
+    assert text_of(html, "cash-released") == "CNY 54,200.00"
+    # 170,000 - 101,300 - 60 days of (20.00 + 25.00 + 75.00)
+    assert text_of(html, "cash-if-held") == "CNY 61,500.00"
+    assert "Holding leaves CNY 7,300.00 more cash" in html
+    assert text_of(html, "carry-per-day") == "CNY 120.00"
+    assert text_of(html, "floor-plan-payoff") == "CNY 101,300.00"
+
+
+def test_staff_floor_a_car_and_record_a_payment(staff_client, dealer_a, line):
+    vehicle = VehicleFactory(dealer=dealer_a, acquisition_cost=D("100000"))
+    today = dealer_a.today()
+    response = staff_client.post(
+        reverse("inventory:vehicle_floor", args=[vehicle.pk]),
+        {"line": line.pk, "principal": "100000", "floored_on": (today - timedelta(days=10))},
+        follow=True,
+    )
+    assert "Floored on" in response.content.decode()
+    response = staff_client.post(
+        reverse("inventory:floor_plan_pay", args=[vehicle.pk]),
+        {"kind": "curtailment", "paid_on": today, "amount": "200000"},
+        follow=True,
+    )
+    assert "Amount: The balance is only 100000" in response.content.decode()
+    assert not FloorPlanPayment.objects.exists()
+    response = staff_client.post(
+        reverse("inventory:floor_plan_pay", args=[vehicle.pk]),
+        {"kind": "payoff", "paid_on": today, "amount": ""},
+        follow=True,
+    )
+    html = response.content.decode()
+    # 100,000 + 10 days at 20.00 + 700 fees
+    assert "Payoff of 100,900.00 recorded; balance 0.00." in html
+    assert "Paid off on" in html
+
+
+def test_another_dealers_car_cannot_be_floored_or_paid(staff_client, dealer_b):
+    foreign = VehicleFactory(dealer=dealer_b)
+    line_b = FloorPlanLineFactory(dealer=dealer_b)
+    floor = staff_client.post(
+        reverse("inventory:vehicle_floor", args=[foreign.pk]),
+        {"line": line_b.pk, "principal": "1", "floored_on": foreign.stocked_on},
+    )
+    pay = staff_client.post(
+        reverse("inventory:floor_plan_pay", args=[foreign.pk]),
+        {"kind": "payoff", "paid_on": foreign.stocked_on},
+    )
+    assert (floor.status_code, pay.status_code) == (404, 404)
+
+
+def test_candidates_page_ranks_the_current_dealers_candidates(staff_client, book, dealer_b):
+    other = VehicleFactory(dealer=dealer_b, export_candidate=True)
+    html = staff_client.get(reverse("exports:candidates")).content.decode()
+    table = html.split('id="candidates"')[1]
+    assert table.index(book["priced"].vin) < table.index(book["floored"].vin)
+    assert other.vin not in html
