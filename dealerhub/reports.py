@@ -3,8 +3,7 @@
 from collections.abc import Callable
 from datetime import date
 
-from django.db.models import Case, ExpressionWrapper, F, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import ExpressionWrapper, F, Value
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -29,14 +28,6 @@ BOLD = Font(bold=True)
 SUMMARY_PERCENT = 5
 ROWS_PERCENT = 90
 
-OPEN_BALANCE = Coalesce(
-    Case(
-        When(floor_plan__paid_off_on__isnull=True, then=F("floor_plan__balance")),
-        output_field=holding.MONEY,
-    ),
-    holding.ZERO_MONEY,
-)
-
 
 def carry_per_day(dealer: Dealer):
     """One car's cost of one more day: interest, the dealer's overhead, depreciation (unrounded)."""
@@ -54,9 +45,9 @@ def aged_vehicles(dealer: Dealer, on: date):
     """The dealer's aged cars on hand, oldest first, with their balance and daily cost."""
     on_hand = Vehicle.objects.filter(dealer=dealer, status__in=holding.ON_HAND)
     return (
-        holding.with_days_in_stock(on_hand, on)
+        holding.with_open_floor_plan(holding.with_days_in_stock(on_hand, on), [dealer.pk])
         .filter(holding.AGED)
-        .annotate(open_balance=OPEN_BALANCE, carry=carry_per_day(dealer))
+        .annotate(open_balance=holding.open_balance(), carry=carry_per_day(dealer))
         .order_by("stocked_on", "id")
     )
 

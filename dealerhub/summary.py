@@ -94,7 +94,7 @@ def dealer_summary(dealer: Dealer, *, on: date | None = None, details=True) -> S
             cashflow.candidates_by_cash_released(dealer, on)[:TOP_CANDIDATES]
         )
         summary.curtailments = list(
-            VehicleFloorPlan.objects.filter(vehicle__dealer=dealer)
+            VehicleFloorPlan.objects.filter(dealer=dealer)
             .curtailments_due(by=on + timedelta(days=cashflow.CURTAILMENT_WINDOW_DAYS))
             .select_related("vehicle", "line")
             .order_by("next_curtailment_due", "id")[:CURTAILMENTS_SHOWN]

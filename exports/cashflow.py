@@ -78,9 +78,10 @@ def export_costs(prefix=""):
 
 def candidates_by_cash_released(dealer: Dealer, on: date):
     """The dealer's export candidates, the most cash released first."""
+    candidates = Vehicle.objects.filter(dealer=dealer, export_candidate=True)
     return (
-        Vehicle.objects.filter(dealer=dealer, export_candidate=True)
-        .select_related("export_verdict", "floor_plan__line")
+        holding.with_open_floor_plan(candidates, [dealer.pk])
+        .select_related("export_verdict")
         .annotate(
             days_in_stock_on=holding.DaysSince(F("stocked_on"), on),
             expected_export_price=export_price(),
@@ -123,9 +124,11 @@ def dealer_figures(dealers, on: date | None = None) -> dict[int, Figures]:
 
 def _stock(day, by_id, result):
     candidate = Q(export_candidate=True)
+    on_hand = Vehicle.objects.filter(
+        dealer_id__in=list(by_id), status__in=holding.ON_HAND, stocked_on__lte=day
+    )
     rows = (
-        holding.with_days_in_stock(Vehicle.objects.all(), day)
-        .filter(dealer_id__in=list(by_id), status__in=holding.ON_HAND, stocked_on__lte=day)
+        holding.with_open_floor_plan(holding.with_days_in_stock(on_hand, day), list(by_id))
         .values("dealer_id")
         .annotate(
             units=Count("id"),
@@ -160,8 +163,8 @@ def _floor_plans(day, by_id, result):
     due = Q(next_curtailment_due__lte=window)
     rows = (
         VehicleFloorPlan.objects.open()
-        .filter(vehicle__dealer_id__in=list(by_id))
-        .values("vehicle__dealer_id")
+        .filter(dealer_id__in=list(by_id))
+        .values("dealer_id")
         .annotate(
             balance=Sum("balance"),
             due=Count("id", filter=due),
@@ -170,7 +173,7 @@ def _floor_plans(day, by_id, result):
         .order_by()
     )
     for row in rows:
-        figures = result[row["vehicle__dealer_id"]]
+        figures = result[row["dealer_id"]]
         figures.floor_plan_balance = costs.cents(row["balance"] or ZERO)
         figures.curtailments_due = row["due"]
         figures.curtailments_due_amount = costs.cents(row["due_amount"] or ZERO)

@@ -11,6 +11,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     Func,
     IntegerField,
     Q,
@@ -51,55 +52,67 @@ class DaysSince(Func):
         )
 
 
-def _open(prefix, expression):
-    """`expression` for a car with an open floor plan, zero otherwise."""
-    return Coalesce(
-        Case(When(**{f"{prefix}paid_off_on__isnull": True}, then=expression), output_field=MONEY),
-        ZERO_MONEY,
+def with_open_floor_plan(queryset, dealer_ids):
+    """Join each car's open floor plan as `open_plan`.
+
+    The join names the dealers, so PostgreSQL reads their floor plans by index instead of
+    every floor plan of every dealer.
+    """
+    return queryset.alias(
+        open_plan=FilteredRelation(
+            "floor_plan",
+            condition=Q(
+                floor_plan__paid_off_on__isnull=True,
+                floor_plan__dealer_id__in=dealer_ids,
+            ),
+        )
     )
 
 
-def daily_interest(prefix="floor_plan__") -> Func:
-    """One day's interest at today's balance (unrounded), zero without a floor plan."""
-    return _open(
-        prefix,
+def daily_interest() -> Func:
+    """One day's interest at today's balance (unrounded); zero without an open floor plan.
+
+    Needs `with_open_floor_plan`, as do the other expressions on `open_plan`.
+    """
+    return Coalesce(
         ExpressionWrapper(
-            F(f"{prefix}balance")
-            * F(f"{prefix}line__apr_pct")
-            / (Value(100) * F(f"{prefix}line__day_count_basis")),
+            F("open_plan__balance")
+            * F("open_plan__line__apr_pct")
+            / (Value(100) * F("open_plan__line__day_count_basis")),
             output_field=RATE,
         ),
+        ZERO_MONEY,
+        output_field=RATE,
     )
 
 
-def _running_interest(on: date, prefix):
-    """Interest since the last booking, to the cent as `costs.interest_between` books it."""
-    return Round(
+def open_balance() -> Func:
+    return Coalesce(F("open_plan__balance"), ZERO_MONEY, output_field=MONEY)
+
+
+def payoff(on: date) -> Func:
+    """What the lender needs on `on` to release the car: balance, interest and unpaid fees.
+
+    Interest since the last booking is rounded to the cent as `costs.interest_between` books it.
+    """
+    running = Round(
         ExpressionWrapper(
-            F(f"{prefix}balance")
-            * F(f"{prefix}line__apr_pct")
-            * DaysSince(F(f"{prefix}accrued_through"), on)
-            / (Value(100) * F(f"{prefix}line__day_count_basis")),
+            F("open_plan__balance")
+            * F("open_plan__line__apr_pct")
+            * DaysSince(F("open_plan__accrued_through"), on)
+            / (Value(100) * F("open_plan__line__day_count_basis")),
             output_field=RATE,
         ),
         2,
     )
-
-
-def interest_due(on: date, prefix="floor_plan__") -> Func:
-    """Unpaid interest on `on`: what is booked plus what ran since."""
-    return _open(prefix, F(f"{prefix}interest_accrued") + _running_interest(on, prefix))
-
-
-def payoff(on: date, prefix="floor_plan__") -> Func:
-    """What the lender needs on `on` to release the car: balance, interest and unpaid fees."""
-    return _open(
-        prefix,
-        F(f"{prefix}balance")
-        + F(f"{prefix}interest_accrued")
-        + _running_interest(on, prefix)
-        + F(f"{prefix}fees")
-        - F(f"{prefix}fees_paid"),
+    return Coalesce(
+        F("open_plan__balance")
+        + F("open_plan__interest_accrued")
+        + running
+        + F("open_plan__fees")
+        - F("open_plan__fees_paid"),
+        ZERO_MONEY,
+        output_field=MONEY,
     )
 
 
@@ -128,7 +141,7 @@ def aging_in_money(*, dealer: Dealer, on: date) -> list[BucketMoney]:
         for index, bucket in enumerate(buckets[:-1])
     ]
     rows = (
-        Vehicle.objects.filter(dealer=dealer, status__in=ON_HAND)
+        with_open_floor_plan(Vehicle.objects.filter(dealer=dealer, status__in=ON_HAND), [dealer.pk])
         .annotate(bucket=Case(*whens, default=Value(len(buckets) - 1)))
         .values("bucket")
         .annotate(

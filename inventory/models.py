@@ -924,8 +924,6 @@ class FloorPlanLine(models.Model):
 
 
 class VehicleFloorPlanQuerySet(DealerScopedQuerySet):
-    dealer_lookup = "vehicle__dealer"
-
     def open(self):
         return self.filter(paid_off_on__isnull=True)
 
@@ -941,6 +939,11 @@ class VehicleFloorPlan(models.Model):
     computed for the day asked about (`interest_due`).
     """
 
+    # The vehicle's and the line's dealer, kept here so that a dealer's floor plans are found
+    # by index, without reading every dealer's.
+    dealer = models.ForeignKey(
+        Dealer, on_delete=models.PROTECT, related_name="+", verbose_name=_("dealer")
+    )
     vehicle = models.OneToOneField(
         Vehicle, on_delete=models.PROTECT, related_name="floor_plan", verbose_name=_("vehicle")
     )
@@ -977,8 +980,9 @@ class VehicleFloorPlan(models.Model):
         verbose_name = _("vehicle floor plan")
         verbose_name_plural = _("vehicle floor plans")
         indexes = [
+            # A dealer's open floor plans, the curtailments due first.
             models.Index(
-                fields=["next_curtailment_due"],
+                fields=["dealer", "next_curtailment_due"],
                 condition=Q(paid_off_on__isnull=True),
                 name="floor_plan_open_due",
             )

@@ -210,6 +210,7 @@ def vehicle_floor(*, vehicle, line, principal=None, floored_on=None, by=None) ->
     if errors:
         raise ValidationError(errors)
     floor_plan = VehicleFloorPlan(
+        dealer=vehicle.dealer,
         vehicle=vehicle,
         line=line,
         principal=principal,

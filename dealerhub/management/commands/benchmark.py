@@ -1,19 +1,27 @@
 """python manage.py benchmark [--vehicles N] [--dealers D] [--keep]
 
+Measures the candidate job, the cash-flow snapshot and the dashboard.
+
 Builds a throw-away PostgreSQL database next to the configured one (never the user's data),
 fills it with bulk SQL and prints one JSON object per measure, each against a hand-written SQL
 reference that no implementation can beat.
 """
 
 import json
+import statistics
 import time
+from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from exports import services
 from exports.data import load_market_rules
 from exports.models import DestinationMarket, MarketRule
+from inventory.models import Dealer, Membership, Role, Vehicle
 
 # The floor for the candidate job: stock, age and odometer in one statement, no rules.
 REFERENCE_FLAGGING = """
@@ -30,11 +38,61 @@ WHERE d.id = v.dealer_id
 """
 
 SEED_DEALERS = """
-INSERT INTO inventory_dealer (name, code, city, base_currency, time_zone, floor_plan_apr,
-    aged_threshold_days, zero_km_max_odometer_km, export_discount_pct, is_active, created_at)
-SELECT 'Benchmark Motors ' || g, 'bench-' || g, 'Hangzhou', 'CNY', 'Asia/Shanghai', 6.00,
-       60, 50, 20.00, TRUE, now()
+INSERT INTO inventory_dealer (name, code, city, base_currency, time_zone,
+    aged_threshold_days, zero_km_max_odometer_km, export_discount_pct, aging_bucket_edges,
+    daily_overhead_per_unit, depreciation_pct_per_30d, domestic_markdown_pct, hold_days,
+    export_cost_inspection, export_cost_transport, export_cost_documents, is_active, created_at)
+SELECT 'Benchmark Motors ' || g, 'bench-' || g, 'Hangzhou', 'CNY', 'Asia/Shanghai',
+       60, 50, 20.00, '30,60,90,180', 25.00, 1.50, 15.00, 60, 800.00, 2500.00, 1200.00,
+       TRUE, now()
 FROM generate_series(1, %(dealers)s) AS g
+"""
+
+# One line per dealer; two cars in three floored, half of those curtailed once (no parameters,
+# so % is the modulo operator here).
+SEED_FLOOR_PLANS = """
+INSERT INTO inventory_floorplanline (dealer_id, lender, name, apr_pct, day_count_basis,
+    term_days, first_curtailment_days, curtailment_pct, curtailment_every_days, flat_fee,
+    fee_pct, is_active, created_at)
+SELECT id, 'Ping An Bank', 'Stock line', 6.50, 365, 180, 90, 10.00, 30, 300.00, 0.10, TRUE,
+       now()
+FROM inventory_dealer WHERE code LIKE 'bench-%';
+INSERT INTO inventory_vehiclefloorplan (dealer_id, vehicle_id, line_id, principal, floored_on,
+    balance, interest_accrued, accrued_through, interest_paid, fees, fees_paid,
+    next_curtailment_due, next_curtailment_amount, paid_off_on, created_at)
+SELECT v.dealer_id, v.id, l.id, 120000, v.stocked_on,
+       CASE WHEN v.id % 3 = 0 THEN 108000 ELSE 120000 END,
+       0, v.stocked_on + CASE WHEN v.id % 3 = 0 THEN 90 ELSE 0 END, 0, 420, 0,
+       v.stocked_on + CASE WHEN v.id % 3 = 0 THEN 120 ELSE 90 END, 12000, NULL, now()
+FROM inventory_vehicle v JOIN inventory_floorplanline l ON l.dealer_id = v.dealer_id
+WHERE v.id % 3 <> 1
+"""
+
+# The floor for the snapshot: the same figures in two hand-written aggregate statements.
+REFERENCE_SNAPSHOT = """
+SELECT v.dealer_id, count(*),
+       count(*) FILTER (WHERE %(on)s - v.stocked_on > d.aged_threshold_days),
+       sum(v.acquisition_cost),
+       sum(CASE WHEN f.paid_off_on IS NULL
+           THEN f.balance * l.apr_pct / (100 * l.day_count_basis) END),
+       count(*) FILTER (WHERE v.export_candidate),
+       sum(coalesce(v.export_price, round(v.list_price * (100 - d.export_discount_pct) / 100, 2)))
+           FILTER (WHERE v.export_candidate),
+       sum(CASE WHEN f.paid_off_on IS NULL THEN f.balance + f.interest_accrued
+           + round(f.balance * l.apr_pct * (%(on)s - f.accrued_through)
+                   / (100 * l.day_count_basis), 2)
+           + f.fees - f.fees_paid END) FILTER (WHERE v.export_candidate)
+FROM inventory_vehicle v
+JOIN inventory_dealer d ON d.id = v.dealer_id
+LEFT JOIN inventory_vehiclefloorplan f ON f.vehicle_id = v.id AND f.paid_off_on IS NULL
+LEFT JOIN inventory_floorplanline l ON l.id = f.line_id
+WHERE v.status IN ('in_stock', 'reserved', 'allocated') AND v.stocked_on <= %(on)s
+GROUP BY v.dealer_id;
+SELECT f.dealer_id, sum(f.balance), count(*) FILTER (WHERE f.next_curtailment_due <= %(week)s),
+       sum(f.next_curtailment_amount) FILTER (WHERE f.next_curtailment_due <= %(week)s)
+FROM inventory_vehiclefloorplan f
+WHERE f.paid_off_on IS NULL
+GROUP BY f.dealer_id
 """
 
 # Pseudo-random but repeatable spreads from the row number: stock up to 420 days old, 2/7 of
@@ -104,7 +162,7 @@ class Command(BaseCommand):
         )
         try:
             self.seed(vehicles, dealers)
-            for measure in (self.candidate_job,):
+            for measure in (self.candidate_job, self.snapshot_job, self.dashboard):
                 for line in measure(vehicles):
                     self.stdout.write(json.dumps(line))
         finally:
@@ -118,7 +176,9 @@ class Command(BaseCommand):
             cursor.execute(SEED_DEALERS, {"dealers": dealers})
             cursor.execute(SEED_VEHICLES, {"vehicles": vehicles, "dealers": dealers})
             cursor.execute(SEED_DOCUMENTS, {"every": 1000})
+            cursor.execute(SEED_FLOOR_PLANS)
             cursor.execute("VACUUM ANALYZE inventory_vehicle")
+            cursor.execute("VACUUM ANALYZE inventory_vehiclefloorplan")
             cursor.execute("ANALYZE inventory_vehicledocument")
         self.stderr.write(
             f"seeded {vehicles:,} vehicles at {dealers} dealers in "
@@ -176,3 +236,56 @@ class Command(BaseCommand):
                 "profiles": first.counts["profiles"],
                 "candidates": first.counts["candidates"],
             }
+
+    def snapshot_job(self, vehicles):
+        """The nightly snapshot of every dealer against the two aggregate statements."""
+        dealer = Dealer.objects.order_by("pk").first()
+        on = dealer.today()
+        params = {"on": on, "week": on + timedelta(days=7)}
+        reference, job = [], []
+        for _ in range(3):
+            with connection.cursor() as cursor:
+                started = time.perf_counter()
+                for statement in REFERENCE_SNAPSHOT.split(";"):
+                    cursor.execute(statement, params)
+                    cursor.fetchall()
+                reference.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            run = services.cash_flow_snapshot_take()
+            job.append(time.perf_counter() - started)
+        seconds, ref = statistics.median(job), statistics.median(reference)
+        yield {
+            "name": "snapshot_cash_flow, all dealers",
+            "vehicles": vehicles,
+            "dealers": run.counts["dealers"],
+            "seconds": round(seconds, 3),
+            "reference": "two hand-written aggregate statements (stock, floor plan)",
+            "reference_seconds": round(ref, 3),
+            "ratio": round(seconds / ref, 2) if ref else None,
+        }
+
+    def dashboard(self, vehicles, runs=30):
+        """The dashboard of one dealer, through the whole Django stack, with its query count."""
+        dealer = Dealer.objects.order_by("pk").first()
+        user = get_user_model().objects.create_user("bench-staff", password="x")
+        Membership.objects.create(user=user, dealer=dealer, role=Role.STAFF)
+        client = Client()
+        client.force_login(user)
+        client.get("/")  # warm caches and the session
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            response = client.get("/")
+            times.append(time.perf_counter() - started)
+            assert response.status_code == 200
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/")
+        times.sort()
+        yield {
+            "name": "dashboard, one dealer",
+            "vehicles": vehicles,
+            "dealer_vehicles": Vehicle.objects.filter(dealer=dealer).count(),
+            "median_ms": round(statistics.median(times) * 1000, 1),
+            "p95_ms": round(times[int(len(times) * 0.95) - 1] * 1000, 1),
+            "queries": len(queries),
+        }
