@@ -13,17 +13,19 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from exports import services as export_services
-from exports.models import DestinationMarket, ExportShipment, ShipmentStatus
+from exports.models import CashFlowSnapshot, DestinationMarket, ExportShipment, ShipmentStatus
 from inventory import services as inventory_services
 from inventory import vin as vin_rules
 from inventory.models import (
     Dealer,
     DocumentKind,
+    FloorPlanLine,
     InspectionReport,
     InspectionVerdict,
     Membership,
     PaintReading,
     Panel,
+    PaymentKind,
     Powertrain,
     Role,
     Substrate,
@@ -341,6 +343,72 @@ def _documents(dealer, by):
         )
 
 
+# Every dealer but the last finances its stock; the last shows the figures without a floor plan.
+FLOOR_PLAN_LINE = {
+    "name": "Stock line",
+    "lender": "Ping An Bank",
+    "apr_pct": Decimal("6.50"),
+    "term_days": 180,
+    "first_curtailment_days": 90,
+    "curtailment_pct": Decimal("10"),
+    "curtailment_every_days": 30,
+    "flat_fee": Decimal("300"),
+    "fee_pct": Decimal("0.10"),
+}
+
+
+def _floor_plans(rng, dealer, by):
+    """Floor most cars on hand at 80% of cost; curtailments already due are mostly paid."""
+    line = FloorPlanLine.objects.filter(dealer=dealer, name=FLOOR_PLAN_LINE["name"]).first()
+    if line is None:
+        line = inventory_services.floor_plan_line_save(
+            line=FloorPlanLine(dealer=dealer, **FLOOR_PLAN_LINE)
+        )
+    today = dealer.today()
+    cars = (
+        Vehicle.objects.filter(
+            dealer=dealer,
+            status__in=[VehicleStatus.IN_STOCK, VehicleStatus.RESERVED],
+            floor_plan__isnull=True,
+        )
+        .select_related("dealer")
+        .order_by("pk")
+    )
+    for car in cars:
+        if rng.random() > 0.7:
+            continue
+        plan = inventory_services.vehicle_floor(
+            vehicle=car,
+            line=line,
+            principal=(car.acquisition_cost * Decimal("0.8")).quantize(Decimal("1")),
+            by=by,
+        )
+        while (
+            plan.next_curtailment_due
+            and plan.next_curtailment_due < today - timedelta(days=3)
+            and plan.balance > plan.next_curtailment_amount
+            and rng.random() < 0.8
+        ):
+            inventory_services.floor_plan_pay(
+                floor_plan=plan,
+                kind=PaymentKind.CURTAILMENT,
+                paid_on=plan.next_curtailment_due,
+                amount=plan.next_curtailment_amount,
+                reference=f"PA-{car.vin[-6:]}-{plan.payments.count() + 1}",
+                by=by,
+            )
+            plan.refresh_from_db()
+
+
+def _cash_flow_history(dealer, days=90):
+    """Snapshots for the last `days` days, as the nightly job would have left them."""
+    if CashFlowSnapshot.objects.filter(dealer=dealer).exists():
+        return
+    today = dealer.today()
+    for back in range(days - 1, -1, -1):
+        export_services.cash_flow_snapshot_take(dealer=dealer, on=today - timedelta(days=back))
+
+
 def seed_demo() -> DemoSummary:
     dealers = {}
     for name, code, city, _makes in DEALERS:
@@ -358,8 +426,12 @@ def seed_demo() -> DemoSummary:
         if code != "cd-tianfu":
             _shipments(random.Random(f"{code}-shipments"), dealer, by)
         _documents(dealer, by)
-    # What the nightly job would have flagged by this morning.
+        if code != DEALERS[-1][1]:
+            _floor_plans(random.Random(f"{code}-floor-plans"), dealer, by)
+    # What the nightly jobs would have flagged and recorded by this morning.
     run = export_services.export_candidates_flag()
+    for dealer in dealers.values():
+        _cash_flow_history(dealer)
     return DemoSummary(
         dealers=len(dealers),
         vehicles_created=created,
