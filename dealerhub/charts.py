@@ -143,7 +143,12 @@ def line_chart(
         (day.isoformat(), *(MISSING if v[i] is None else format_value(v[i]) for _, v, _ in lines))
         for i, day in enumerate(days)
     )
-    left, right, top, bottom = 64.0, 12.0, 28.0, 24.0
+    peak = max((v for _, values, _ in lines for v in values if v is not None), default=0)
+    peak = peak if peak > 0 else 1
+    grid_labels = [format_value(_grid_value(peak, step)) for step in (1, 2, 3)]
+    # Room at the left for the longest grid label, at about 6 px a glyph in 10 px type.
+    left = max(64.0, 10.0 + 6.0 * max(len(label) for label in grid_labels))
+    right, top, bottom = 12.0, 28.0, 24.0
     baseline, plot_width = height - bottom, width - left - right
     body = []
     legend_x = left
@@ -153,12 +158,10 @@ def line_chart(
         # No font metrics on the server, so allow a generous average glyph width.
         legend_x += 30 + 7 * len(name)
     if days:
-        peak = max((v for _, values, _ in lines for v in values if v is not None), default=0)
-        peak = peak if peak > 0 else 1
-        for step in (1, 2, 3):
+        for step, grid_label in enumerate(grid_labels, start=1):
             y = baseline - (baseline - top) * step / 3
             body.append(_rule(left, width - right, y, GRID_COLOUR))
-            body.append(_label(left - 4, y + 4, format_value(_grid_value(peak, step)), "end", 10))
+            body.append(_label(left - 4, y + 4, grid_label, "end", 10))
 
         def x_of(index: int) -> float:
             return left + plot_width * (index / (len(days) - 1) if len(days) > 1 else 0.5)

@@ -358,17 +358,22 @@ FLOOR_PLAN_LINE = {
 
 
 def _floor_plans(rng, dealer, by):
-    """Floor most cars on hand at 80% of cost; curtailments already due are mostly paid."""
-    line = FloorPlanLine.objects.filter(dealer=dealer, name=FLOOR_PLAN_LINE["name"]).first()
-    if line is None:
-        line = inventory_services.floor_plan_line_save(
-            line=FloorPlanLine(dealer=dealer, **FLOOR_PLAN_LINE)
-        )
+    """Floor most cars of the last 170 days at 80% of cost; curtailments due are mostly paid.
+
+    Older cars stand on the dealer's own money: their floor plans would have reached the end
+    of the line's term and been paid off.
+    """
+    if FloorPlanLine.objects.filter(dealer=dealer, name=FLOOR_PLAN_LINE["name"]).exists():
+        return  # floored on an earlier run
+    line = inventory_services.floor_plan_line_save(
+        line=FloorPlanLine(dealer=dealer, **FLOOR_PLAN_LINE)
+    )
     today = dealer.today()
     cars = (
         Vehicle.objects.filter(
             dealer=dealer,
             status__in=[VehicleStatus.IN_STOCK, VehicleStatus.RESERVED],
+            stocked_on__gt=today - timedelta(days=170),
             floor_plan__isnull=True,
         )
         .select_related("dealer")
@@ -387,7 +392,7 @@ def _floor_plans(rng, dealer, by):
             plan.next_curtailment_due
             and plan.next_curtailment_due < today - timedelta(days=3)
             and plan.balance > plan.next_curtailment_amount
-            and rng.random() < 0.8
+            and rng.random() < 0.9
         ):
             inventory_services.floor_plan_pay(
                 floor_plan=plan,

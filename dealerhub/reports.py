@@ -265,7 +265,7 @@ def render_email(summary: Summary) -> tuple[str, str, str]:
         "dealer": summary.dealer,
         "figures": summary.figures,
         "currency": summary.dealer.base_currency,
-        "charts": [summary.bucket_chart, summary.trend_chart],
+        "charts": [summary.bucket_chart, summary.weekly_trend_chart],
     }
     subject = _("Inventory report for %(dealer)s, %(day)s") % {
         "dealer": summary.dealer.name,

@@ -1,6 +1,6 @@
 """One dealer's cash-flow summary, built once for the dashboard and the weekly report alike."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
@@ -76,6 +76,12 @@ class Summary:
             description=_("%(count)s days of history up to %(day)s.")
             % {"count": len(self.trend), "day": self.on},
         )
+
+    @property
+    def weekly_trend_chart(self) -> charts.Chart:
+        """The trend with a table row a week (today and every 7th day before), for e-mail."""
+        chart = self.trend_chart
+        return replace(chart, rows=chart.rows[::-7][::-1])
 
 
 def dealer_summary(dealer: Dealer, *, on: date | None = None, details=True) -> Summary:

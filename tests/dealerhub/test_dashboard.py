@@ -7,6 +7,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
+from dealerhub.summary import dealer_summary
 from exports.models import CashFlowSnapshot
 from inventory.models import FloorPlanPayment
 from inventory.services import vehicle_floor
@@ -159,3 +160,27 @@ def test_candidates_page_ranks_the_current_dealers_candidates(staff_client, book
     table = html.split('id="candidates"')[1]
     assert table.index(book["priced"].vin) < table.index(book["floored"].vin)
     assert other.vin not in html
+
+
+def test_the_e_mailed_trend_lists_one_day_a_week_ending_today(dealer_a):
+    today = dealer_a.today()
+    for back in range(1, 20):
+        CashFlowSnapshot.objects.create(
+            dealer=dealer_a,
+            on=today - timedelta(days=back),
+            units=0,
+            aged_units=0,
+            capital_tied_up=back,
+            carry_per_day=0,
+            candidates=0,
+            projected_cash_release=0,
+            realised_export_proceeds=0,
+            realised_export_margin=0,
+            floor_plan_balance=0,
+            curtailments_due=0,
+            curtailments_due_amount=0,
+        )
+    summary = dealer_summary(dealer_a)
+    assert len(summary.trend_chart.rows) == 20
+    days = [row[0] for row in summary.weekly_trend_chart.rows]
+    assert days == [(today - timedelta(days=back)).isoformat() for back in (14, 7, 0)]

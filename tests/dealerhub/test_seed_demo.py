@@ -5,9 +5,24 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from exports.models import ExportShipment
+from exports.models import CashFlowSnapshot, ExportShipment
 from inventory import vin
-from inventory.models import Dealer, InspectionReport, Membership, Vehicle
+from inventory.models import (
+    Dealer,
+    FloorPlanPayment,
+    InspectionReport,
+    Membership,
+    Vehicle,
+    VehicleFloorPlan,
+)
+
+
+def money_rows():
+    return (
+        VehicleFloorPlan.objects.count(),
+        FloorPlanPayment.objects.count(),
+        CashFlowSnapshot.objects.count(),
+    )
 
 
 def seed():
@@ -18,7 +33,10 @@ def seed():
 
 @pytest.mark.django_db
 def test_demo_is_complete_and_idempotent():
-    first, second = seed(), seed()
+    first = seed()
+    after_first = money_rows()
+    second = seed()
+    assert money_rows() == after_first
     assert "660 vehicles (660 new)" in first
     assert "660 vehicles (0 new)" in second
     assert "manager " in first and "staff.hz" in first and "dealerhub-demo" in first
@@ -35,6 +53,11 @@ def test_demo_is_complete_and_idempotent():
     assert InspectionReport.objects.filter(status="issued").count() >= 20
     statuses = set(ExportShipment.objects.values_list("status", flat=True))
     assert {"draft", "booked", "in_transit", "delivered", "cancelled"} <= statuses
+    # Two dealers finance their stock, the third does not; each has 90 days of history.
+    floored = set(VehicleFloorPlan.objects.values_list("dealer__code", flat=True))
+    assert floored == {"hz-xinghe", "nb-haitong"}
+    assert FloorPlanPayment.objects.filter(kind="curtailment").exists()
+    assert CashFlowSnapshot.objects.filter(dealer__code="cd-tianfu").count() == 90
 
 
 ADMIN_PAGES = [
@@ -49,6 +72,12 @@ ADMIN_PAGES = [
     "exports/marketrule/",
     "exports/exportshipment/",
     "exports/exportshipment/add/",
+    "exports/cashflowsnapshot/",
+    "inventory/floorplanline/",
+    "inventory/floorplanline/add/",
+    "inventory/vehiclefloorplan/",
+    "dealerhub/inventoryreport/",
+    "dealerhub/inventoryreport/add/",
     "auth/user/",
     "django_celery_beat/periodictask/",
 ]
