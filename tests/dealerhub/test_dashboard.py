@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from dealerhub.summary import dealer_summary
 from exports.models import CashFlowSnapshot
+from exports.services import SNAPSHOT_FIELDS
 from inventory.models import FloorPlanPayment
 from inventory.services import vehicle_floor
 from tests.factories import FloorPlanLineFactory, VehicleFactory
@@ -18,6 +19,12 @@ from tests.factories import FloorPlanLineFactory, VehicleFactory
 def staff_client(client, staff_a):
     client.force_login(staff_a)
     return client
+
+
+def store_snapshot(dealer, on, **figures):
+    """A stored day of history; every figure not given is zero."""
+    fields = dict.fromkeys(SNAPSHOT_FIELDS, 0)
+    CashFlowSnapshot.objects.create(dealer=dealer, on=on, **{**fields, **figures})
 
 
 def text_of(html, element_id):
@@ -64,20 +71,8 @@ def test_dashboard_charts_are_svg_with_a_text_equivalent(staff_client, book):
 
 def test_the_trend_reads_stored_snapshots_and_today(staff_client, book, dealer_a):
     for days_ago, capital in ((2, D("1000")), (1, D("2000"))):
-        CashFlowSnapshot.objects.create(
-            dealer=dealer_a,
-            on=dealer_a.today() - timedelta(days=days_ago),
-            units=1,
-            aged_units=0,
-            capital_tied_up=capital,
-            carry_per_day=0,
-            candidates=0,
-            projected_cash_release=0,
-            realised_export_proceeds=0,
-            realised_export_margin=0,
-            floor_plan_balance=0,
-            curtailments_due=0,
-            curtailments_due_amount=0,
+        store_snapshot(
+            dealer_a, dealer_a.today() - timedelta(days=days_ago), capital_tied_up=capital
         )
     html = staff_client.get(reverse("dashboard")).content.decode()
     trend = html.split("<h2>Trend</h2>")[1]
@@ -165,21 +160,7 @@ def test_candidates_page_ranks_the_current_dealers_candidates(staff_client, book
 def test_the_e_mailed_trend_lists_one_day_a_week_ending_today(dealer_a):
     today = dealer_a.today()
     for back in range(1, 20):
-        CashFlowSnapshot.objects.create(
-            dealer=dealer_a,
-            on=today - timedelta(days=back),
-            units=0,
-            aged_units=0,
-            capital_tied_up=back,
-            carry_per_day=0,
-            candidates=0,
-            projected_cash_release=0,
-            realised_export_proceeds=0,
-            realised_export_margin=0,
-            floor_plan_balance=0,
-            curtailments_due=0,
-            curtailments_due_amount=0,
-        )
+        store_snapshot(dealer_a, today - timedelta(days=back), capital_tied_up=back)
     summary = dealer_summary(dealer_a)
     assert len(summary.trend_chart.rows) == 20
     days = [row[0] for row in summary.weekly_trend_chart.rows]
