@@ -3,7 +3,6 @@
 from collections.abc import Callable
 from datetime import date
 
-from django.db.models import ExpressionWrapper, F, Value
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -29,25 +28,13 @@ SUMMARY_PERCENT = 5
 ROWS_PERCENT = 90
 
 
-def carry_per_day(dealer: Dealer):
-    """One car's cost of one more day: interest, the dealer's overhead, depreciation (unrounded)."""
-    return ExpressionWrapper(
-        holding.daily_interest()
-        + Value(dealer.daily_overhead_per_unit, output_field=holding.MONEY)
-        + F("acquisition_cost")
-        * Value(dealer.depreciation_pct_per_30d, output_field=holding.RATE)
-        / Value(costs.HUNDRED * costs.DAYS_PER_DEPRECIATION_STEP, output_field=holding.RATE),
-        output_field=holding.RATE,
-    )
-
-
 def aged_vehicles(dealer: Dealer, on: date):
     """The dealer's aged cars on hand, oldest first, with their balance and daily cost."""
     on_hand = Vehicle.objects.filter(dealer=dealer, status__in=holding.ON_HAND)
     return (
         holding.with_open_floor_plan(holding.with_days_in_stock(on_hand, on), [dealer.pk])
         .filter(holding.AGED)
-        .annotate(open_balance=holding.open_balance(), carry=carry_per_day(dealer))
+        .annotate(open_balance=holding.open_balance(), carry=holding.daily_carry(dealer))
         .order_by("stocked_on", "id")
     )
 

@@ -50,15 +50,13 @@ class Figures:
         return asdict(self)
 
 
-def export_price(prefix=""):
+def export_price():
     """The staff's export price, else the list price less the dealer's export discount."""
     return Coalesce(
-        F(f"{prefix}export_price"),
+        F("export_price"),
         Round(
             ExpressionWrapper(
-                F(f"{prefix}list_price")
-                * (Value(100) - F(f"{prefix}dealer__export_discount_pct"))
-                / Value(100),
+                F("list_price") * (Value(100) - F("dealer__export_discount_pct")) / Value(100),
                 output_field=holding.MONEY,
             ),
             2,
@@ -67,11 +65,11 @@ def export_price(prefix=""):
     )
 
 
-def export_costs(prefix=""):
+def export_costs():
     return ExpressionWrapper(
-        F(f"{prefix}dealer__export_cost_inspection")
-        + F(f"{prefix}dealer__export_cost_transport")
-        + F(f"{prefix}dealer__export_cost_documents"),
+        F("dealer__export_cost_inspection")
+        + F("dealer__export_cost_transport")
+        + F("dealer__export_cost_documents"),
         output_field=holding.MONEY,
     )
 

@@ -1,6 +1,6 @@
 """Holding cost in the database: SQL expressions for interest and payoff, aging in money."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -116,6 +116,18 @@ def payoff(on: date) -> Func:
     )
 
 
+def daily_carry(dealer: Dealer) -> Func:
+    """One car's cost of one more day, unrounded: interest, overhead and depreciation."""
+    return ExpressionWrapper(
+        daily_interest()
+        + Value(dealer.daily_overhead_per_unit, output_field=MONEY)
+        + F("acquisition_cost")
+        * Value(dealer.depreciation_pct_per_30d, output_field=RATE)
+        / Value(costs.HUNDRED * costs.DAYS_PER_DEPRECIATION_STEP, output_field=RATE),
+        output_field=RATE,
+    )
+
+
 def carry_per_day(*, dealer: Dealer, units: int, capital: Decimal, interest: Decimal) -> Decimal:
     """A group of cars' daily cost from its sums: interest, overhead per car, depreciation."""
     return costs.cents(
@@ -171,50 +183,55 @@ def aging_in_money(*, dealer: Dealer, on: date) -> list[BucketMoney]:
     return result
 
 
+def _owed_on(plan):
+    """The balance and terms interest runs on: an open floor plan's, or nothing."""
+    if plan is None or not plan.is_open:
+        return Decimal("0"), None
+    return plan.balance, plan.line.terms
+
+
 @dataclass(frozen=True)
 class VehicleHolding:
     """What one car has cost so far and costs each day, and what its lender would take now."""
 
+    vehicle: Vehicle
     days_in_stock: int
     to_date: costs.HoldingCost
     per_day: Decimal
     payoff: Decimal
     floor_plan: object  # VehicleFloorPlan or None
 
-    def held_for(self, days: int, vehicle) -> costs.HoldingCost:
-        plan = self.floor_plan if self.floor_plan and self.floor_plan.is_open else None
+    def held_for(self, days: int) -> costs.HoldingCost:
+        """What `days` more in stock would cost at today's balance."""
+        balance, terms = _owed_on(self.floor_plan)
         return costs.holding_cost(
             days=days,
-            acquisition_cost=vehicle.acquisition_cost,
-            carry=vehicle.dealer.carry,
-            balance=plan.balance if plan else Decimal("0"),
-            terms=plan.line.terms if plan else None,
+            acquisition_cost=self.vehicle.acquisition_cost,
+            carry=self.vehicle.dealer.carry,
+            balance=balance,
+            terms=terms,
         )
 
 
 def vehicle_holding(vehicle: Vehicle, on: date) -> VehicleHolding:
     """Per-car figures in exact Decimal; the floor plan comes from one related-object query."""
     plan = getattr(vehicle, "floor_plan", None)
-    open_plan = plan if plan and plan.is_open else None
     days = vehicle.days_in_stock(on)
     carry = vehicle.dealer.carry
+    balance, terms = _owed_on(plan)
+    # Overhead and depreciation since the car arrived; interest as the lender booked it.
+    since_arrival = costs.holding_cost(
+        days=days, acquisition_cost=vehicle.acquisition_cost, carry=carry
+    )
     interest = (plan.interest_paid + plan.interest_due(on)) if plan else Decimal("0")
     return VehicleHolding(
+        vehicle=vehicle,
         days_in_stock=days,
-        to_date=costs.HoldingCost(
-            interest=costs.cents(interest),
-            overhead=costs.cents(carry.overhead_per_day * days),
-            depreciation=costs.cents(
-                costs.depreciation_per_day(vehicle.acquisition_cost, carry) * days
-            ),
-        ),
+        to_date=replace(since_arrival, interest=costs.cents(interest)),
         per_day=costs.carry_per_day(
-            acquisition_cost=vehicle.acquisition_cost,
-            carry=carry,
-            balance=open_plan.balance if open_plan else Decimal("0"),
-            terms=open_plan.line.terms if open_plan else None,
+            acquisition_cost=vehicle.acquisition_cost, carry=carry, balance=balance, terms=terms
         ),
-        payoff=open_plan.payoff(on) if open_plan else Decimal("0"),
+        payoff=plan.payoff(on) if plan else Decimal("0"),
         floor_plan=plan,
     )
 

@@ -374,7 +374,7 @@ def export_or_hold(vehicle, money):
         payoff_now=money.payoff,
         hold_days=dealer.hold_days,
         markdown_pct=dealer.domestic_markdown_pct,
-        carrying_cost=money.held_for(dealer.hold_days, vehicle),
+        carrying_cost=money.held_for(dealer.hold_days),
     )
 
 
