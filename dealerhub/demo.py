@@ -17,6 +17,8 @@ from exports.models import CashFlowSnapshot, DestinationMarket, ExportShipment, 
 from inventory import services as inventory_services
 from inventory import vin as vin_rules
 from inventory.models import (
+    TRACTION_BATTERY,
+    AccidentGrade,
     Dealer,
     DocumentKind,
     FloorPlanLine,
@@ -28,7 +30,10 @@ from inventory.models import (
     PaymentKind,
     Powertrain,
     Role,
-    Substrate,
+    SohMethod,
+    StructuralDefect,
+    StructuralFinding,
+    StructuralPoint,
     Vehicle,
     VehicleDocument,
     VehicleStatus,
@@ -220,10 +225,13 @@ def _vehicles(rng, dealer, makes, by):
     return created
 
 
-PANELS = [p for p in Panel if p != Panel.ROOF]
+def _points(rng, centre, count=3):
+    return [centre + rng.randint(-6, 6) for _ in range(count)]
 
 
 def _inspections(rng, dealer, by):
+    """A dozen inspected zero-km cars: most original, two with a repainted door, one with a
+    welded rail; nine issued, one of them corrected by a second revision."""
     if InspectionReport.objects.filter(vehicle__dealer=dealer).exists():
         return
     candidates = list(
@@ -233,6 +241,32 @@ def _inspections(rng, dealer, by):
     )
     for index, vehicle in enumerate(candidates):
         repainted = index in (2, 7)
+        welded = index == 5
+        baseline = rng.randint(110, 150)
+        readings = [PaintReading(panel=Panel.ROOF, points=_points(rng, baseline, 5))]
+        for panel in Panel:
+            if panel == Panel.ROOF:
+                continue
+            centre = baseline + rng.randint(-8, 12)
+            if repainted and panel == Panel.FRONT_DOOR_L:
+                centre = rng.randint(260, 420)
+            if welded and panel == Panel.REAR_QUARTER_R:
+                centre = rng.randint(1100, 1400)
+            readings.append(PaintReading(panel=panel, points=_points(rng, centre)))
+        findings = (
+            [StructuralFinding(point=StructuralPoint.REAR_RAIL_R, defect=StructuralDefect.WELDED)]
+            if welded
+            else []
+        )
+        battery = {}
+        if vehicle.powertrain in TRACTION_BATTERY:
+            battery = {
+                "battery_soh_pct": Decimal(rng.randint(970, 1000)) / 10,
+                "battery_soh_method": SohMethod.BMS_READOUT,
+                "battery_tool": "Launch X-431 EV",
+                "battery_cell_spread_mv": rng.randint(4, 18),
+                "battery_cycle_count": rng.randint(1, 6),
+            }
         report = inventory_services.inspection_save_draft(
             report=InspectionReport(
                 vehicle=vehicle,
@@ -240,26 +274,41 @@ def _inspections(rng, dealer, by):
                 inspector=rng.choice(["Wang Lei", "Li Na", "Zhang Wei"]),
                 agency="CCIC Zhejiang Vehicle Inspection Centre",
                 agency_accreditation="CNAS L1234",
+                standard_ref="WM/T 9-2022",
                 odometer_km=vehicle.odometer_km,
-                battery_soh_pct=Decimal(rng.randint(970, 1000)) / 10
-                if vehicle.is_electrified
-                else None,
-                grade="A" if not repainted else "B",
-                verdict=InspectionVerdict.CONDITIONAL if repainted else InspectionVerdict.PASS,
-                findings="Repaint on the left front door." if repainted else "",
+                vin_at_windshield=True,
+                vin_at_door_frame=True,
+                vin_at_chassis=True,
+                structural_damage=welded,
+                accident_grade=AccidentGrade.C if welded else AccidentGrade.A,
+                grade="B" if repainted or welded else "A",
+                verdict=(
+                    InspectionVerdict.FAIL
+                    if welded
+                    else InspectionVerdict.CONDITIONAL
+                    if repainted
+                    else InspectionVerdict.PASS
+                ),
+                findings=(
+                    "Repaint on the left front door."
+                    if repainted
+                    else "Right rear rail welded; filler on the right rear quarter."
+                    if welded
+                    else ""
+                ),
+                **battery,
             ),
             by=by,
+            readings=readings,
+            findings=findings,
         )
-        baseline = rng.randint(110, 150)
-        readings = [PaintReading(panel=Panel.ROOF, substrate=Substrate.STEEL, microns=baseline)]
-        for panel in PANELS:
-            microns = baseline + rng.randint(-15, 20)
-            if repainted and panel == Panel.FRONT_DOOR_L:
-                microns = rng.randint(260, 420)
-            readings.append(PaintReading(panel=panel, substrate=Substrate.STEEL, microns=microns))
-        inventory_services.inspection_save_readings(report=report, readings=readings)
         if index < 9:
-            inventory_services.inspection_issue(report=report, by=by)
+            issued = inventory_services.inspection_issue(report=report, by=by)
+            if index == 0:
+                correction = inventory_services.inspection_revise(report=issued, by=by)
+                correction.findings = "Odometer re-read at the port: unchanged."
+                inventory_services.inspection_save_draft(report=correction, by=by)
+                inventory_services.inspection_issue(report=correction, by=by)
 
 
 SHIPMENT_PLAN = [

@@ -13,15 +13,18 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .forms import VEHICLE_FACTS, VehicleForm
+from .inspection_forms import PaintReadingAdminForm
 from .models import (
     Dealer,
     FloorPlanLine,
     FloorPlanPayment,
+    InspectionPhoto,
     InspectionReport,
     JobRun,
     Membership,
     PaintReading,
     Role,
+    StructuralFinding,
     Vehicle,
     VehicleDocument,
     VehicleFloorPlan,
@@ -151,6 +154,18 @@ class DealerAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
                     "export_cost_documents",
                     "domestic_markdown_pct",
                     "hold_days",
+                ]
+            },
+        ),
+        (
+            _("Paint thresholds for inspections"),
+            {
+                "fields": [
+                    "paint_repaint_min_um",
+                    "paint_repaint_factor",
+                    "paint_filler_min_um",
+                    "paint_structural_min_um",
+                    "paint_replaced_below_um",
                 ]
             },
         ),
@@ -334,13 +349,34 @@ class VehicleAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
         self._change_status(request, queryset, VehicleStatus.SOLD_DOMESTIC)
 
 
-class PaintReadingInline(FrozenParentInlineMixin, admin.TabularInline):
-    model = PaintReading
+class ReportPartInline(FrozenParentInlineMixin, admin.TabularInline):
     extra = 0
-    fields = ["panel", "substrate", "microns"]
 
     def parent_is_open(self, obj):
         return obj.is_editable
+
+
+class PaintReadingInline(ReportPartInline):
+    model = PaintReading
+    form = PaintReadingAdminForm
+    fields = ["panel", "substrate", "points", "microns", "verdict"]
+    readonly_fields = ["microns", "verdict"]
+
+
+class StructuralFindingInline(ReportPartInline):
+    model = StructuralFinding
+    fields = ["point", "defect", "note"]
+
+
+class InspectionPhotoInline(ReportPartInline):
+    """Photos are added on the staff page, which checks them; here they are listed."""
+
+    model = InspectionPhoto
+    fields = ["image", "caption", "size_bytes", "sha256", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(InspectionReport)
@@ -359,10 +395,14 @@ class InspectionReportAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["certificate_number", "vehicle__vin", "vehicle__stock_number", "agency"]
     date_hierarchy = "inspected_on"
     autocomplete_fields = ["vehicle"]
-    inlines = [PaintReadingInline]
+    inlines = [PaintReadingInline, StructuralFindingInline, InspectionPhotoInline]
     actions = ["issue_reports"]
     readonly_fields = [
         "status",
+        "revision",
+        "paint_baseline_um",
+        "paint_finding",
+        "paint_thresholds",
         "certificate_number",
         "issued_at",
         "issued_by",
@@ -370,6 +410,8 @@ class InspectionReportAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
         "verification_token",
         "supersedes",
         "revoked_reason",
+        "revoked_at",
+        "revoked_by",
     ]
 
     def has_change_permission(self, request, obj=None):
@@ -386,12 +428,15 @@ class InspectionReportAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
         services.inspection_save_draft(report=obj, by=request.user)
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is not PaintReading:
+        if formset.model not in (PaintReading, StructuralFinding):
             return super().save_formset(request, form, formset, change)
         kept = [
             f.instance for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
-        services.inspection_save_readings(report=form.instance, readings=kept)
+        if formset.model is PaintReading:
+            services.inspection_save_readings(report=form.instance, readings=kept)
+        else:
+            services.inspection_save_findings(report=form.instance, findings=kept)
         # The admin's change message reads these lists after saving.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = kept, [], []
 

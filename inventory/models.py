@@ -1,5 +1,6 @@
 """Dealers, who works for them, the vehicles they stock, inspections and job runs."""
 
+import itertools
 import secrets
 from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import aging, costs
+from . import aging, costs, paint
 from . import vin as vin_rules
 from .messages import Message
 
@@ -128,6 +129,28 @@ class Dealer(models.Model):
     export_cost_documents = models.DecimalField(
         _("export cost: documents"), default=Decimal("1200.00"), **money
     )
+    paint_repaint_min_um = models.PositiveIntegerField(
+        _("repaint: above (µm)"),
+        default=paint.DEFAULT_THRESHOLDS.repaint_min_um,
+        help_text=_("A panel reads as repainted above this and above the roof times the factor."),
+    )
+    paint_repaint_factor = models.DecimalField(
+        _("repaint: times the roof"),
+        max_digits=4,
+        decimal_places=2,
+        default=paint.DEFAULT_THRESHOLDS.repaint_baseline_factor,
+    )
+    paint_filler_min_um = models.PositiveIntegerField(
+        _("filler: above (µm)"), default=paint.DEFAULT_THRESHOLDS.filler_min_um
+    )
+    paint_structural_min_um = models.PositiveIntegerField(
+        _("structural repair: above (µm)"), default=paint.DEFAULT_THRESHOLDS.structural_min_um
+    )
+    paint_replaced_below_um = models.PositiveIntegerField(
+        _("panel replaced: below the roof by (µm)"),
+        default=paint.DEFAULT_THRESHOLDS.replaced_below_baseline_um,
+        help_text=_("Aftermarket panels lack the factory e-coat and read 20 to 30 µm thinner."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -161,6 +184,17 @@ class Dealer(models.Model):
                 name="dealer_export_discount_0_100",
                 violation_error_message=_("The export discount must be between 0 and 100%%."),
             ),
+            models.CheckConstraint(
+                condition=Q(paint_repaint_factor__gte=1)
+                & Q(paint_repaint_min_um__lt=F("paint_filler_min_um"))
+                & Q(paint_filler_min_um__lt=F("paint_structural_min_um"))
+                & Q(paint_structural_min_um__lte=paint.READING_MAX_UM),
+                name="dealer_paint_thresholds_rise",
+                violation_error_message=_(
+                    "Paint thresholds must rise: repaint, then filler, then structural repair "
+                    "(at most 5,000 µm), and the roof factor must be at least 1."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -185,8 +219,34 @@ class Dealer(models.Model):
             value = getattr(self, name)
             if value is not None and value < 0:
                 errors[name] = _("This cannot be negative.")
+        errors.update(self._paint_threshold_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _paint_threshold_errors(self):
+        errors = {}
+        if self.paint_repaint_factor is not None and self.paint_repaint_factor < 1:
+            errors["paint_repaint_factor"] = _("The factor must be at least 1.")
+        rising = ["paint_repaint_min_um", "paint_filler_min_um", "paint_structural_min_um"]
+        for lower, higher in itertools.pairwise(rising):
+            low, high = getattr(self, lower), getattr(self, higher)
+            if low is not None and high is not None and low >= high:
+                errors[higher] = _("Must be above %(value)s µm, the threshold before it.") % {
+                    "value": low
+                }
+        if (self.paint_structural_min_um or 0) > paint.READING_MAX_UM:
+            errors["paint_structural_min_um"] = _("Gauges read at most 5,000 µm.")
+        return errors
+
+    @property
+    def paint_thresholds(self):
+        return paint.Thresholds(
+            repaint_min_um=self.paint_repaint_min_um,
+            repaint_baseline_factor=self.paint_repaint_factor,
+            filler_min_um=self.paint_filler_min_um,
+            structural_min_um=self.paint_structural_min_um,
+            replaced_below_baseline_um=self.paint_replaced_below_um,
+        )
 
     @property
     def buckets(self):
@@ -251,6 +311,7 @@ class Powertrain(models.TextChoices):
 
 
 ELECTRIFIED = frozenset({Powertrain.BEV, Powertrain.PHEV, Powertrain.EREV})
+TRACTION_BATTERY = ELECTRIFIED | {Powertrain.HEV}
 
 
 class SteeringSide(models.TextChoices):
@@ -532,7 +593,7 @@ class DocumentKind(models.TextChoices):
 # inspection supplies.
 PAPER_LABELS = {
     **dict(DocumentKind.choices),
-    "inspection_report": _("Issued inspection report"),
+    "inspection_report": _("Inspection needed"),
     "battery_health_report": _("Battery state-of-health measurement"),
 }
 
@@ -608,6 +669,36 @@ class InspectionVerdict(models.TextChoices):
     FAIL = "fail", _("Fail")
 
 
+class AccidentGrade(models.TextChoices):
+    """Trade grades of the body structure: A is untouched, D severely repaired."""
+
+    A = "A", _("A: no structural damage")
+    B = "B", _("B: minor structural repair")
+    C = "C", _("C: moderate structural repair")
+    D = "D", _("D: severe structural damage")
+
+
+class SohMethod(models.TextChoices):
+    OEM_DIAGNOSTIC = "oem_diagnostic", _("Manufacturer's diagnostic tool")
+    BMS_READOUT = "bms_readout", _("OBD / BMS read-out")
+    CAPACITY_TEST = "capacity_test", _("Capacity test (full charge and discharge)")
+
+
+class PaintVerdict(models.TextChoices):
+    ORIGINAL = paint.PanelVerdict.ORIGINAL, _("Original paint")
+    REPAINT_SUSPECTED = paint.PanelVerdict.REPAINT_SUSPECTED, _("Repaint suspected")
+    FILLER_SUSPECTED = paint.PanelVerdict.FILLER_SUSPECTED, _("Filler suspected")
+    STRUCTURAL_REPAIR_LIKELY = (
+        paint.PanelVerdict.STRUCTURAL_REPAIR_LIKELY,
+        _("Structural repair likely"),
+    )
+    PANEL_REPLACED_SUSPECTED = (
+        paint.PanelVerdict.PANEL_REPLACED_SUSPECTED,
+        _("Panel replaced suspected"),
+    )
+    NOT_MEASURABLE = paint.PanelVerdict.NOT_MEASURABLE, _("Not measurable")
+
+
 class InspectionQuerySet(DealerScopedQuerySet):
     dealer_lookup = "vehicle__dealer"
 
@@ -623,6 +714,18 @@ def new_verification_token():
     return secrets.token_urlsafe(24)
 
 
+class ReportIsFrozen(ValidationError):
+    """A write that would change an issued, superseded or revoked report."""
+
+
+# What may still change on a report once it is issued: its place in the lifecycle.
+LIFECYCLE_FIELDS = frozenset({"status", "revoked_reason", "revoked_at", "revoked_by"})
+
+# The layout of the content a certificate's hash covers. An issued report keeps the version it
+# was hashed under, so a later change to the layout never makes old certificates look tampered.
+CONTENT_VERSION = 2
+
+
 class InspectionReport(models.Model):
     """A formal inspection of one vehicle; once issued it is immutable and publicly verifiable."""
 
@@ -632,13 +735,23 @@ class InspectionReport(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=InspectionStatus.choices, default=InspectionStatus.DRAFT
     )
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
     inspected_on = models.DateField(_("inspected on"))
     inspector = models.CharField(_("inspector"), max_length=80)
     agency = models.CharField(_("agency"), max_length=120)
     agency_accreditation = models.CharField(
         _("CMA/CNAS accreditation no."), max_length=60, blank=True
     )
+    standard_ref = models.CharField(
+        _("standard followed"),
+        max_length=60,
+        blank=True,
+        help_text=_("For example WM/T 9-2022 or GB/T 30323-2013."),
+    )
     odometer_km = models.PositiveIntegerField(_("odometer (km)"))
+    vin_at_windshield = models.BooleanField(_("VIN matches at the windshield"), default=False)
+    vin_at_door_frame = models.BooleanField(_("VIN matches on the door frame"), default=False)
+    vin_at_chassis = models.BooleanField(_("VIN matches on the chassis"), default=False)
     battery_soh_pct = models.DecimalField(
         _("battery state of health (%)"),
         max_digits=5,
@@ -647,14 +760,42 @@ class InspectionReport(models.Model):
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
+    battery_soh_method = models.CharField(
+        _("measured by"), max_length=20, choices=SohMethod.choices, blank=True
+    )
+    battery_tool = models.CharField(_("diagnostic tool"), max_length=80, blank=True)
+    battery_cell_spread_mv = models.PositiveIntegerField(
+        _("cell voltage spread (mV)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(5000)],
+    )
+    battery_cycle_count = models.PositiveIntegerField(
+        _("charge cycles"), null=True, blank=True, validators=[MaxValueValidator(100000)]
+    )
     structural_damage = models.BooleanField(_("structural damage"), default=False)
+    accident_grade = models.CharField(
+        _("accident grade"), max_length=1, choices=AccidentGrade.choices, default=AccidentGrade.A
+    )
     flood_damage = models.BooleanField(_("flood damage"), default=False)
     fire_damage = models.BooleanField(_("fire damage"), default=False)
-    grade = models.CharField(_("grade"), max_length=10, blank=True)
+    grade = models.CharField(
+        _("grade"), max_length=10, blank=True, help_text=_("Overall condition grade.")
+    )
     verdict = models.CharField(
         _("verdict"), max_length=12, choices=InspectionVerdict.choices, blank=True
     )
     findings = models.TextField(_("findings"), blank=True)
+    paint_baseline_um = models.PositiveIntegerField(_("roof baseline (µm)"), null=True, blank=True)
+    paint_finding = models.CharField(
+        _("paint finding"), max_length=30, choices=PaintVerdict.choices, blank=True
+    )
+    paint_thresholds = models.JSONField(
+        _("paint thresholds"),
+        default=dict,
+        blank=True,
+        help_text=_("The dealer's thresholds the panel verdicts were judged by."),
+    )
     certificate_number = models.CharField(
         _("certificate number"), max_length=32, null=True, blank=True, unique=True
     )
@@ -666,6 +807,9 @@ class InspectionReport(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("issued by"),
+    )
+    content_version = models.PositiveSmallIntegerField(
+        _("content layout"), default=CONTENT_VERSION, editable=False
     )
     content_hash = models.CharField(_("content SHA-256"), max_length=64, blank=True)
     verification_token = models.CharField(
@@ -684,6 +828,15 @@ class InspectionReport(models.Model):
         verbose_name=_("supersedes"),
     )
     revoked_reason = models.TextField(_("revocation reason"), blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = InspectionQuerySet.as_manager()
@@ -709,6 +862,14 @@ class InspectionReport(models.Model):
                 name="inspection_issued_has_certificate",
                 violation_error_message=_("An issued report needs a certificate number and hash."),
             ),
+            models.CheckConstraint(
+                condition=~Q(status=InspectionStatus.REVOKED) & Q(revoked_at__isnull=True)
+                | Q(status=InspectionStatus.REVOKED)
+                & Q(revoked_at__isnull=False)
+                & ~Q(revoked_reason=""),
+                name="inspection_revoked_has_reason",
+                violation_error_message=_("A revoked report needs a reason and a time."),
+            ),
         ]
 
     def __str__(self):
@@ -716,40 +877,129 @@ class InspectionReport(models.Model):
             "vin": self.vehicle.vin
         }
 
+    def save(self, *args, **kwargs):
+        """Refuse, whoever asks, any write to a report that is no longer a draft, except a move
+        along its lifecycle (superseded, revoked)."""
+        if self.pk and not self._state.adding:
+            stored = (
+                InspectionReport.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            )
+            update_fields = kwargs.get("update_fields")
+            moving_on = update_fields is not None and set(update_fields) <= LIFECYCLE_FIELDS
+            if stored not in (None, InspectionStatus.DRAFT) and not moving_on:
+                raise ReportIsFrozen(
+                    _("Report %(number)s is issued and cannot be changed; issue a correction.")
+                    % {"number": self.certificate_number},
+                    code="report_not_editable",
+                )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("inventory:inspection_detail", args=[self.pk])
+
+    def clean(self):
+        if not self.vehicle_id:
+            return
+        problems = {}
+        vehicle = self.vehicle
+        if self.inspected_on and self.inspected_on > vehicle.dealer.today():
+            problems["inspected_on"] = _("The inspection date cannot be in the future.")
+        battery = [
+            self.battery_soh_pct,
+            self.battery_soh_method or None,
+            self.battery_tool or None,
+            self.battery_cell_spread_mv,
+            self.battery_cycle_count,
+        ]
+        if vehicle.powertrain not in TRACTION_BATTERY and any(v is not None for v in battery):
+            problems["battery_soh_pct"] = _(
+                "A %(powertrain)s car has no traction battery; leave the battery fields empty."
+            ) % {"powertrain": vehicle.get_powertrain_display()}
+        if problems:
+            raise ValidationError(problems)
+
+    def delete(self, *args, **kwargs):
+        if InspectionReport.objects.filter(pk=self.pk).exclude(status=InspectionStatus.DRAFT):
+            raise ReportIsFrozen(
+                _("Only a draft report can be deleted; revoke an issued one."),
+                code="report_not_editable",
+            )
+        return super().delete(*args, **kwargs)
+
+    def get_verification_url(self):
+        return reverse("verify", args=[self.verification_token])
+
     @property
     def is_editable(self):
         return self.status == InspectionStatus.DRAFT
 
+    @property
+    def correction_in_progress(self):
+        """The draft revision that will supersede this report once issued, if one is started."""
+        successor = getattr(self, "superseded_by", None)
+        return successor if successor is not None and successor.is_editable else None
+
+
+class ReportPartQuerySet(DealerScopedQuerySet):
+    dealer_lookup = "report__vehicle__dealer"
+
+
+class ReportPart(models.Model):
+    """Something recorded on a report (a reading, a finding, a photo): frozen with it."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_frozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_frozen()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_if_frozen(self):
+        if not InspectionReport.objects.filter(
+            pk=self.report_id, status=InspectionStatus.DRAFT
+        ).exists():
+            raise ReportIsFrozen(
+                _("This report is issued and cannot be changed; issue a correction."),
+                code="report_not_editable",
+            )
+
 
 class Panel(models.TextChoices):
+    """Body panels in the order an inspector walks round the car, roof (the baseline) first."""
+
     ROOF = "roof", _("Roof")
     HOOD = "hood", _("Hood")
-    TRUNK = "trunk", _("Trunk / tailgate")
     FRONT_FENDER_L = "front_fender_l", _("Front fender, left")
-    FRONT_FENDER_R = "front_fender_r", _("Front fender, right")
-    FRONT_DOOR_L = "front_door_l", _("Front door, left")
-    FRONT_DOOR_R = "front_door_r", _("Front door, right")
-    REAR_DOOR_L = "rear_door_l", _("Rear door, left")
-    REAR_DOOR_R = "rear_door_r", _("Rear door, right")
-    REAR_QUARTER_L = "rear_quarter_l", _("Rear quarter, left")
-    REAR_QUARTER_R = "rear_quarter_r", _("Rear quarter, right")
-    SILL_L = "sill_l", _("Sill, left")
-    SILL_R = "sill_r", _("Sill, right")
     A_PILLAR_L = "a_pillar_l", _("A-pillar, left")
+    FRONT_DOOR_L = "front_door_l", _("Front door, left")
+    B_PILLAR_L = "b_pillar_l", _("B-pillar, left")
+    REAR_DOOR_L = "rear_door_l", _("Rear door, left")
+    SILL_L = "sill_l", _("Sill, left")
+    REAR_QUARTER_L = "rear_quarter_l", _("Rear quarter, left")
+    TRUNK = "trunk", _("Trunk / tailgate")
+    REAR_QUARTER_R = "rear_quarter_r", _("Rear quarter, right")
+    SILL_R = "sill_r", _("Sill, right")
+    REAR_DOOR_R = "rear_door_r", _("Rear door, right")
+    B_PILLAR_R = "b_pillar_r", _("B-pillar, right")
+    FRONT_DOOR_R = "front_door_r", _("Front door, right")
     A_PILLAR_R = "a_pillar_r", _("A-pillar, right")
+    FRONT_FENDER_R = "front_fender_r", _("Front fender, right")
+
+
+PANEL_ORDER = {value: index for index, value in enumerate(Panel.values)}
 
 
 class Substrate(models.TextChoices):
     STEEL = "steel", _("Steel")
     ALUMINIUM = "aluminium", _("Aluminium")
-    PLASTIC = "plastic", _("Plastic (not measurable)")
+    PLASTIC = "plastic", _("Plastic or glass (not measurable)")
 
 
-class PaintReadingQuerySet(DealerScopedQuerySet):
-    dealer_lookup = "report__vehicle__dealer"
-
-
-class PaintReading(models.Model):
+class PaintReading(ReportPart):
     """The paint thickness measured on one body panel of an inspection, in microns."""
 
     report = models.ForeignKey(
@@ -762,15 +1012,24 @@ class PaintReading(models.Model):
     substrate = models.CharField(
         _("substrate"), max_length=10, choices=Substrate.choices, default=Substrate.STEEL
     )
+    points = models.JSONField(
+        _("readings (µm)"),
+        default=list,
+        blank=True,
+        help_text=_("Every gauge reading on this panel; empty for plastic or glass."),
+    )
     microns = models.PositiveIntegerField(
         _("thickness (µm)"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(5000)],
-        help_text=_("Mean of the readings on this panel; empty for plastic."),
+        help_text=_("Mean of the readings on this panel; empty for plastic or glass."),
+    )
+    verdict = models.CharField(
+        _("verdict"), max_length=30, choices=PaintVerdict.choices, blank=True
     )
 
-    objects = PaintReadingQuerySet.as_manager()
+    objects = ReportPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["report", "panel"]
@@ -796,6 +1055,119 @@ class PaintReading(models.Model):
 
     def __str__(self):
         return f"{self.get_panel_display()}: {self.microns if self.microns is not None else '-'}"
+
+    def clean(self):
+        try:
+            paint.check_points(self.points or [])
+        except paint.ReadingError as exc:
+            raise ValidationError({"points": reading_error_message(exc)}) from exc
+
+
+def reading_error_message(exc: paint.ReadingError):
+    """What to tell the inspector about readings `paint` could not take."""
+    messages = {
+        "not_a_number": _("“%(value)s” is not a whole number of microns."),
+        "too_many": _("Enter at most %(limit)s readings per panel."),
+        "out_of_range": _("%(value)s µm is outside 0 to 5,000 µm."),
+    }
+    return messages[exc.code] % exc.params
+
+
+class StructuralPoint(models.TextChoices):
+    """Where an accident shows in the body structure (GB/T 30323's checkpoints)."""
+
+    A_PILLAR_L = "a_pillar_l", _("A-pillar, left")
+    A_PILLAR_R = "a_pillar_r", _("A-pillar, right")
+    B_PILLAR_L = "b_pillar_l", _("B-pillar, left")
+    B_PILLAR_R = "b_pillar_r", _("B-pillar, right")
+    C_PILLAR_L = "c_pillar_l", _("C-pillar, left")
+    C_PILLAR_R = "c_pillar_r", _("C-pillar, right")
+    FRONT_RAIL_L = "front_rail_l", _("Front longitudinal rail, left")
+    FRONT_RAIL_R = "front_rail_r", _("Front longitudinal rail, right")
+    REAR_RAIL_L = "rear_rail_l", _("Rear longitudinal rail, left")
+    REAR_RAIL_R = "rear_rail_r", _("Rear longitudinal rail, right")
+    SHOCK_TOWER_L = "shock_tower_l", _("Shock-tower mount, left")
+    SHOCK_TOWER_R = "shock_tower_r", _("Shock-tower mount, right")
+    FIREWALL = "firewall", _("Firewall")
+
+
+class StructuralDefect(models.TextChoices):
+    DEFORMED = "BX", _("BX deformed")
+    TWISTED = "NQ", _("NQ twisted")
+    REPLACED = "GH", _("GH replaced")
+    WELDED = "SH", _("SH welded")
+    WRINKLED = "ZZ", _("ZZ wrinkled")
+
+
+class StructuralFinding(ReportPart):
+    """Damage found at one structural checkpoint; any finding makes it an accident car."""
+
+    report = models.ForeignKey(
+        InspectionReport,
+        on_delete=models.CASCADE,
+        related_name="structural_findings",
+        verbose_name=_("inspection report"),
+    )
+    point = models.CharField(_("checkpoint"), max_length=20, choices=StructuralPoint.choices)
+    defect = models.CharField(_("defect"), max_length=2, choices=StructuralDefect.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = ReportPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["report", "point", "defect"]
+        verbose_name = _("structural finding")
+        verbose_name_plural = _("structural findings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "point", "defect"],
+                name="structural_finding_once",
+                violation_error_message=_("This defect is already recorded at this checkpoint."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_point_display()}: {self.get_defect_display()}"
+
+
+def inspection_photo_path(photo, filename):
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    report = photo.report
+    return f"inspections/{report.vehicle.dealer_id}/{report.pk}/{secrets.token_hex(8)}.{suffix}"
+
+
+class InspectionPhoto(ReportPart):
+    """A photograph taken during the inspection, stored with the report and hashed with it."""
+
+    report = models.ForeignKey(
+        InspectionReport,
+        on_delete=models.CASCADE,
+        related_name="photos",
+        verbose_name=_("inspection report"),
+    )
+    image = models.ImageField(_("photo"), upload_to=inspection_photo_path)
+    caption = models.CharField(_("caption"), max_length=120, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    size_bytes = models.PositiveIntegerField(_("size (bytes)"), editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    objects = ReportPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["report", "uploaded_at", "id"]
+        verbose_name = _("inspection photo")
+        verbose_name_plural = _("inspection photos")
+
+    def __str__(self):
+        return self.caption or self.image.name.rsplit("/", 1)[-1]
 
 
 class DayCountBasis(models.IntegerChoices):

@@ -1,26 +1,36 @@
 """Every write to dealers' vehicles and inspections: receive, update, status, issue."""
 
 import hashlib
-import json
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
-from . import costs
+from . import certificates, costs, paint
 from . import vin as vin_rules
 from .models import (
+    CONTENT_VERSION,
+    LIFECYCLE_FIELDS,
+    AccidentGrade,
     FloorPlanLine,
     FloorPlanPayment,
+    InspectionPhoto,
     InspectionReport,
     InspectionStatus,
     JobRun,
     JobRunStatus,
+    PaintReading,
+    Panel,
     PaymentKind,
+    Powertrain,
+    ReportIsFrozen,
+    StructuralFinding,
     Substrate,
     Vehicle,
     VehicleDocument,
@@ -314,107 +324,349 @@ def floor_plan_pay(
     return payment
 
 
-def _decimal(value):
-    return None if value is None else str(Decimal(value).normalize())
-
-
-def inspection_canonical_content(report) -> dict:
-    """What the certificate hash covers: vehicle identity, findings and every reading."""
-    vehicle = report.vehicle
-    return {
-        "vehicle": {
-            "vin": vehicle.vin,
-            "make": vehicle.make,
-            "model": vehicle.model,
-            "model_year": vehicle.model_year,
-        },
-        "inspected_on": report.inspected_on.isoformat(),
-        "inspector": report.inspector,
-        "agency": report.agency,
-        "agency_accreditation": report.agency_accreditation,
-        "odometer_km": report.odometer_km,
-        "battery_soh_pct": _decimal(report.battery_soh_pct),
-        "structural_damage": report.structural_damage,
-        "flood_damage": report.flood_damage,
-        "fire_damage": report.fire_damage,
-        "grade": report.grade,
-        "verdict": report.verdict,
-        "findings": report.findings,
-        "readings": [
-            {"panel": r.panel, "substrate": r.substrate, "microns": r.microns}
-            for r in sorted(report.readings.all(), key=lambda r: r.panel)
-        ],
-    }
-
-
-def inspection_content_hash(report) -> str:
-    payload = json.dumps(
-        inspection_canonical_content(report),
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
 def _refuse_unless_draft(report):
     if report.status != InspectionStatus.DRAFT:
-        raise ValidationError(
+        raise ReportIsFrozen(
             _("Report %(number)s is %(status)s and can no longer be changed; issue a correction.")
             % {"number": report.certificate_number, "status": report.get_status_display().lower()},
             code="report_not_editable",
         )
 
 
+def _lock_report(report):
+    return (
+        InspectionReport.objects.select_for_update()
+        .select_related("vehicle", "vehicle__dealer")
+        .get(pk=report.pk)
+    )
+
+
+def _replace_readings(report, readings):
+    """Check every panel's readings, then store them in place of the old ones."""
+    errors, seen = [], set()
+    for reading in readings:
+        label = Panel(reading.panel).label if reading.panel in Panel.values else reading.panel
+        if reading.panel in seen:
+            errors.append(_("%(panel)s: this panel is listed twice.") % {"panel": label})
+        seen.add(reading.panel)
+        reading.report = report
+        reading.points = [] if reading.substrate == Substrate.PLASTIC else list(reading.points)
+        if reading.substrate != Substrate.PLASTIC and not reading.points:
+            errors.append(
+                _("%(panel)s: enter at least one reading, or choose plastic or glass.")
+                % {"panel": label}
+            )
+            continue
+        reading.microns = paint.mean_um(reading.points)
+        try:
+            reading.full_clean(exclude=["report"], validate_unique=False)
+        except ValidationError as exc:
+            errors.extend(f"{label}: {message}" for message in exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    report.readings.all().delete()
+    for reading in readings:
+        reading.pk = None
+    PaintReading.objects.bulk_create(readings)
+
+
+def _replace_findings(report, findings):
+    errors, seen = [], set()
+    for finding in findings:
+        finding.report = report
+        key = (finding.point, finding.defect)
+        if key in seen:
+            errors.append(
+                _("%(point)s: %(defect)s is listed twice.")
+                % {"point": finding.get_point_display(), "defect": finding.get_defect_display()}
+            )
+        seen.add(key)
+        try:
+            finding.full_clean(exclude=["report"], validate_unique=False)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    report.structural_findings.all().delete()
+    for finding in findings:
+        finding.pk = None
+    StructuralFinding.objects.bulk_create(findings)
+    if findings and not report.structural_damage:
+        report.structural_damage = True
+        report.save(update_fields=["structural_damage"])
+
+
+def _judge_paint(report):
+    """Every panel's verdict and the report's finding, by the dealer's thresholds now."""
+    limits = report.vehicle.dealer.paint_thresholds
+    readings = list(report.readings.all())
+    assessment = paint.assess({r.panel: (r.substrate, r.points) for r in readings}, limits)
+    by_panel = {result.panel: result for result in assessment.panels}
+    for reading in readings:
+        reading.microns = by_panel[reading.panel].microns
+        reading.verdict = by_panel[reading.panel].verdict
+    PaintReading.objects.bulk_update(readings, ["microns", "verdict"])
+    report.paint_baseline_um = assessment.baseline_um
+    report.paint_finding = assessment.finding if readings else ""
+    report.paint_thresholds = limits.as_json()
+    report.save(update_fields=["paint_baseline_um", "paint_finding", "paint_thresholds"])
+
+
 @transaction.atomic
-def inspection_save_draft(*, report, by=None) -> InspectionReport:
-    """Create or change a draft report; an issued one is refused."""
+def inspection_save_draft(*, report, by=None, readings=None, findings=None) -> InspectionReport:
+    """Create or change a draft report, and with it, when given, its paint readings (one
+    PaintReading per panel) and structural findings. An issued report is refused, and a refused
+    change leaves everything as it was."""
     if report.pk:
-        current = InspectionReport.objects.select_for_update().get(pk=report.pk)
-        _refuse_unless_draft(current)
+        _refuse_unless_draft(_lock_report(report))
     report.status = InspectionStatus.DRAFT
     report.full_clean()
     report.save()
+    if readings is not None:
+        _replace_readings(report, readings)
+    if findings is not None:
+        _replace_findings(report, findings)
+    _judge_paint(report)
     return report
 
 
 @transaction.atomic
 def inspection_save_readings(*, report, readings) -> None:
     """Replace a draft's readings with `readings` (PaintReading objects, saved or not)."""
-    current = InspectionReport.objects.select_for_update().get(pk=report.pk)
-    _refuse_unless_draft(current)
-    for reading in readings:
-        reading.report = current
-        if reading.substrate == Substrate.PLASTIC:
-            reading.microns = None
-        reading.full_clean()
-    current.readings.all().delete()
-    for reading in readings:
-        reading.pk = None
-        reading.save()
+    locked = _lock_report(report)
+    _refuse_unless_draft(locked)
+    _replace_readings(locked, readings)
+    _judge_paint(locked)
+
+
+@transaction.atomic
+def inspection_save_findings(*, report, findings) -> None:
+    """Replace a draft's structural findings; any finding marks structural damage."""
+    locked = _lock_report(report)
+    _refuse_unless_draft(locked)
+    _replace_findings(locked, findings)
+
+
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+def _photo_problem(upload):
+    limit = settings.INSPECTION_PHOTO_MAX_BYTES
+    if upload.size > limit:
+        return _("%(name)s is %(size)s MB; a photo may be at most %(limit)s MB.") % {
+            "name": upload.name,
+            "size": f"{upload.size / 1_000_000:.1f}",
+            "limit": f"{limit / 1_000_000:g}",
+        }
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            kind = image.format
+            image.verify()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        kind = None
+    finally:
+        upload.seek(0)
+    if kind not in PHOTO_FORMATS:
+        return _("%(name)s is not a JPEG, PNG or WebP photo.") % {"name": upload.name}
+    return None
+
+
+def _sha256(upload):
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def inspection_add_photos(*, report, images, caption="", by=None) -> list[InspectionPhoto]:
+    """Store photos with a draft report. Anything but a JPEG, PNG or WebP within the size limit
+    is refused, and then none of them is stored."""
+    locked = _lock_report(report)
+    _refuse_unless_draft(locked)
+    problems = [problem for problem in map(_photo_problem, images) if problem]
+    if problems:
+        raise ValidationError({"images": problems})
+    photos = []
+    for image in images:
+        photo = InspectionPhoto(
+            report=locked,
+            image=image,
+            caption=caption.strip(),
+            sha256=_sha256(image),
+            size_bytes=image.size,
+            uploaded_by=by,
+        )
+        photo.full_clean(exclude=["image"])
+        photo.save()
+        photos.append(photo)
+    return photos
+
+
+@transaction.atomic
+def inspection_remove_photo(*, photo) -> None:
+    _refuse_unless_draft(_lock_report(photo.report))
+    photo.delete()
+
+
+def _issue_problems(report):
+    problems = {}
+    readings = {r.panel: r for r in report.readings.all()}
+    missing = [Panel(p).label for p in Panel.values if p not in readings]
+    if missing:
+        problems[NON_FIELD_ERRORS] = [
+            _("Record paint readings for every panel before issuing; missing: %(panels)s.")
+            % {"panels": ", ".join(str(label) for label in missing)}
+        ]
+    if not report.verdict:
+        problems["verdict"] = _("Give the report a verdict before issuing it.")
+    if report.vehicle.powertrain == Powertrain.BEV and (
+        report.battery_soh_pct is None or not report.battery_soh_method
+    ):
+        problems["battery_soh_pct"] = _(
+            "A battery-electric car needs its battery state of health and how it was measured."
+        )
+    if report.structural_damage and report.accident_grade == AccidentGrade.A:
+        problems["accident_grade"] = _(
+            "Grade A means no structural damage, but structural damage is recorded."
+        )
+    try:
+        report.full_clean()
+    except ValidationError as exc:
+        problems.update(exc.message_dict)
+    return problems
 
 
 @transaction.atomic
 def inspection_issue(*, report, by) -> InspectionReport:
-    """Freeze a draft: certificate number, issuer, time and the SHA-256 of its content."""
-    locked = (
-        InspectionReport.objects.select_for_update().select_related("vehicle").get(pk=report.pk)
-    )
+    """Freeze a draft: certificate number, issuer, time and the SHA-256 of its content. The
+    report it corrects, if any, becomes superseded."""
+    locked = _lock_report(report)
     if locked.status == InspectionStatus.ISSUED:
         return locked
     _refuse_unless_draft(locked)
-    if not locked.readings.exists():
-        raise ValidationError(_("Record the paint readings before issuing the report."))
-    if not locked.verdict:
-        raise ValidationError({"verdict": _("Give the report a verdict before issuing it.")})
-    now = timezone.now()
+    problems = _issue_problems(locked)
+    if problems:
+        raise ValidationError(problems)
+    _judge_paint(locked)
+    now = timezone.now().replace(microsecond=0)
     locked.status = InspectionStatus.ISSUED
     locked.issued_at = now
     locked.issued_by = by
     locked.certificate_number = f"DH{now:%Y%m%d}-{locked.pk:06d}"
-    locked.content_hash = inspection_content_hash(locked)
+    locked.content_version = CONTENT_VERSION
+    locked.content_hash = certificates.content_hash(locked)
     locked.save()
+    if locked.supersedes_id:
+        previous = InspectionReport.objects.select_for_update().get(pk=locked.supersedes_id)
+        if previous.status == InspectionStatus.ISSUED:
+            previous.status = InspectionStatus.SUPERSEDED
+            previous.save(update_fields=["status"])
     return locked
+
+
+# What a correction copies from the report it corrects.
+REPORT_CONTENT_FIELDS = [
+    "vehicle",
+    "inspected_on",
+    "inspector",
+    "agency",
+    "agency_accreditation",
+    "standard_ref",
+    "odometer_km",
+    "vin_at_windshield",
+    "vin_at_door_frame",
+    "vin_at_chassis",
+    "battery_soh_pct",
+    "battery_soh_method",
+    "battery_tool",
+    "battery_cell_spread_mv",
+    "battery_cycle_count",
+    "structural_damage",
+    "accident_grade",
+    "flood_damage",
+    "fire_damage",
+    "grade",
+    "verdict",
+    "findings",
+]
+
+
+@transaction.atomic
+def inspection_revise(*, report, by=None) -> InspectionReport:
+    """A draft correction of an issued report, with its content copied; issuing it supersedes
+    the original. Asking again returns the draft already started."""
+    locked = _lock_report(report)
+    existing = InspectionReport.objects.filter(supersedes=locked).first()
+    if existing is not None:
+        return existing
+    if locked.status != InspectionStatus.ISSUED:
+        raise ValidationError(
+            _("Only an issued report can be corrected; %(number)s is %(status)s.")
+            % {"number": locked.certificate_number, "status": locked.get_status_display().lower()}
+        )
+    draft = InspectionReport(
+        **{name: getattr(locked, name) for name in REPORT_CONTENT_FIELDS},
+        revision=locked.revision + 1,
+        supersedes=locked,
+    )
+    draft.save()
+    PaintReading.objects.bulk_create(
+        PaintReading(
+            report=draft, panel=r.panel, substrate=r.substrate, points=r.points, microns=r.microns
+        )
+        for r in locked.readings.all()
+    )
+    StructuralFinding.objects.bulk_create(
+        StructuralFinding(report=draft, point=f.point, defect=f.defect, note=f.note)
+        for f in locked.structural_findings.all()
+    )
+    InspectionPhoto.objects.bulk_create(
+        InspectionPhoto(
+            report=draft,
+            image=p.image.name,
+            caption=p.caption,
+            sha256=p.sha256,
+            size_bytes=p.size_bytes,
+            uploaded_by=p.uploaded_by,
+        )
+        for p in locked.photos.all()
+    )
+    _judge_paint(draft)
+    return draft
+
+
+@transaction.atomic
+def inspection_revoke(*, report, reason, by) -> InspectionReport:
+    """Withdraw an issued report; its verification page says so, with the reason."""
+    locked = _lock_report(report)
+    if locked.status != InspectionStatus.ISSUED:
+        raise ValidationError(
+            _("Only an issued report can be revoked; %(number)s is %(status)s.")
+            % {
+                "number": locked.certificate_number or _("this draft"),
+                "status": locked.get_status_display().lower(),
+            }
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"revoked_reason": _("Say why the report is revoked.")})
+    locked.status = InspectionStatus.REVOKED
+    locked.revoked_reason = reason
+    locked.revoked_at = timezone.now()
+    locked.revoked_by = by
+    locked.save(update_fields=sorted(LIFECYCLE_FIELDS))
+    return locked
+
+
+@transaction.atomic
+def inspection_discard(*, report) -> None:
+    """Delete a draft report with its readings, findings and photos."""
+    locked = _lock_report(report)
+    _refuse_unless_draft(locked)
+    locked.delete()
 
 
 MANAGER_APPS = ("inventory", "exports", "django_celery_beat", "dealerhub")

@@ -88,3 +88,54 @@ class FloorPlanLineFactory(factory.django.DjangoModelFactory):
     lender = "Bank of Hangzhou"
     name = factory.Sequence(lambda n: f"Line {n}")
     apr_pct = Decimal("7.30")
+
+
+# A factory-fresh car: every panel about the roof's 120 µm.
+FACTORY_POINTS = {"roof": [118, 121, 122]}
+DEFAULT_POINTS = [124, 126, 128]
+
+
+def draft_inspection(vehicle=None, *, points=None, substrates=None, findings=(), **fields):
+    """A draft report through the service, with a reading for every panel.
+
+    `points` and `substrates` override panels (panel -> list of microns, or -> substrate);
+    `findings` are (checkpoint, defect) pairs."""
+    from inventory import services
+    from inventory.models import InspectionReport, PaintReading, Panel, StructuralFinding
+
+    vehicle = vehicle or VehicleFactory()
+    points = {**FACTORY_POINTS, **(points or {})}
+    substrates = substrates or {}
+    values = {
+        "inspected_on": timezone.localdate(),
+        "inspector": "Li Na",
+        "agency": "CCIC Testing",
+        "agency_accreditation": "CNAS L1234",
+        "odometer_km": 12,
+        "verdict": "pass",
+        "vin_at_windshield": True,
+        "vin_at_door_frame": True,
+        "vin_at_chassis": True,
+        **fields,
+    }
+    if vehicle.powertrain == Powertrain.BEV and "battery_soh_pct" not in fields:
+        values.update(battery_soh_pct=Decimal("99.0"), battery_soh_method="bms_readout")
+    readings = [
+        PaintReading(
+            panel=panel,
+            substrate=substrates.get(panel, "steel"),
+            points=points.get(panel, DEFAULT_POINTS),
+        )
+        for panel in Panel.values
+    ]
+    return services.inspection_save_draft(
+        report=InspectionReport(vehicle=vehicle, **values),
+        readings=readings,
+        findings=[StructuralFinding(point=p, defect=d) for p, d in findings],
+    )
+
+
+def issued_inspection(vehicle=None, *, by=None, **kwargs):
+    from inventory import services
+
+    return services.inspection_issue(report=draft_inspection(vehicle, **kwargs), by=by)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from inventory.models import InspectionReport, PaintReading, Vehicle, VehicleStatus
 from inventory.services import inspection_issue
-from tests.factories import VehicleFactory, next_vin
+from tests.factories import VehicleFactory, draft_inspection, next_vin
 
 pytestmark = pytest.mark.django_db
 
@@ -105,16 +105,7 @@ def test_status_action_moves_vehicles_and_reports_refusals(client, manager_a, de
 
 
 def _draft(dealer):
-    report = InspectionReport.objects.create(
-        vehicle=VehicleFactory(dealer=dealer),
-        inspected_on=timezone.localdate(),
-        inspector="Li Na",
-        agency="CCIC",
-        odometer_km=10,
-        verdict="pass",
-    )
-    PaintReading.objects.create(report=report, panel="roof", microns=125)
-    return report
+    return draft_inspection(VehicleFactory(dealer=dealer))
 
 
 def test_issue_action_freezes_the_report(client, manager_a, dealer_a):
@@ -172,7 +163,8 @@ def test_a_european_vin_saves_with_a_warning(client, manager_a, dealer_a):
     assert "Check digit (position 9) should be 8, not H." in response.content.decode()
 
 
-def post_inspection(client, vehicle, hood_microns):
+def post_inspection(client, vehicle, hood_readings):
+    empty = {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0"}
     return client.post(
         reverse("admin:inventory_inspectionreport_add"),
         {
@@ -181,27 +173,43 @@ def post_inspection(client, vehicle, hood_microns):
             "inspector": "Li Na",
             "agency": "CCIC",
             "odometer_km": 12,
+            "accident_grade": "A",
             "verdict": "pass",
             "readings-TOTAL_FORMS": "2",
             "readings-INITIAL_FORMS": "0",
             "readings-0-panel": "roof",
             "readings-0-substrate": "steel",
-            "readings-0-microns": "130",
+            "readings-0-points": "128 130 132",
             "readings-1-panel": "hood",
             "readings-1-substrate": "steel",
-            "readings-1-microns": hood_microns,
+            "readings-1-points": hood_readings,
+            **{f"structural_findings-{key}": value for key, value in empty.items()},
+            **{f"photos-{key}": value for key, value in empty.items()},
         },
     )
 
 
-def test_manager_records_a_draft_inspection_with_readings(client, manager_a, dealer_a):
-    vehicle = VehicleFactory(dealer=dealer_a)
+@pytest.mark.parametrize(
+    ("hood", "message"),
+    [
+        ("300 9000", "9000 µm is outside 0 to 5,000 µm."),
+        ("", "Enter at least one reading, or choose plastic or glass."),
+        ("3oo", "“3oo” is not a whole number of microns."),
+    ],
+)
+def test_a_manager_is_told_what_is_wrong_with_readings(client, manager_a, dealer_a, hood, message):
     client.force_login(manager_a)
-    response = post_inspection(client, vehicle, "9000")
-    assert "Ensure this value is less than or equal to 5000." in response.content.decode()
+    response = post_inspection(client, VehicleFactory(dealer=dealer_a), hood)
+    assert message in response.content.decode()
     assert not InspectionReport.objects.exists()
 
-    response = post_inspection(client, vehicle, "310")
+
+def test_manager_records_a_draft_inspection_with_readings(client, manager_a, dealer_a):
+    client.force_login(manager_a)
+    response = post_inspection(client, VehicleFactory(dealer=dealer_a), "300, 320")
     assert response.status_code == 302
     report = InspectionReport.objects.get()
-    assert dict(report.readings.values_list("panel", "microns")) == {"roof": 130, "hood": 310}
+    assert {r.panel: (r.points, r.microns, r.verdict) for r in report.readings.all()} == {
+        "roof": ([128, 130, 132], 130, "original"),
+        "hood": ([300, 320], 310, "repaint_suspected"),
+    }
