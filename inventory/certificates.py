@@ -47,19 +47,23 @@ def _content_v1(report):
     }
 
 
+IDENTITY_FIELDS = ("vin", "make", "model", "trim", "model_year", "colour", "powertrain")
+
+
+def vehicle_identity(vehicle) -> dict:
+    """What a certificate states about the car, taken when it is issued."""
+    identity = {name: getattr(vehicle, name) for name in IDENTITY_FIELDS}
+    identity["registered_on"] = vehicle.registered_on.isoformat() if vehicle.registered_on else None
+    return identity
+
+
 def _content_v2(report):
-    vehicle = report.vehicle
     return {
         "certificate_number": report.certificate_number,
         "revision": report.revision,
         "supersedes": report.supersedes.certificate_number if report.supersedes_id else None,
         "issued_at": report.issued_at.isoformat() if report.issued_at else None,
-        "vehicle": {
-            **_vehicle(vehicle),
-            "colour": vehicle.colour,
-            "powertrain": vehicle.powertrain,
-            "registered_on": vehicle.registered_on.isoformat() if vehicle.registered_on else None,
-        },
+        "vehicle": report.vehicle_identity,
         "inspected_on": report.inspected_on.isoformat(),
         "inspector": report.inspector,
         "agency": report.agency,
@@ -160,7 +164,7 @@ def for_certificate():
     """Issued, superseded and revoked reports with what their content and pages read."""
     return (
         InspectionReport.objects.exclude(status=InspectionStatus.DRAFT)
-        .select_related("vehicle", "vehicle__dealer", "supersedes", "issued_by")
+        .select_related("vehicle", "vehicle__dealer", "supersedes", "superseded_by", "issued_by")
         .prefetch_related("readings", "structural_findings", "photos")
     )
 

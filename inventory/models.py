@@ -2,6 +2,7 @@
 
 import itertools
 import secrets
+from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -808,6 +809,13 @@ class InspectionReport(models.Model):
         related_name="+",
         verbose_name=_("issued by"),
     )
+    vehicle_identity = models.JSONField(
+        _("vehicle as certified"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("The vehicle's identity when the report was issued; later edits leave it."),
+    )
     content_version = models.PositiveSmallIntegerField(
         _("content layout"), default=CONTENT_VERSION, editable=False
     )
@@ -932,6 +940,17 @@ class InspectionReport(models.Model):
     @property
     def is_editable(self):
         return self.status == InspectionStatus.DRAFT
+
+    @property
+    def certified_vehicle(self):
+        """The vehicle as the certificate states it: frozen at issue, since staff may later
+        register it or correct its facts; the live vehicle while the report is a draft."""
+        if not self.vehicle_identity:
+            return self.vehicle
+        identity = dict(self.vehicle_identity)
+        if identity.get("registered_on"):
+            identity["registered_on"] = date.fromisoformat(identity["registered_on"])
+        return Vehicle(pk=self.vehicle_id, dealer_id=self.vehicle.dealer_id, **identity)
 
     @property
     def correction_in_progress(self):

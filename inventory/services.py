@@ -557,6 +557,7 @@ def inspection_issue(*, report, by) -> InspectionReport:
     locked.issued_by = by
     locked.certificate_number = f"DH{now:%Y%m%d}-{locked.pk:06d}"
     locked.content_version = CONTENT_VERSION
+    locked.vehicle_identity = certificates.vehicle_identity(locked.vehicle)
     locked.content_hash = certificates.content_hash(locked)
     locked.save()
     if locked.supersedes_id:

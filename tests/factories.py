@@ -95,11 +95,11 @@ FACTORY_POINTS = {"roof": [118, 121, 122]}
 DEFAULT_POINTS = [124, 126, 128]
 
 
-def draft_inspection(vehicle=None, *, points=None, substrates=None, findings=(), **fields):
+def draft_inspection(vehicle=None, *, points=None, substrates=None, structural=(), **fields):
     """A draft report through the service, with a reading for every panel.
 
     `points` and `substrates` override panels (panel -> list of microns, or -> substrate);
-    `findings` are (checkpoint, defect) pairs."""
+    `structural` findings are (checkpoint, defect) pairs."""
     from inventory import services
     from inventory.models import InspectionReport, PaintReading, Panel, StructuralFinding
 
@@ -131,7 +131,7 @@ def draft_inspection(vehicle=None, *, points=None, substrates=None, findings=(),
     return services.inspection_save_draft(
         report=InspectionReport(vehicle=vehicle, **values),
         readings=readings,
-        findings=[StructuralFinding(point=p, defect=d) for p, d in findings],
+        findings=[StructuralFinding(point=p, defect=d) for p, d in structural],
     )
 
 

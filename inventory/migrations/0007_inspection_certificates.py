@@ -219,5 +219,10 @@ class Migration(migrations.Migration):
             model_name='structuralfinding',
             constraint=models.UniqueConstraint(fields=('report', 'point', 'defect'), name='structural_finding_once', violation_error_message='This defect is already recorded at this checkpoint.'),
         ),
+        migrations.AddField(
+            model_name='inspectionreport',
+            name='vehicle_identity',
+            field=models.JSONField(blank=True, default=dict, editable=False, help_text="The vehicle's identity when the report was issued; later edits leave it.", verbose_name='vehicle as certified'),
+        ),
         migrations.RunPython(keep_earlier_reports_verifiable, migrations.RunPython.noop),
     ]

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from inventory.models import InspectionReport, PaintReading, Vehicle, VehicleStatus
+from inventory.models import InspectionReport, Vehicle, VehicleStatus
 from inventory.services import inspection_issue
 from tests.factories import VehicleFactory, draft_inspection, next_vin
 

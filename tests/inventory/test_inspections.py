@@ -130,7 +130,7 @@ def test_a_plastic_panel_needs_no_reading_and_is_not_measurable(dealer_a):
     [
         ({"verdict": ""}, "verdict", "Give the report a verdict"),
         (
-            {"findings": [("front_rail_l", "SH")]},
+            {"structural": [("front_rail_l", "SH")]},
             "accident_grade",
             "Grade A means no structural damage",
         ),
@@ -173,7 +173,7 @@ def test_a_combustion_car_has_no_battery_to_report(dealer_a):
 
 def test_a_structural_finding_marks_structural_damage(dealer_a):
     report = draft_inspection(
-        VehicleFactory(dealer=dealer_a), findings=[("front_rail_l", "SH")], accident_grade="C"
+        VehicleFactory(dealer=dealer_a), structural=[("front_rail_l", "SH")], accident_grade="C"
     )
     report.refresh_from_db()
     assert report.structural_damage
@@ -242,8 +242,8 @@ def test_revoking_needs_a_reason_and_shows_on_verification(dealer_a, manager_a):
         ),
         lambda r: InspectionReport.objects.filter(pk=r.pk).update(flood_damage=False, grade="A"),
         lambda r: StructuralFinding.objects.filter(report=r).delete(),
-        lambda r: r.vehicle.__class__.objects.filter(pk=r.vehicle_id).update(
-            vin="LGXCE4CB0P0000001"
+        lambda r: InspectionReport.objects.filter(pk=r.pk).update(
+            vehicle_identity={**r.vehicle_identity, "vin": "LFV2A21K0P3999999"}
         ),
     ],
     ids=["reading", "findings", "structure", "vin"],
@@ -253,7 +253,7 @@ def test_a_report_changed_behind_the_services_back_shows_as_tampered(dealer_a, m
         VehicleFactory(dealer=dealer_a),
         by=manager_a,
         points={"front_door_l": [320, 340]},
-        findings=[("front_rail_l", "BX")],
+        structural=[("front_rail_l", "BX")],
         accident_grade="B",
         flood_damage=True,
         grade="C",
@@ -264,6 +264,24 @@ def test_a_report_changed_behind_the_services_back_shows_as_tampered(dealer_a, m
     assert check.tampered
     assert check.state == "tampered"
     assert check.computed_hash != stored.content_hash
+
+
+def test_registering_or_correcting_the_car_later_leaves_the_certificate_as_issued(
+    dealer_a, manager_a
+):
+    vehicle = VehicleFactory(dealer=dealer_a, registered_on=None, colour="White")
+    report = issued_inspection(vehicle, by=manager_a)
+    services.vehicle_update(
+        vehicle=vehicle, by=manager_a, registered_on=dealer_a.today(), colour="Pearl white"
+    )
+    stored = certificates.for_certificate().get(pk=report.pk)
+    assert certificates.verify(stored).state == "valid"
+    certified = stored.certified_vehicle
+    assert (certified.vin, certified.colour, certified.registered_on) == (
+        vehicle.vin,
+        "White",
+        None,
+    )
 
 
 def test_changing_thresholds_later_leaves_issued_certificates_valid(dealer_a, manager_a):
@@ -336,9 +354,8 @@ def test_the_latest_issued_report_feeds_the_export_rules(dealer_a, manager_a, ma
     vehicle = VehicleFactory(
         dealer=dealer_a, powertrain="BEV", engine_cc=None, registered_on=dealer_a.today()
     )
-    assert "inspection_report" in _jordan(vehicle).missing_documents or any(
-        r.document == "inspection_report" for r in _jordan(vehicle).reasons
-    )
+    needed = {"inspection_report", "battery_health_report"}
+    assert needed <= set(_jordan(vehicle).missing_documents)
 
     weak = issued_inspection(
         vehicle, by=manager_a, battery_soh_pct=Decimal("85.0"), battery_soh_method="capacity_test"
@@ -348,9 +365,11 @@ def test_the_latest_issued_report_feeds_the_export_rules(dealer_a, manager_a, ma
     assert any("85.0" in message_text(r.message) for r in jordan.reasons if r.outcome == "block")
 
     services.inspection_revoke(report=weak, reason="Battery re-tested", by=manager_a)
-    assert any(r.document == "inspection_report" for r in _jordan(vehicle).reasons)
+    assert needed <= set(_jordan(vehicle).missing_documents)
 
     issued_inspection(
         vehicle, by=manager_a, battery_soh_pct=Decimal("96.5"), battery_soh_method="capacity_test"
     )
-    assert _jordan(vehicle).verdict != "blocked"
+    jordan = _jordan(vehicle)
+    assert jordan.verdict != "blocked"
+    assert not needed & set(jordan.missing_documents)

@@ -78,7 +78,7 @@ def test_the_panel_reading_is_the_mean_of_its_points(points, mean):
     [
         ("118 121 122", [118, 121, 122]),
         ("118,121, 122", [118, 121, 122]),
-        ("118，121、122；119", [118, 121, 122, 119]),  # typed with a Chinese keyboard
+        ("118\uff0c121\u3001122\uff1b119", [118, 121, 122, 119]),  # a Chinese keyboard
         ("  ", []),
         ("0 5000", [0, 5000]),
     ],
