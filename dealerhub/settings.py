@@ -132,6 +132,18 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Inspection certificates. Photos are kept with their report up to this size. Buyers reach the
+# public verification page at PUBLIC_BASE_URL (QR codes point there; unset, the address the
+# request came in on), in one of its languages, at most VERIFY_RATE_LIMIT times a minute from
+# one address.
+INSPECTION_PHOTO_MAX_BYTES = env.int("INSPECTION_PHOTO_MAX_BYTES", default=10_000_000)
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="").rstrip("/")
+VERIFY_LANGUAGES = [("en", "English"), ("zh-hans", "中文"), ("ru", "Русский"), ("ar", "العربية")]
+VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=30)
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the real client; without
+# them every buyer behind the proxy would share its address and its rate limit.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="DealerHub <reports@dealerhub.local>")
@@ -165,6 +177,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # WeasyPrint and the font subsetter it uses narrate every step of a PDF at INFO.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 SIMPLE_HISTORY_REVERT_DISABLED = True  # history is a read-only record

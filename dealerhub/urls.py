@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from inventory import public
+
 from . import views
 
 urlpatterns = [
@@ -15,5 +17,7 @@ urlpatterns = [
     path("inventory/", include("inventory.urls")),
     path("exports/", include("exports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("verify/<str:token>/", public.verify, name="verify"),
+    path("verify/<str:token>/certificate.pdf", public.verify_pdf, name="verify_pdf"),
     path("admin/", admin.site.urls),
 ]
