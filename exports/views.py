@@ -91,4 +91,7 @@ def candidates(request):
     page = Paginator(cashflow.candidates_by_cash_released(dealer, on), 50).get_page(
         request.GET.get("page")
     )
+    for vehicle in page.object_list:
+        needs = (vehicle.export_candidate_reasons or {}).get("needs", [])
+        vehicle.still_needed = [document_label(kind) for kind in needs]
     return render(request, "exports/candidates.html", {"dealer": dealer, "on": on, "page": page})

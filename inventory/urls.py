@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import inspection_views as inspections
 from . import views
 
 app_name = "inventory"
@@ -31,4 +32,38 @@ urlpatterns = [
         name="floor_plan_pay",
     ),
     path("dealer/", views.dealer_switch_view, name="dealer_switch"),
+    path("inspections/", inspections.inspection_list, name="inspection_list"),
+    path(
+        "vehicles/<int:pk>/inspections/new/",
+        inspections.inspection_start,
+        name="inspection_start",
+    ),
+    path("inspections/<int:pk>/", inspections.inspection_detail, name="inspection_detail"),
+    path("inspections/<int:pk>/edit/", inspections.inspection_edit, name="inspection_edit"),
+    path("inspections/<int:pk>/issue/", inspections.inspection_issue, name="inspection_issue"),
+    path("inspections/<int:pk>/revise/", inspections.inspection_revise, name="inspection_revise"),
+    path("inspections/<int:pk>/revoke/", inspections.inspection_revoke, name="inspection_revoke"),
+    path(
+        "inspections/<int:pk>/discard/", inspections.inspection_discard, name="inspection_discard"
+    ),
+    path(
+        "inspections/<int:pk>/photos/",
+        inspections.inspection_photo_add,
+        name="inspection_photo_add",
+    ),
+    path(
+        "inspections/<int:pk>/photos/<int:photo_pk>/",
+        inspections.inspection_photo,
+        name="inspection_photo",
+    ),
+    path(
+        "inspections/<int:pk>/photos/<int:photo_pk>/remove/",
+        inspections.inspection_photo_remove,
+        name="inspection_photo_remove",
+    ),
+    path(
+        "inspections/<int:pk>/certificate.pdf",
+        inspections.inspection_certificate,
+        name="inspection_certificate",
+    ),
 ]

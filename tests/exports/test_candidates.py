@@ -8,13 +8,14 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections, transaction
+from django.urls import reverse
 
 from exports import services
 from exports.models import DestinationMarket, MarketRule
 from exports.tasks import flag_export_candidates
 from inventory import services as inventory_services
 from inventory.models import JobRun, JobRunStatus, Vehicle, VehicleStatus
-from tests.factories import VehicleFactory
+from tests.factories import VehicleFactory, issued_inspection
 
 pytestmark = pytest.mark.django_db
 
@@ -307,3 +308,24 @@ def test_without_postgresql_the_cache_lock_is_freed_however_the_run_ends(monkeyp
         raise RuntimeError("disk full")
     with services._single_candidate_run() as held:
         assert held
+
+
+def test_a_candidate_without_an_issued_inspection_shows_inspection_needed(
+    client, stock, dealer_a, staff_a
+):
+    services.export_candidates_flag()
+    client.force_login(staff_a)
+    url = reverse("exports:candidates")
+    row = _candidate_row(client.get(url).content.decode(), stock["aged"].vin)
+    assert "Inspection needed" in row
+
+    issued_inspection(stock["aged"], agency_accreditation="CNAS L1234")
+    services.export_candidates_flag()
+    row = _candidate_row(client.get(url).content.decode(), stock["aged"].vin)
+    assert "Inspection needed" not in row
+    assert "after-sales service confirmation" in row  # still missing
+
+
+def _candidate_row(page, vin):
+    start = page.index(vin)
+    return page[start : page.index("</tr>", start)]

@@ -1,0 +1,335 @@
+"""Staff pages for inspections: the dealer's list, recording a draft with its panel grid,
+photos, issuing, correcting and revoking, and the certificate PDF."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import certificates, services
+from .certificate_render import car_outline_svg, qr_svg, render_certificate_pdf
+from .inspection_forms import (
+    InspectionForm,
+    PanelGridForm,
+    PhotoUploadForm,
+    RevokeForm,
+    accident_grade_problem,
+    findings_formset,
+    findings_from,
+)
+from .models import InspectionPhoto, InspectionReport, InspectionStatus, Vehicle
+
+PAGE_SIZE = 50
+
+
+def _reports(request):
+    return InspectionReport.objects.visible_to(request.user).select_related("vehicle")
+
+
+def _report(request, pk):
+    return get_object_or_404(
+        _reports(request)
+        .select_related("vehicle__dealer", "issued_by", "revoked_by", "supersedes")
+        .prefetch_related("readings", "structural_findings", "photos"),
+        pk=pk,
+    )
+
+
+def _dealer_required(view):
+    """A signed-in member of a dealer; anyone else is sent to log in or told they have none."""
+
+    def wrapped(request, *args, **kwargs):
+        if request.dealer_scope.current is None:
+            return render(request, "inventory/no_dealer.html", status=403)
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return login_required(wrapped)
+
+
+@require_GET
+@_dealer_required
+def inspection_list(request):
+    """The current dealer's reports, newest first, filtered by status and VIN or number."""
+    reports = _reports(request).filter(vehicle__dealer=request.dealer_scope.current)
+    status = request.GET.get("status", "")
+    if status in InspectionStatus.values:
+        reports = reports.filter(status=status)
+    query = request.GET.get("q", "").strip()
+    if query:
+        reports = reports.filter(
+            Q(vehicle__vin__icontains=query)
+            | Q(certificate_number__icontains=query)
+            | Q(vehicle__stock_number__iexact=query)
+        )
+    page = Paginator(reports.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "inventory/inspection_list.html",
+        {"page": page, "status": status, "q": query, "statuses": InspectionStatus.choices},
+    )
+
+
+def _save(request, *, vehicle, report):
+    """Show or save the whole draft: facts, panel grid and findings, all or nothing."""
+    readings = list(report.readings.all()) if report.pk else []
+    data = request.POST if request.method == "POST" else None
+    form = InspectionForm(data, instance=report, vehicle=vehicle)
+    grid = PanelGridForm(data, readings=readings)
+    findings = findings_formset(data, report)
+    if data is not None and all([form.is_valid(), grid.is_valid(), findings.is_valid()]):
+        rows = findings_from(findings)
+        problem = accident_grade_problem(form, rows)
+        if problem:
+            form.add_error("accident_grade", problem)
+        else:
+            try:
+                saved = services.inspection_save_draft(
+                    report=form.instance,
+                    by=request.user,
+                    readings=grid.readings(),
+                    findings=rows,
+                )
+            except ValidationError as exc:
+                _attach(exc, form)
+            else:
+                messages.success(request, _("Draft saved. Check the verdicts, then issue it."))
+                return redirect(saved)
+    status = 400 if data is not None else 200
+    return render(
+        request,
+        "inventory/inspection_form.html",
+        {
+            "vehicle": vehicle,
+            "report": report,
+            "form": form,
+            "grid": grid,
+            "findings": findings,
+            "has_errors": data is not None,
+        },
+        status=status,
+    )
+
+
+def _attach(exc, form):
+    """Put a service's refusal on the form: by field where it names one, else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@_dealer_required
+def inspection_start(request, pk):
+    """A new draft inspection of one of the dealer's cars."""
+    vehicle = get_object_or_404(
+        Vehicle.objects.visible_to(request.user).select_related("dealer"), pk=pk
+    )
+    report = InspectionReport(
+        vehicle=vehicle, inspected_on=vehicle.dealer.today(), odometer_km=vehicle.odometer_km
+    )
+    return _save(request, vehicle=vehicle, report=report)
+
+
+@_dealer_required
+def inspection_edit(request, pk):
+    report = _report(request, pk)
+    if not report.is_editable:
+        messages.error(
+            request,
+            _("Report %(number)s is issued and cannot be changed; issue a correction.")
+            % {"number": report.certificate_number},
+        )
+        return redirect(report)
+    return _save(request, vehicle=report.vehicle, report=report)
+
+
+@require_GET
+@_dealer_required
+def inspection_detail(request, pk):
+    report = _report(request, pk)
+    readings = certificates.readings_in_order(report)
+    issued = not report.is_editable
+    verify_url = certificates.public_url(request, report.get_verification_url())
+    return render(
+        request,
+        "inventory/inspection_detail.html",
+        {
+            "report": report,
+            "vehicle": report.certified_vehicle,
+            "readings": readings,
+            "outline": car_outline_svg({r.panel: r.verdict for r in readings}),
+            "verification": certificates.verify(report) if issued else None,
+            "verify_url": verify_url,
+            "qr": qr_svg(verify_url) if issued else None,
+            "pdf_languages": settings.VERIFY_LANGUAGES,
+            "photo_form": PhotoUploadForm(),
+            "revoke_form": RevokeForm(),
+            "correction": report.correction_in_progress,
+        },
+    )
+
+
+def _refusal(request, exc):
+    if hasattr(exc, "error_dict"):
+        for errors in exc.message_dict.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        for error in exc.messages:
+            messages.error(request, error)
+
+
+@require_POST
+@_dealer_required
+def inspection_issue(request, pk):
+    report = _report(request, pk)
+    try:
+        report = services.inspection_issue(report=report, by=request.user)
+    except ValidationError as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Certificate %(number)s issued. Its verification link and PDF are ready.")
+            % {"number": report.certificate_number},
+        )
+    return redirect(report)
+
+
+@require_POST
+@_dealer_required
+def inspection_revise(request, pk):
+    report = _report(request, pk)
+    try:
+        draft = services.inspection_revise(report=report, by=request.user)
+    except ValidationError as exc:
+        _refusal(request, exc)
+        return redirect(report)
+    messages.success(
+        request,
+        _(
+            "Correction of %(number)s started as revision %(revision)s; issuing it supersedes the "
+            "original."
+        )
+        % {"number": report.certificate_number, "revision": draft.revision},
+    )
+    return redirect("inventory:inspection_edit", pk=draft.pk)
+
+
+@require_POST
+@_dealer_required
+def inspection_revoke(request, pk):
+    report = _report(request, pk)
+    form = RevokeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"revoked_reason": _("Say why the report is revoked.")})
+        services.inspection_revoke(
+            report=report, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except ValidationError as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Certificate %(number)s revoked; its verification page now says so.")
+            % {"number": report.certificate_number},
+        )
+    return redirect(report)
+
+
+@require_POST
+@_dealer_required
+def inspection_discard(request, pk):
+    report = _report(request, pk)
+    vehicle = report.vehicle
+    try:
+        services.inspection_discard(report=report)
+    except ValidationError as exc:
+        _refusal(request, exc)
+        return redirect(report)
+    messages.success(request, _("Draft inspection deleted."))
+    return redirect(vehicle)
+
+
+@require_POST
+@_dealer_required
+def inspection_photo_add(request, pk):
+    report = _report(request, pk)
+    form = PhotoUploadForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
+        photos = services.inspection_add_photos(
+            report=report,
+            images=form.cleaned_data["images"],
+            caption=form.cleaned_data["caption"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("%(count)s photo(s) added.") % {"count": len(photos)})
+    return redirect(report.get_absolute_url() + "#photos")
+
+
+@require_POST
+@_dealer_required
+def inspection_photo_remove(request, pk, photo_pk):
+    photo = get_object_or_404(
+        InspectionPhoto.objects.visible_to(request.user).select_related("report"),
+        pk=photo_pk,
+        report_id=pk,
+    )
+    try:
+        services.inspection_remove_photo(photo=photo)
+    except ValidationError as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("Photo removed."))
+    return redirect(photo.report.get_absolute_url() + "#photos")
+
+
+@require_GET
+@_dealer_required
+def inspection_photo(request, pk, photo_pk):
+    """A photo, to the dealer's own staff only: photos are not on the public page."""
+    photo = get_object_or_404(
+        InspectionPhoto.objects.visible_to(request.user), pk=photo_pk, report_id=pk
+    )
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle)
+
+
+@require_GET
+@_dealer_required
+def inspection_certificate(request, pk):
+    """The certificate as a PDF in the reader's language (`?lang=` for a buyer's language)."""
+    report = _report(request, pk)
+    if report.is_editable:
+        messages.error(request, _("Issue the report before printing its certificate."))
+        return redirect(report)
+    language = certificates.verify_language(request.GET.get("lang")) or get_language()
+    pdf = render_certificate_pdf(
+        report,
+        verify_url=certificates.public_url(request, report.get_verification_url()),
+        language=language,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{report.certificate_number}.pdf"'
+    return response
