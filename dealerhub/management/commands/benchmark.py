@@ -16,12 +16,22 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from exports import services
 from exports.data import load_market_rules
 from exports.models import DestinationMarket, MarketRule
-from inventory.models import Dealer, Membership, Role, Vehicle
+from inventory import certificate_render, certificates
+from inventory import services as inventory_services
+from inventory.models import (
+    Dealer,
+    InspectionReport,
+    Membership,
+    PaintReading,
+    Panel,
+    Role,
+    Vehicle,
+)
 
 # The floor for the candidate job: stock, age and odometer in one statement, no rules.
 REFERENCE_FLAGGING = """
@@ -41,10 +51,12 @@ SEED_DEALERS = """
 INSERT INTO inventory_dealer (name, code, city, base_currency, time_zone,
     aged_threshold_days, zero_km_max_odometer_km, export_discount_pct, aging_bucket_edges,
     daily_overhead_per_unit, depreciation_pct_per_30d, domestic_markdown_pct, hold_days,
-    export_cost_inspection, export_cost_transport, export_cost_documents, is_active, created_at)
+    export_cost_inspection, export_cost_transport, export_cost_documents, paint_repaint_min_um,
+    paint_repaint_factor, paint_filler_min_um, paint_structural_min_um, paint_replaced_below_um,
+    is_active, created_at)
 SELECT 'Benchmark Motors ' || g, 'bench-' || g, 'Hangzhou', 'CNY', 'Asia/Shanghai',
        60, 50, 20.00, '30,60,90,180', 25.00, 1.50, 15.00, 60, 800.00, 2500.00, 1200.00,
-       TRUE, now()
+       200, 1.50, 500, 1000, 25, TRUE, now()
 FROM generate_series(1, %(dealers)s) AS g
 """
 
@@ -162,7 +174,8 @@ class Command(BaseCommand):
         )
         try:
             self.seed(vehicles, dealers)
-            for measure in (self.candidate_job, self.snapshot_job, self.dashboard):
+            measures = (self.candidate_job, self.snapshot_job, self.dashboard, self.certificate)
+            for measure in measures:
                 for line in measure(vehicles):
                     self.stdout.write(json.dumps(line))
         finally:
@@ -288,4 +301,66 @@ class Command(BaseCommand):
             "median_ms": round(statistics.median(times) * 1000, 1),
             "p95_ms": round(times[int(len(times) * 0.95) - 1] * 1000, 1),
             "queries": len(queries),
+        }
+
+    def certificate(self, vehicles, runs=30):
+        """Issuing one certificate, its public verification page (hash recomputed on every
+        view) and its PDF, as a buyer and a member of staff would meet them."""
+        vehicle = Vehicle.objects.filter(powertrain="BEV").order_by("pk").first()
+        user = get_user_model().objects.get(username="bench-staff")
+        readings = [
+            PaintReading(
+                panel=panel,
+                points=[118, 121, 122, 120, 119] if panel == "roof" else [126, 128, 131],
+            )
+            for panel in Panel.values
+        ]
+        started = time.perf_counter()
+        draft = inventory_services.inspection_save_draft(
+            report=InspectionReport(
+                vehicle=vehicle,
+                inspected_on=vehicle.dealer.today(),
+                inspector="Bench",
+                agency="Bench lab",
+                odometer_km=vehicle.odometer_km,
+                battery_soh_pct=98,
+                battery_soh_method="bms_readout",
+                verdict="pass",
+            ),
+            readings=readings,
+        )
+        report = inventory_services.inspection_issue(report=draft, by=user)
+        issue_seconds = time.perf_counter() - started
+
+        client = Client()
+        url = report.get_verification_url()
+        times = []
+        with override_settings(VERIFY_RATE_LIMIT=runs * 10):
+            client.get(url)
+            for _ in range(runs):
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - started)
+                assert response.status_code == 200
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+        times.sort()
+
+        stored = certificates.for_certificate().get(pk=report.pk)
+        renders = []
+        for language in ("en", "zh-hans", "ar"):
+            started = time.perf_counter()
+            pdf = certificate_render.render_certificate_pdf(
+                stored, verify_url="https://dealerhub.example.com" + url, language=language
+            )
+            renders.append(time.perf_counter() - started)
+        yield {
+            "name": "inspection certificate",
+            "vehicles": vehicles,
+            "issue_seconds": round(issue_seconds, 3),
+            "verify_median_ms": round(statistics.median(times) * 1000, 1),
+            "verify_p95_ms": round(times[int(len(times) * 0.95) - 1] * 1000, 1),
+            "verify_queries": len(queries),
+            "pdf_seconds_en_zh_ar": [round(r, 2) for r in renders],
+            "pdf_kib": round(len(pdf) / 1024),
         }
