@@ -452,13 +452,6 @@ def certificate_context(report, *, verify_url):
     verification = certificates.verify(report)
     readings = sorted(report.readings.all(), key=lambda r: PANEL_ORDER[r.panel])
     issued_by = report.issued_by
-    battery = [
-        report.battery_soh_pct,
-        report.battery_soh_method,
-        report.battery_tool,
-        report.battery_cell_spread_mv,
-        report.battery_cycle_count,
-    ]
     right_to_left = translation.get_language_bidi()
     return {
         "report": report,
@@ -470,7 +463,7 @@ def certificate_context(report, *, verify_url):
         "readings": [(reading, verdict_key(reading.verdict)) for reading in readings],
         "thresholds": _thresholds(report.paint_thresholds),
         "structural_findings": list(report.structural_findings.all()),
-        "has_battery": any(value not in (None, "") for value in battery),
+        "has_battery": report.has_battery_figures,
         "outline": car_outline_svg({r.panel: r.verdict for r in readings}, legend=False),
         "legend": legend_keys(),
         "qr": qr_svg(verify_url),

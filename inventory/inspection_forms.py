@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from . import paint
 from .models import (
+    BATTERY_FIELDS,
+    REPORT_CONTENT_FIELDS,
     TRACTION_BATTERY,
     AccidentGrade,
     InspectionReport,
@@ -16,14 +18,6 @@ from .models import (
     Substrate,
     reading_error_message,
 )
-
-BATTERY_FIELDS = [
-    "battery_soh_pct",
-    "battery_soh_method",
-    "battery_tool",
-    "battery_cell_spread_mv",
-    "battery_cycle_count",
-]
 
 
 class ReadingsField(forms.CharField):
@@ -52,25 +46,7 @@ class InspectionForm(forms.ModelForm):
 
     class Meta:
         model = InspectionReport
-        fields = [
-            "inspected_on",
-            "inspector",
-            "agency",
-            "agency_accreditation",
-            "standard_ref",
-            "odometer_km",
-            "vin_at_windshield",
-            "vin_at_door_frame",
-            "vin_at_chassis",
-            *BATTERY_FIELDS,
-            "accident_grade",
-            "structural_damage",
-            "flood_damage",
-            "fire_damage",
-            "grade",
-            "verdict",
-            "findings",
-        ]
+        fields = [name for name in REPORT_CONTENT_FIELDS if name != "vehicle"]
         widgets = {
             "inspected_on": forms.DateInput(attrs={"type": "date"}),
             "findings": forms.Textarea(attrs={"rows": 3}),

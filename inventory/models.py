@@ -719,6 +719,36 @@ class ReportIsFrozen(ValidationError):
     """A write that would change an issued, superseded or revoked report."""
 
 
+BATTERY_FIELDS = (
+    "battery_soh_pct",
+    "battery_soh_method",
+    "battery_tool",
+    "battery_cell_spread_mv",
+    "battery_cycle_count",
+)
+
+# What staff record on a report, which a correction copies from the report it corrects.
+REPORT_CONTENT_FIELDS = [
+    "vehicle",
+    "inspected_on",
+    "inspector",
+    "agency",
+    "agency_accreditation",
+    "standard_ref",
+    "odometer_km",
+    "vin_at_windshield",
+    "vin_at_door_frame",
+    "vin_at_chassis",
+    *BATTERY_FIELDS,
+    "structural_damage",
+    "accident_grade",
+    "flood_damage",
+    "fire_damage",
+    "grade",
+    "verdict",
+    "findings",
+]
+
 # What may still change on a report once it is issued: its place in the lifecycle.
 LIFECYCLE_FIELDS = frozenset({"status", "revoked_reason", "revoked_at", "revoked_by"})
 
@@ -912,14 +942,7 @@ class InspectionReport(models.Model):
         vehicle = self.vehicle
         if self.inspected_on and self.inspected_on > vehicle.dealer.today():
             problems["inspected_on"] = _("The inspection date cannot be in the future.")
-        battery = [
-            self.battery_soh_pct,
-            self.battery_soh_method or None,
-            self.battery_tool or None,
-            self.battery_cell_spread_mv,
-            self.battery_cycle_count,
-        ]
-        if vehicle.powertrain not in TRACTION_BATTERY and any(v is not None for v in battery):
+        if vehicle.powertrain not in TRACTION_BATTERY and self.has_battery_figures:
             problems["battery_soh_pct"] = _(
                 "A %(powertrain)s car has no traction battery; leave the battery fields empty."
             ) % {"powertrain": vehicle.get_powertrain_display()}
@@ -940,6 +963,10 @@ class InspectionReport(models.Model):
     @property
     def is_editable(self):
         return self.status == InspectionStatus.DRAFT
+
+    @property
+    def has_battery_figures(self):
+        return any(getattr(self, name) not in (None, "") for name in BATTERY_FIELDS)
 
     @property
     def certified_vehicle(self):

@@ -202,13 +202,6 @@ def verify(request, token, *, language):
             successor.certificate_number,
         )
     issued_by = report.issued_by
-    battery = [
-        report.battery_soh_pct,
-        report.battery_soh_method,
-        report.battery_tool,
-        report.battery_cell_spread_mv,
-        report.battery_cycle_count,
-    ]
     zone = ZoneInfo(report.vehicle.dealer.time_zone)
     context = {
         **_page_context(request, language),
@@ -220,7 +213,7 @@ def verify(request, token, *, language):
         "issued_by": (issued_by.get_full_name() or issued_by.get_username()) if issued_by else "",
         "readings": readings,
         "structural_findings": list(report.structural_findings.all()),
-        "has_battery": any(value not in (None, "") for value in battery),
+        "has_battery": report.has_battery_figures,
         "vin_checks": [
             (_("Windshield"), report.vin_at_windshield),
             (_("Door frame"), report.vin_at_door_frame),

@@ -17,6 +17,7 @@ from . import vin as vin_rules
 from .models import (
     CONTENT_VERSION,
     LIFECYCLE_FIELDS,
+    REPORT_CONTENT_FIELDS,
     AccidentGrade,
     FloorPlanLine,
     FloorPlanPayment,
@@ -566,33 +567,6 @@ def inspection_issue(*, report, by) -> InspectionReport:
             previous.status = InspectionStatus.SUPERSEDED
             previous.save(update_fields=["status"])
     return locked
-
-
-# What a correction copies from the report it corrects.
-REPORT_CONTENT_FIELDS = [
-    "vehicle",
-    "inspected_on",
-    "inspector",
-    "agency",
-    "agency_accreditation",
-    "standard_ref",
-    "odometer_km",
-    "vin_at_windshield",
-    "vin_at_door_frame",
-    "vin_at_chassis",
-    "battery_soh_pct",
-    "battery_soh_method",
-    "battery_tool",
-    "battery_cell_spread_mv",
-    "battery_cycle_count",
-    "structural_damage",
-    "accident_grade",
-    "flood_damage",
-    "fire_damage",
-    "grade",
-    "verdict",
-    "findings",
-]
 
 
 @transaction.atomic
