@@ -15,7 +15,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -1156,7 +1156,7 @@ class StructuralFinding(ReportPart):
     )
     point = models.CharField(_("checkpoint"), max_length=20, choices=StructuralPoint.choices)
     defect = models.CharField(_("defect"), max_length=2, choices=StructuralDefect.choices)
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(pgettext_lazy("remark", "note"), max_length=200, blank=True)
 
     objects = ReportPartQuerySet.as_manager()
 
