@@ -11,6 +11,18 @@ from . import services
 from . import vin as vin_rules
 from .models import FloorPlanLine, PaymentKind, Vehicle, VehicleDocument, message_text
 
+
+class DateInput(forms.DateInput):
+    """The browser's date picker. Its value is always ISO 8601 (2026-11-29), whatever the
+    page's language: a localised value such as 2026/11/29 would show as an empty picker and
+    clear the date on save."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 VEHICLE_FACTS = [
     "vin",
     "stock_number",
@@ -60,9 +72,9 @@ class VehicleForm(forms.ModelForm):
         model = Vehicle
         fields = VEHICLE_FACTS
         widgets = {
-            "manufactured_on": forms.DateInput(attrs={"type": "date"}),
-            "stocked_on": forms.DateInput(attrs={"type": "date"}),
-            "registered_on": forms.DateInput(attrs={"type": "date"}),
+            "manufactured_on": DateInput(),
+            "stocked_on": DateInput(),
+            "registered_on": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -173,7 +185,7 @@ class VehicleDocumentForm(forms.ModelForm):
             "issued_on",
             "reference",
         ]
-        widgets = {"issued_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"issued_on": DateInput()}
 
 
 class VehicleFloorForm(forms.Form):
@@ -183,9 +195,7 @@ class VehicleFloorForm(forms.Form):
     principal = forms.DecimalField(
         label=_("Principal"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
     )
-    floored_on = forms.DateField(
-        label=_("Floored on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    floored_on = forms.DateField(label=_("Floored on"), widget=DateInput())
 
     def __init__(self, *args, vehicle, **kwargs):
         kwargs.setdefault(
@@ -201,7 +211,7 @@ class FloorPlanPaymentForm(forms.Form):
     """Record a payment to the lender; saved by `floor_plan_pay`."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=PaymentKind.choices)
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
     amount = forms.DecimalField(
         label=_("Amount"),
         max_digits=12,

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import paint
+from .forms import DateInput
 from .models import (
     BATTERY_FIELDS,
     REPORT_CONTENT_FIELDS,
@@ -48,7 +49,7 @@ class InspectionForm(forms.ModelForm):
         model = InspectionReport
         fields = [name for name in REPORT_CONTENT_FIELDS if name != "vehicle"]
         widgets = {
-            "inspected_on": forms.DateInput(attrs={"type": "date"}),
+            "inspected_on": DateInput(),
             "findings": forms.Textarea(attrs={"rows": 3}),
         }
 

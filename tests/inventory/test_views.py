@@ -536,3 +536,14 @@ def test_password_change(staff_client, staff_a):
     assert response["Location"] == reverse("password_change_done")
     staff_a.refresh_from_db()
     assert staff_a.check_password("a-new-lot-password-7")
+
+
+def test_date_pickers_keep_their_dates_in_chinese(staff_client, dealer_a):
+    """The browser's date picker only takes 2026-11-29; a localised 2026/11/29 would show an
+    empty picker and save the date away."""
+    registered = dealer_a.today() - timedelta(days=40)
+    vehicle = VehicleFactory(dealer=dealer_a, registered_on=registered)
+    staff_client.post(reverse("set_language"), {"language": "zh-hans", "next": LIST})
+    page = staff_client.get(reverse("inventory:vehicle_edit", args=[vehicle.pk])).content.decode()
+    assert f'name="registered_on" value="{registered.isoformat()}"' in page
+    assert f'name="stocked_on" value="{vehicle.stocked_on.isoformat()}"' in page
