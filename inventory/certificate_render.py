@@ -396,7 +396,7 @@ def inline_only_fetcher():
     class InlineOnlyFetcher(URLFetcher):
         def fetch(self, url, headers=None):
             if urlsplit(url).scheme.lower() != "data":
-                raise ResourceRefused(f"Certificates embed everything; refused {url[:200]!r}")
+                raise ResourceRefused(f"Documents embed what they show; refused {url[:200]!r}")
             return super().fetch(url, headers)
 
     return InlineOnlyFetcher(

@@ -184,6 +184,7 @@ class VehicleDocumentForm(forms.ModelForm):
             "issuer_is_listed_manufacturer",
             "issued_on",
             "reference",
+            "scan",
         ]
         widgets = {"issued_on": DateInput()}
 

@@ -603,6 +603,12 @@ class VehicleDocumentQuerySet(DealerScopedQuerySet):
     dealer_lookup = "vehicle__dealer"
 
 
+def vehicle_document_path(document, filename):
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "pdf"
+    vehicle = document.vehicle
+    return f"documents/{vehicle.dealer_id}/{vehicle.pk}/{secrets.token_hex(8)}.{suffix}"
+
+
 class VehicleDocument(models.Model):
     """A paper held for one vehicle that an export rule can ask for, with who issued it."""
 
@@ -624,6 +630,12 @@ class VehicleDocument(models.Model):
     )
     issued_on = models.DateField(_("issued on"))
     reference = models.CharField(_("reference"), max_length=80, blank=True)
+    scan = models.FileField(
+        _("scan"),
+        upload_to=vehicle_document_path,
+        blank=True,
+        help_text=_("The signed and sealed paper: PDF, JPEG or PNG."),
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -149,7 +149,15 @@ def vehicle_set_shipment_status(*, vehicles, to_status, by=None) -> int:
 
 
 DOCUMENT_FIELDS = frozenset(
-    {"kind", "country_code", "issuer", "issuer_is_listed_manufacturer", "issued_on", "reference"}
+    {
+        "kind",
+        "country_code",
+        "issuer",
+        "issuer_is_listed_manufacturer",
+        "issued_on",
+        "reference",
+        "scan",
+    }
 )
 
 
@@ -159,6 +167,11 @@ def vehicle_document_add(*, vehicle, by=None, **fields) -> VehicleDocument:
     unknown = set(fields) - DOCUMENT_FIELDS
     if unknown:
         raise TypeError(f"unknown document fields: {', '.join(sorted(unknown))}")
+    scan = fields.get("scan")
+    if scan:
+        problem = _upload_problem(scan, PAPER_FORMATS, _("a PDF, JPEG or PNG"))
+        if problem:
+            raise ValidationError({"scan": problem})
     document = VehicleDocument(vehicle=vehicle, added_by=by, **fields)
     document.full_clean()
     document.save()
@@ -448,19 +461,18 @@ def inspection_save_findings(*, report, findings) -> None:
     _replace_findings(locked, findings)
 
 
-PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+PHOTO_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+PAPER_FORMATS = frozenset({"PDF", "JPEG", "PNG"})
 
 
-def _photo_problem(upload):
-    limit = settings.INSPECTION_PHOTO_MAX_BYTES
-    if upload.size > limit:
-        return _("%(name)s is %(size)s MB; a photo may be at most %(limit)s MB.") % {
-            "name": upload.name,
-            "size": f"{upload.size / 1_000_000:.1f}",
-            "limit": f"{limit / 1_000_000:g}",
-        }
+def _upload_kind(upload):
+    """What a file really is, read from its content: PDF, or the image format Pillow sees."""
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        return "PDF"
     try:
-        upload.seek(0)
         with Image.open(upload) as image:
             kind = image.format
             image.verify()
@@ -468,8 +480,20 @@ def _photo_problem(upload):
         kind = None
     finally:
         upload.seek(0)
-    if kind not in PHOTO_FORMATS:
-        return _("%(name)s is not a JPEG, PNG or WebP photo.") % {"name": upload.name}
+    return kind
+
+
+def _upload_problem(upload, formats, described):
+    """Why an uploaded file is refused (too large, or not one of `formats`), or None."""
+    limit = settings.INSPECTION_PHOTO_MAX_BYTES
+    if upload.size > limit:
+        return _("%(name)s is %(size)s MB; a file may be at most %(limit)s MB.") % {
+            "name": upload.name,
+            "size": f"{upload.size / 1_000_000:.1f}",
+            "limit": f"{limit / 1_000_000:g}",
+        }
+    if _upload_kind(upload) not in formats:
+        return _("%(name)s is not %(described)s.") % {"name": upload.name, "described": described}
     return None
 
 
@@ -487,7 +511,14 @@ def inspection_add_photos(*, report, images, caption="", by=None) -> list[Inspec
     is refused, and then none of them is stored."""
     locked = _lock_report(report)
     _refuse_unless_draft(locked)
-    problems = [problem for problem in map(_photo_problem, images) if problem]
+    problems = [
+        problem
+        for problem in (
+            _upload_problem(image, PHOTO_FORMATS, _("a JPEG, PNG or WebP photo"))
+            for image in images
+        )
+        if problem
+    ]
     if problems:
         raise ValidationError({"images": problems})
     photos = []

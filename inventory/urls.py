@@ -25,6 +25,11 @@ urlpatterns = [
         views.vehicle_document_remove_view,
         name="vehicle_document_remove",
     ),
+    path(
+        "vehicles/<int:pk>/documents/<int:document_pk>/scan/",
+        views.vehicle_document_scan_view,
+        name="vehicle_document_scan",
+    ),
     path("vehicles/<int:pk>/floor-plan/", views.vehicle_floor_view, name="vehicle_floor"),
     path(
         "vehicles/<int:pk>/floor-plan/payments/",

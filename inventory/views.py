@@ -3,6 +3,7 @@
 import csv
 import json
 from datetime import date
+from functools import wraps
 
 from django import forms
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
@@ -70,6 +71,18 @@ class ListControls(forms.Form):
 def days_and_bucket(vehicle, today, buckets):
     days = vehicle.days_in_stock(today)
     return days, bucket_label(aging.bucket_for(days, buckets))
+
+
+def dealer_required(view):
+    """A signed-in member of a dealer; anyone else is sent to log in or told they have none."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.dealer_scope.current is None:
+            return render(request, "inventory/no_dealer.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
 
 
 class DealerRequiredMixin(LoginRequiredMixin):
@@ -582,7 +595,7 @@ def dealer_switch_view(request):
 def vehicle_document_add_view(request, pk):
     """File a document for a vehicle the user may see; errors are shown on the vehicle page."""
     vehicle = get_object_or_404(Vehicle.objects.visible_to(request.user), pk=pk)
-    form = VehicleDocumentForm(request.POST)
+    form = VehicleDocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.vehicle_document_add(vehicle=vehicle, by=request.user, **form.cleaned_data)
@@ -611,3 +624,18 @@ def vehicle_document_remove_view(request, pk, document_pk):
     services.vehicle_document_remove(document=document, by=request.user)
     messages.success(request, _("Document removed."))
     return redirect(reverse("inventory:vehicle_detail", args=[pk]) + "#documents")
+
+
+@require_GET
+@login_required
+def vehicle_document_scan_view(request, pk, document_pk):
+    """The scan of a filed paper, to people who may see the vehicle."""
+    document = get_object_or_404(
+        VehicleDocument.objects.visible_to(request.user).exclude(scan=""),
+        pk=document_pk,
+        vehicle_id=pk,
+    )
+    try:
+        return FileResponse(document.scan.open("rb"))
+    except FileNotFoundError as exc:
+        raise Http404 from exc

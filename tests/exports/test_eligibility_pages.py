@@ -5,13 +5,15 @@ from datetime import timedelta
 from unittest.mock import patch
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from exports import services
 from exports.models import DestinationMarket, MarketRule
 from inventory.models import VehicleDocument
-from tests.factories import VehicleFactory
+from tests.factories import MembershipFactory, VehicleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +220,39 @@ def test_every_paper_a_rule_can_ask_for_has_a_name_staff_understand():
     assert set(Document) == set(PAPER_LABELS)
     # The papers staff file on the vehicle page are the ones the rules know by those names.
     assert set(DocumentKind.values) < set(Document)
+
+
+def _confirmation(dealer, scan):
+    return {
+        "kind": "manufacturer_after_sales_confirmation",
+        "country_code": "KZ",
+        "issuer": "BYD Auto Co., Ltd.",
+        "issuer_is_listed_manufacturer": "on",
+        "issued_on": dealer.today().isoformat(),
+        "scan": scan,
+    }
+
+
+def test_the_sealed_confirmation_is_uploaded_with_its_issuer_and_date(
+    staff_client, dealer_a, dealer_b, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    car = VehicleFactory(dealer=dealer_a)
+    url = reverse("inventory:vehicle_document_add", args=[car.pk])
+    fake = SimpleUploadedFile("confirmation.pdf", b"MZ\x90 not a pdf")
+    body = staff_client.post(url, _confirmation(dealer_a, fake), follow=True).content.decode()
+    assert "confirmation.pdf is not a PDF, JPEG or PNG." in body
+    assert not VehicleDocument.objects.exists()
+
+    scan = SimpleUploadedFile("confirmation.pdf", b"%PDF-1.7\n% sealed by BYD\n%%EOF\n")
+    staff_client.post(url, _confirmation(dealer_a, scan))
+    document = VehicleDocument.objects.get()
+    assert (document.issuer, document.issued_on) == ("BYD Auto Co., Ltd.", dealer_a.today())
+    served = staff_client.get(
+        reverse("inventory:vehicle_document_scan", args=[car.pk, document.pk])
+    )
+    assert b"".join(served.streaming_content).startswith(b"%PDF-1.7")
+    other_dealer = Client()
+    other_dealer.force_login(MembershipFactory(dealer=dealer_b).user)
+    other = other_dealer.get(reverse("inventory:vehicle_document_scan", args=[car.pk, document.pk]))
+    assert other.status_code == 404

@@ -329,7 +329,7 @@ def test_photos_that_are_not_images_or_too_large_are_refused_all_together(
         services.inspection_add_photos(report=report, images=[png(), fake, big])
     assert caught.value.message_dict["images"] == [
         "report.jpg is not a JPEG, PNG or WebP photo.",
-        "big.png is 3.0 MB; a photo may be at most 0.002 MB.",
+        "big.png is 3.0 MB; a file may be at most 0.002 MB.",
     ]
     assert not report.photos.exists()
     assert not list(tmp_path.rglob("*.png"))
