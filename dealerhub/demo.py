@@ -10,10 +10,17 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from exports import services as export_services
-from exports.models import CashFlowSnapshot, DestinationMarket, ExportShipment, ShipmentStatus
+from exports.models import (
+    CashFlowSnapshot,
+    DestinationMarket,
+    ExportShipment,
+    Incoterm,
+    ShipmentStatus,
+)
 from inventory import services as inventory_services
 from inventory import vin as vin_rules
 from inventory.models import (
@@ -229,6 +236,71 @@ def _points(rng, centre, count=3):
     return [centre + rng.randint(-6, 6) for _ in range(count)]
 
 
+def _inspect(rng, vehicle, by, *, repainted=False, welded=False):
+    """A draft inspection of one car with a reading on every panel."""
+    baseline = rng.randint(110, 150)
+    readings = [PaintReading(panel=Panel.ROOF, points=_points(rng, baseline, 5))]
+    for panel in Panel:
+        if panel == Panel.ROOF:
+            continue
+        centre = baseline + rng.randint(-8, 12)
+        if repainted and panel == Panel.FRONT_DOOR_L:
+            centre = rng.randint(260, 420)
+        if welded and panel == Panel.REAR_QUARTER_R:
+            centre = rng.randint(1100, 1400)
+        readings.append(PaintReading(panel=panel, points=_points(rng, centre)))
+    findings = (
+        [StructuralFinding(point=StructuralPoint.REAR_RAIL_R, defect=StructuralDefect.WELDED)]
+        if welded
+        else []
+    )
+    battery = {}
+    if vehicle.powertrain in TRACTION_BATTERY:
+        battery = {
+            "battery_soh_pct": Decimal(rng.randint(970, 1000)) / 10,
+            "battery_soh_method": SohMethod.BMS_READOUT,
+            "battery_tool": "Launch X-431 EV",
+            "battery_cell_spread_mv": rng.randint(4, 18),
+            "battery_cycle_count": rng.randint(1, 6),
+        }
+    dealer = vehicle.dealer
+    return inventory_services.inspection_save_draft(
+        report=InspectionReport(
+            vehicle=vehicle,
+            inspected_on=dealer.today() - timedelta(days=rng.randint(0, 20)),
+            inspector=rng.choice(["Wang Lei", "Li Na", "Zhang Wei"]),
+            agency="CCIC Zhejiang Vehicle Inspection Centre",
+            agency_accreditation="CNAS L1234",
+            standard_ref="WM/T 9-2022",
+            odometer_km=vehicle.odometer_km,
+            vin_at_windshield=True,
+            vin_at_door_frame=True,
+            vin_at_chassis=True,
+            structural_damage=welded,
+            accident_grade=AccidentGrade.C if welded else AccidentGrade.A,
+            grade="B" if repainted or welded else "A",
+            verdict=(
+                InspectionVerdict.FAIL
+                if welded
+                else InspectionVerdict.CONDITIONAL
+                if repainted
+                else InspectionVerdict.PASS
+            ),
+            findings=(
+                "Repaint on the left front door."
+                if repainted
+                else "Right rear rail welded; filler on the right rear quarter."
+                if welded
+                else ""
+            ),
+            **battery,
+        ),
+        by=by,
+        readings=readings,
+        findings=findings,
+    )
+
+
 def _inspections(rng, dealer, by):
     """A dozen inspected zero-km cars: most original, two with a repainted door, one with a
     welded rail; nine issued, one of them corrected by a second revision."""
@@ -240,68 +312,7 @@ def _inspections(rng, dealer, by):
         )[:12]
     )
     for index, vehicle in enumerate(candidates):
-        repainted = index in (2, 7)
-        welded = index == 5
-        baseline = rng.randint(110, 150)
-        readings = [PaintReading(panel=Panel.ROOF, points=_points(rng, baseline, 5))]
-        for panel in Panel:
-            if panel == Panel.ROOF:
-                continue
-            centre = baseline + rng.randint(-8, 12)
-            if repainted and panel == Panel.FRONT_DOOR_L:
-                centre = rng.randint(260, 420)
-            if welded and panel == Panel.REAR_QUARTER_R:
-                centre = rng.randint(1100, 1400)
-            readings.append(PaintReading(panel=panel, points=_points(rng, centre)))
-        findings = (
-            [StructuralFinding(point=StructuralPoint.REAR_RAIL_R, defect=StructuralDefect.WELDED)]
-            if welded
-            else []
-        )
-        battery = {}
-        if vehicle.powertrain in TRACTION_BATTERY:
-            battery = {
-                "battery_soh_pct": Decimal(rng.randint(970, 1000)) / 10,
-                "battery_soh_method": SohMethod.BMS_READOUT,
-                "battery_tool": "Launch X-431 EV",
-                "battery_cell_spread_mv": rng.randint(4, 18),
-                "battery_cycle_count": rng.randint(1, 6),
-            }
-        report = inventory_services.inspection_save_draft(
-            report=InspectionReport(
-                vehicle=vehicle,
-                inspected_on=dealer.today() - timedelta(days=rng.randint(0, 20)),
-                inspector=rng.choice(["Wang Lei", "Li Na", "Zhang Wei"]),
-                agency="CCIC Zhejiang Vehicle Inspection Centre",
-                agency_accreditation="CNAS L1234",
-                standard_ref="WM/T 9-2022",
-                odometer_km=vehicle.odometer_km,
-                vin_at_windshield=True,
-                vin_at_door_frame=True,
-                vin_at_chassis=True,
-                structural_damage=welded,
-                accident_grade=AccidentGrade.C if welded else AccidentGrade.A,
-                grade="B" if repainted or welded else "A",
-                verdict=(
-                    InspectionVerdict.FAIL
-                    if welded
-                    else InspectionVerdict.CONDITIONAL
-                    if repainted
-                    else InspectionVerdict.PASS
-                ),
-                findings=(
-                    "Repaint on the left front door."
-                    if repainted
-                    else "Right rear rail welded; filler on the right rear quarter."
-                    if welded
-                    else ""
-                ),
-                **battery,
-            ),
-            by=by,
-            readings=readings,
-            findings=findings,
-        )
+        report = _inspect(rng, vehicle, by, repainted=index in (2, 7), welded=index == 5)
         if index < 9:
             issued = inventory_services.inspection_issue(report=report, by=by)
             if index == 0:
@@ -312,12 +323,12 @@ def _inspections(rng, dealer, by):
 
 
 SHIPMENT_PLAN = [
-    # reference suffix, destination, consignee, final status, vehicles
-    ("001", "KZ", "Almaty Auto Trade LLP", ShipmentStatus.DELIVERED, 6),
-    ("002", "UZ", "Tashkent Motors LLC", ShipmentStatus.IN_TRANSIT, 4),
-    ("003", "AE", "Gulf Zero-Km Trading FZE", ShipmentStatus.BOOKED, 3),
-    ("004", "KZ", "Astana Car Import LLP", ShipmentStatus.DRAFT, 2),
-    ("005", "RU", "Vostok Auto LLC", ShipmentStatus.CANCELLED, 2),
+    # reference suffix, destination, consignee, final status, vehicles, ETD in days from today
+    ("001", "KZ", "Almaty Auto Trade LLP", ShipmentStatus.DELIVERED, 6, -66),
+    ("002", "UZ", "Tashkent Motors LLC", ShipmentStatus.IN_TRANSIT, 4, -5),
+    ("003", "AE", "Gulf Zero-Km Trading FZE", ShipmentStatus.BOOKED, 3, 10),
+    ("004", "KZ", "Astana Car Import LLP", ShipmentStatus.DRAFT, 2, 20),
+    ("005", "RU", "Vostok Auto LLC", ShipmentStatus.CANCELLED, 2, -30),
 ]
 ORDER = [
     ShipmentStatus.BOOKED,
@@ -327,6 +338,40 @@ ORDER = [
     ShipmentStatus.ARRIVED,
     ShipmentStatus.DELIVERED,
 ]
+
+
+# Days from the ETD on which each move of a demo shipment happened.
+MOVE_DAYS = {
+    ShipmentStatus.BOOKED: -12,
+    ShipmentStatus.CUSTOMS_CLEARED: -4,
+    ShipmentStatus.LOADED: 0,
+    ShipmentStatus.IN_TRANSIT: 1,
+    ShipmentStatus.ARRIVED: 9,
+    ShipmentStatus.DELIVERED: 11,
+}
+
+
+def _ship(rng, shipment, vehicle, by):
+    """Put a car on a demo shipment with the papers China asks for; False if a rule of the
+    destination refuses it."""
+    inventory_services.vehicle_document_add(
+        vehicle=vehicle,
+        kind=DocumentKind.AFTER_SALES_CONFIRMATION,
+        country_code=shipment.destination.country_code,
+        issuer=f"{vehicle.make} Auto Co., Ltd.",
+        issuer_is_listed_manufacturer=True,
+        issued_on=shipment.dealer.today() - timedelta(days=20),
+        by=by,
+    )
+    inventory_services.inspection_issue(report=_inspect(rng, vehicle, by), by=by)
+    price = (vehicle.list_price * Decimal("0.8") / Decimal("7.12")).quantize(Decimal("1"))
+    try:
+        export_services.shipment_add_vehicle(
+            shipment=shipment, vehicle=vehicle, sale_price=price, by=by
+        )
+    except ValidationError:
+        return False
+    return True
 
 
 def _shipments(rng, dealer, by):
@@ -339,7 +384,8 @@ def _shipments(rng, dealer, by):
         .order_by("stocked_on")
     )
     today = dealer.today()
-    for suffix, country, consignee, final, count in SHIPMENT_PLAN:
+    for suffix, country, consignee, final, count, etd_days in SHIPMENT_PLAN:
+        etd = today + timedelta(days=etd_days)
         shipment = export_services.shipment_create(
             dealer=dealer,
             reference=f"{dealer.code.upper()}-{today:%y}-{suffix}",
@@ -351,23 +397,43 @@ def _shipments(rng, dealer, by):
             ),
             sale_currency="USD",
             fx_rate_to_base=Decimal("7.1200"),
+            incoterm=Incoterm.CFR if country == "AE" else Incoterm.FOB,
             freight_cost=Decimal(900 * count),
-            etd=today - timedelta(days=rng.randint(5, 40)),
+            etd=etd,
+            eta=etd + timedelta(days=MOVE_DAYS[ShipmentStatus.ARRIVED]),
             by=by,
         )
-        for _ in range(count):
-            vehicle = pool.pop(0)
-            price = (vehicle.list_price * Decimal("0.8") / Decimal("7.12")).quantize(Decimal("1"))
-            export_services.shipment_add_vehicle(
-                shipment=shipment, vehicle=vehicle, sale_price=price, by=by
-            )
+        added = 0
+        while added < count and pool:
+            added += _ship(rng, shipment, pool.pop(0), by)
         if final == ShipmentStatus.CANCELLED:
             export_services.shipment_advance(
                 shipment=shipment, to_status=final, by=by, reason="Buyer withdrew"
             )
             continue
         for step in ORDER[: ORDER.index(final) + 1] if final != ShipmentStatus.DRAFT else []:
-            export_services.shipment_advance(shipment=shipment, to_status=step, by=by)
+            on = min(etd + timedelta(days=MOVE_DAYS[step]), today)
+            export_services.shipment_advance(shipment=shipment, to_status=step, by=by, on=on)
+        _paperwork(shipment, today)
+
+
+def _paperwork(shipment, today):
+    """Temporary plates for cars still in China, the oldest about to run out, and
+    de-registration done for half the cars of the delivered shipment, overdue for the rest."""
+    lines = list(shipment.lines.filter(is_active=True).order_by("pk"))
+    if shipment.status == ShipmentStatus.BOOKED:
+        for line in lines:
+            transferred = today - timedelta(days=56)
+            export_services.shipment_line_set_dates(
+                line=line,
+                transferred_on=transferred,
+                temp_plate_expires_on=transferred + timedelta(days=60),
+            )
+    if shipment.status == ShipmentStatus.DELIVERED:
+        for line in lines[: len(lines) // 2]:
+            export_services.shipment_line_set_dates(
+                line=line, deregistered_on=today - timedelta(days=15)
+            )
 
 
 @transaction.atomic

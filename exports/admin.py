@@ -2,9 +2,11 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +21,9 @@ from .models import (
     DestinationMarket,
     ExportShipment,
     MarketRule,
+    ShipmentDocument,
     ShipmentLine,
+    ShipmentMilestone,
     ShipmentStatus,
 )
 
@@ -106,16 +110,50 @@ class MarketRuleAdmin(admin.ModelAdmin):
 class ShipmentLineInline(FrozenParentInlineMixin, admin.TabularInline):
     model = ShipmentLine
     extra = 0
-    fields = ["vehicle", "sale_price", "hs_code", "is_active", "added_at"]
-    readonly_fields = ["hs_code", "is_active", "added_at"]
+    fields = ["vehicle", "sale_price", "hs_code", "licence_batch", "is_active", "added_at"]
+    readonly_fields = ["hs_code", "licence_batch", "is_active", "added_at"]
     autocomplete_fields = ["vehicle"]
 
     def parent_is_open(self, obj):
         return obj.status in services.OPEN_FOR_LINES
 
 
-class AdvanceForm(forms.Form):
-    reason = forms.CharField(required=False)
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are they cancelled?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ShipmentMilestoneInline(admin.TabularInline):
+    """Every move of the shipment with who made it; written by `shipment_advance` only."""
+
+    model = ShipmentMilestone
+    extra = 0
+    fields = ["status", "from_status", "on", "by", "at", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ShipmentDocumentInline(admin.TabularInline):
+    """Versions of the trade documents; made on the shipment page."""
+
+    model = ShipmentDocument
+    extra = 0
+    fields = ["kind", "version", "pdf", "xlsx", "total", "currency", "created_by", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ExportShipment)
@@ -143,9 +181,16 @@ class ExportShipmentAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["reference", "bill_of_lading", "consignee", "lines__vehicle__vin"]
     date_hierarchy = "etd"
     autocomplete_fields = ["dealer", "destination"]
-    readonly_fields = ["status", "cancelled_reason", "created_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "fx_fixed_on",
+        "cancelled_reason",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
     history_list_display = ["status"]
-    inlines = [ShipmentLineInline]
+    inlines = [ShipmentLineInline, ShipmentMilestoneInline, ShipmentDocumentInline]
     actions = ["advance_to_next", "cancel_shipments"]
 
     def get_queryset(self, request):
@@ -218,7 +263,7 @@ class ExportShipmentAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
             except ValidationError as exc:
                 self.message_user(request, " ".join(exc.messages), messages.ERROR)
 
-    def _advance(self, request, queryset, target_for):
+    def _advance(self, request, queryset, target_for, reason=""):
         moved = 0
         for shipment in queryset:
             target = target_for(shipment)
@@ -231,7 +276,9 @@ class ExportShipmentAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
                 )
                 continue
             try:
-                services.shipment_advance(shipment=shipment, to_status=target, by=request.user)
+                services.shipment_advance(
+                    shipment=shipment, to_status=target, by=request.user, reason=reason
+                )
                 moved += 1
             except ValidationError as exc:
                 self.message_user(request, " ".join(exc.messages), messages.ERROR)
@@ -256,7 +303,28 @@ class ExportShipmentAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
         description=_("Cancel selected shipments (before loading)"), permissions=["change"]
     )
     def cancel_shipments(self, request, queryset):
-        self._advance(request, queryset, lambda shipment: ShipmentStatus.CANCELLED)
+        """Asks for the reason first, on a page of its own, then cancels."""
+        form = CancelForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._advance(
+                request,
+                queryset,
+                lambda shipment: ShipmentStatus.CANCELLED,
+                reason=form.cleaned_data["reason"],
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/exports/exportshipment/cancel_shipments.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Cancel shipments"),
+                "opts": self.model._meta,
+                "shipments": queryset,
+                "form": form,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 @admin.register(CashFlowSnapshot)

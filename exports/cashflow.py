@@ -10,13 +10,14 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Round
 
 from inventory import costs, holding
 from inventory.models import Dealer, Vehicle, VehicleFloorPlan
 
-from .models import CashFlowSnapshot, ShipmentLine, ShipmentStatus
+from .models import CashFlowSnapshot, ExportShipment, ShipmentLine, ShipmentStatus
+from .money import SELLER_PAYS_FREIGHT, SELLER_PAYS_INSURANCE
 
 # A car has left, and its sale counts as cash, once it is loaded on the ship.
 SHIPPED = (
@@ -183,7 +184,9 @@ def realised_export_lines():
 
 
 def _shipped(by_id, result):
-    rows = (
+    """Realised proceeds: the loaded cars' sale prices less the freight and insurance their
+    Incoterm puts on the seller, each shipment at its FX rate; margin against the cars' cost."""
+    lines = (
         realised_export_lines()
         .filter(shipment__dealer_id__in=list(by_id))
         .values("shipment__dealer_id")
@@ -201,12 +204,39 @@ def _shipped(by_id, result):
         )
         .order_by()
     )
-    for row in rows:
-        figures = result[row["shipment__dealer_id"]]
-        figures.realised_export_proceeds = costs.cents(row["proceeds"] or ZERO)
-        figures.realised_export_margin = costs.cents(
-            (row["proceeds"] or ZERO) - (row["cost"] or ZERO)
+    seller_pays = (
+        ExportShipment.objects.filter(dealer_id__in=list(by_id), status__in=SHIPPED)
+        .values("dealer_id")
+        .annotate(
+            costs=Sum(
+                Round(
+                    ExpressionWrapper(
+                        (
+                            Case(
+                                When(incoterm__in=SELLER_PAYS_FREIGHT, then=F("freight_cost")),
+                                default=Value(ZERO),
+                            )
+                            + Case(
+                                When(incoterm__in=SELLER_PAYS_INSURANCE, then=F("insurance_cost")),
+                                default=Value(ZERO),
+                            )
+                        )
+                        * F("fx_rate_to_base"),
+                        output_field=DecimalField(max_digits=24, decimal_places=8),
+                    ),
+                    2,
+                )
+            )
         )
+        .order_by()
+    )
+    seller_costs = {row["dealer_id"]: row["costs"] or ZERO for row in seller_pays}
+    for row in lines:
+        dealer_id = row["shipment__dealer_id"]
+        figures = result[dealer_id]
+        proceeds = (row["proceeds"] or ZERO) - seller_costs.get(dealer_id, ZERO)
+        figures.realised_export_proceeds = costs.cents(proceeds)
+        figures.realised_export_margin = costs.cents(proceeds - (row["cost"] or ZERO))
 
 
 def trend(dealer: Dealer, *, days=90, today: Figures | None = None):

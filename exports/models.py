@@ -1,17 +1,20 @@
 """Destination markets and their import rules, and the shipments that take vehicles abroad."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from inventory.models import Dealer, DealerScopedQuerySet, Vehicle, message_text
 
 from . import rules
+from .money import SELLER_PAYS_FREIGHT, SELLER_PAYS_INSURANCE
 
 
 class DestinationMarket(models.Model):
@@ -225,8 +228,25 @@ class ExportShipment(models.Model):
     fx_rate_to_base = models.DecimalField(
         _("FX rate to base currency"), max_digits=12, decimal_places=6, default=Decimal("1")
     )
-    freight_cost = models.DecimalField(_("freight cost"), default=Decimal("0"), **money)
-    insurance_cost = models.DecimalField(_("insurance cost"), default=Decimal("0"), **money)
+    freight_cost = models.DecimalField(
+        _("freight"),
+        default=Decimal("0"),
+        help_text=_("In the sale currency; the seller pays it under CFR, CIF and CIP."),
+        **money,
+    )
+    insurance_cost = models.DecimalField(
+        _("insurance"),
+        default=Decimal("0"),
+        help_text=_("In the sale currency; the seller pays it under CIF and CIP."),
+        **money,
+    )
+    fx_fixed_on = models.DateField(
+        _("FX rate fixed on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The rate is fixed when the shipment is booked."),
+    )
     etd = models.DateField(_("ETD"), null=True, blank=True)
     eta = models.DateField(_("ETA"), null=True, blank=True)
     cancelled_reason = models.TextField(_("cancellation reason"), blank=True)
@@ -271,14 +291,64 @@ class ExportShipment(models.Model):
                 name="shipment_eta_after_etd",
                 violation_error_message=_("The ETA cannot be before the ETD."),
             ),
+            models.UniqueConstraint(
+                fields=["bill_of_lading"],
+                condition=~Q(bill_of_lading=""),
+                name="shipment_bill_of_lading_unique",
+                violation_error_message=_(
+                    "This bill of lading is already on another shipment; each shipment has its own."
+                ),
+            ),
         ]
 
     def __str__(self):
         return self.reference
 
+    def get_absolute_url(self):
+        return reverse("exports:shipment_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.fx_rate_to_base is not None and self.fx_rate_to_base <= 0:
+            errors["fx_rate_to_base"] = _("The FX rate must be greater than zero.")
+        for name in ("freight_cost", "insurance_cost"):
+            if (getattr(self, name) or 0) < 0:
+                errors[name] = _("This cannot be negative.")
+        self.bill_of_lading = (self.bill_of_lading or "").strip()
+        if (
+            self.bill_of_lading
+            and ExportShipment.objects.filter(bill_of_lading=self.bill_of_lading)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            errors["bill_of_lading"] = _(
+                "This bill of lading is already on another shipment; each shipment has its own."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def seller_pays_freight(self):
+        return self.incoterm in SELLER_PAYS_FREIGHT
+
+    @property
+    def seller_pays_insurance(self):
+        return self.incoterm in SELLER_PAYS_INSURANCE
+
+    def milestone_on(self, status):
+        """The day the shipment reached `status`, or None."""
+        for milestone in self.milestones.all():
+            if milestone.status == status:
+                return milestone.on
+        return None
+
     @property
     def is_active(self):
         return self.status != ShipmentStatus.CANCELLED
+
+
+# Temporary plates for a car transferred pending export run at most this long (domain rule C5).
+TEMP_PLATE_DAYS = timedelta(days=60)
 
 
 class ShipmentLineQuerySet(DealerScopedQuerySet):
@@ -296,8 +366,30 @@ class ShipmentLine(models.Model):
     )
     sale_price = models.DecimalField(_("sale price"), default=Decimal("0"), **money)
     hs_code = models.CharField(_("HS code"), max_length=12, blank=True)
+    licence_batch = models.PositiveSmallIntegerField(
+        _("licence batch"),
+        null=True,
+        blank=True,
+        help_text=_("One export licence covers up to 20 cars with one HS code."),
+    )
+    transferred_on = models.DateField(
+        _("transferred pending export on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the registration was endorsed and temporary plates were issued."),
+    )
+    temp_plate_expires_on = models.DateField(_("temporary plate expires on"), null=True, blank=True)
+    deregistered_on = models.DateField(_("de-registered on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
 
     objects = ShipmentLineQuerySet.as_manager()
 
@@ -321,6 +413,120 @@ class ShipmentLine(models.Model):
 
     def __str__(self):
         return f"{self.shipment} / {self.vehicle.vin}"
+
+    def clean(self):
+        if self.sale_price is not None and self.sale_price < 0:
+            raise ValidationError({"sale_price": _("The sale price cannot be negative.")})
+        if self.transferred_on and self.temp_plate_expires_on:
+            last = self.transferred_on + TEMP_PLATE_DAYS
+            if not self.transferred_on <= self.temp_plate_expires_on <= last:
+                raise ValidationError(
+                    {
+                        "temp_plate_expires_on": _(
+                            "Temporary plates run at most 60 days from the transfer pending "
+                            "export: by %(last)s at the latest."
+                        )
+                        % {"last": last.isoformat()}
+                    }
+                )
+
+
+class ShipmentMilestoneQuerySet(DealerScopedQuerySet):
+    dealer_lookup = "shipment__dealer"
+
+
+class ShipmentMilestone(models.Model):
+    """One move of a shipment along its lifecycle: to which status, on which day, by whom."""
+
+    shipment = models.ForeignKey(
+        ExportShipment,
+        on_delete=models.CASCADE,
+        related_name="milestones",
+        verbose_name=_("shipment"),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=ShipmentStatus.choices)
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=ShipmentStatus.choices, blank=True
+    )
+    on = models.DateField(_("on"))
+    at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ShipmentMilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["shipment", "at", "id"]
+        verbose_name = _("shipment milestone")
+        verbose_name_plural = _("shipment milestones")
+
+    def __str__(self):
+        return f"{self.shipment}: {self.get_status_display()} {self.on}"
+
+
+class DocumentKind(models.TextChoices):
+    PROFORMA_INVOICE = "proforma_invoice", _("Proforma invoice")
+    COMMERCIAL_INVOICE = "commercial_invoice", _("Commercial invoice")
+    PACKING_LIST = "packing_list", _("Packing list")
+    SHIPPING_INSTRUCTION = "shipping_instruction", _("Shipping instruction")
+
+
+class ShipmentDocumentQuerySet(DealerScopedQuerySet):
+    dealer_lookup = "shipment__dealer"
+
+
+def shipment_document_path(document, filename):
+    shipment = document.shipment
+    return f"shipments/{shipment.dealer_id}/{shipment.pk}/{filename}"
+
+
+class ShipmentDocument(models.Model):
+    """One version of a trade document of a shipment, as PDF and XLSX from the same figures."""
+
+    shipment = models.ForeignKey(
+        ExportShipment,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("shipment"),
+    )
+    kind = models.CharField(_("document"), max_length=24, choices=DocumentKind.choices)
+    version = models.PositiveSmallIntegerField(_("version"))
+    pdf = models.FileField(_("PDF"), upload_to=shipment_document_path)
+    xlsx = models.FileField(_("XLSX"), upload_to=shipment_document_path)
+    vins = models.JSONField(_("VINs"), default=list)
+    total = models.DecimalField(_("total"), default=Decimal("0"), **money)
+    currency = models.CharField(_("currency"), max_length=3)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("made by"),
+    )
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
+
+    objects = ShipmentDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["shipment", "kind", "-version"]
+        verbose_name = _("shipment document")
+        verbose_name_plural = _("shipment documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shipment", "kind", "version"], name="shipment_document_version_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.shipment} {self.get_kind_display()} v{self.version}"
 
 
 class CashFlowSnapshot(models.Model):

@@ -5,15 +5,34 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.models import Dealer, JobRun, JobRunStatus, Vehicle, VehicleStatus
+from inventory.models import (
+    Dealer,
+    JobRun,
+    JobRunStatus,
+    Vehicle,
+    VehicleStatus,
+    message_text,
+)
 from inventory.services import job_run_finish, job_run_start, vehicle_set_shipment_status
 
-from . import candidates, cashflow, customs
-from .models import CashFlowSnapshot, ExportShipment, MarketRule, ShipmentLine, ShipmentStatus
+from . import batches, candidates, cashflow, customs, documents, eligibility, shipments
+from .models import (
+    CashFlowSnapshot,
+    DocumentKind,
+    ExportShipment,
+    MarketRule,
+    ShipmentDocument,
+    ShipmentLine,
+    ShipmentMilestone,
+    ShipmentStatus,
+)
+from .rules import Outcome
 
 S = ShipmentStatus
 NEXT_STATUSES = {
@@ -40,6 +59,17 @@ def next_statuses(shipment):
     return sorted(NEXT_STATUSES[ShipmentStatus(shipment.status)], key=list(S).index)
 
 
+def _milestone(shipment, *, status, from_status="", on=None, by=None, note=""):
+    return ShipmentMilestone.objects.create(
+        shipment=shipment,
+        status=status,
+        from_status=from_status,
+        on=on or shipment.dealer.today(),
+        by=by,
+        note=note,
+    )
+
+
 @transaction.atomic
 def shipment_create(*, dealer, reference, destination, consignee, by=None, **details):
     shipment = ExportShipment(
@@ -55,18 +85,47 @@ def shipment_create(*, dealer, reference, destination, consignee, by=None, **det
     shipment.full_clean()
     shipment._history_user = by
     shipment.save()
+    _milestone(shipment, status=S.DRAFT, by=by)
     return shipment
+
+
+# What booking fixes: the sale is converted at the rate agreed when the ship is booked.
+FIXED_AT_BOOKING = frozenset({"fx_rate_to_base", "sale_currency"})
+# What each car was checked against when it was added; another market needs a new shipment.
+CHECKED_WHEN_ADDED = frozenset({"destination", "consignee_type"})
 
 
 @transaction.atomic
 def shipment_update(*, shipment, by=None, **changes) -> ExportShipment:
-    """Change a shipment's details; its status moves only through `shipment_advance`."""
+    """Change a shipment's details; its status moves only through `shipment_advance`, and its
+    FX rate and currency are fixed once it is booked."""
     if {"status", "dealer"} & set(changes):
         raise TypeError("status and dealer change only through shipment_advance")
     locked = ExportShipment.objects.select_for_update().get(pk=shipment.pk)
     changed = {k: v for k, v in changes.items() if getattr(locked, k) != v}
     if not changed:
         return locked
+    frozen = sorted(FIXED_AT_BOOKING & set(changed)) if locked.fx_fixed_on else []
+    if locked.lines.filter(is_active=True).exists():
+        judged_by = sorted(CHECKED_WHEN_ADDED & set(changed))
+        if judged_by:
+            raise ValidationError(
+                {
+                    name: _(
+                        "The cars on this shipment were checked against it; remove them "
+                        "first or make a new shipment."
+                    )
+                    for name in judged_by
+                }
+            )
+    if frozen:
+        raise ValidationError(
+            {
+                name: _("Fixed when the shipment was booked on %(day)s.")
+                % {"day": locked.fx_fixed_on.isoformat()}
+                for name in frozen
+            }
+        )
     for name, value in changed.items():
         setattr(locked, name, value)
     locked.full_clean()
@@ -75,10 +134,29 @@ def shipment_update(*, shipment, by=None, **changes) -> ExportShipment:
     return locked
 
 
+def _rebatch(shipment):
+    """Group the active lines into licence batches of at most 20 cars with one HS code."""
+    lines = list(shipment.lines.filter(is_active=True).order_by("added_at", "id"))
+    numbers = batches.assign([(line.pk, line.hs_code) for line in lines])
+    for line in lines:
+        line.licence_batch = numbers[line.pk]
+    ShipmentLine.objects.bulk_update(lines, ["licence_batch"])
+
+
+def _blocking_reasons(verdict):
+    return [r for r in verdict.reasons if r.outcome in (Outcome.BLOCK, Outcome.NOT_EVALUATED)]
+
+
 @transaction.atomic
 def shipment_add_vehicle(*, shipment, vehicle, sale_price=None, by=None) -> ShipmentLine:
-    """Put a dealer's vehicle on a draft or booked shipment; it can be on only one at a time."""
-    shipment = ExportShipment.objects.select_for_update().get(pk=shipment.pk)
+    """Put a dealer's vehicle on a draft or booked shipment; it can be on only one at a time.
+
+    The destination's rules are applied as the shipment stands (its market, the day, the
+    consignee): a rule that blocks the car refuses it by name; papers the car still needs are
+    returned as `line.outstanding` and hold the shipment back from customs clearance."""
+    shipment = (
+        ExportShipment.objects.select_for_update().select_related("destination").get(pk=shipment.pk)
+    )
     vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
     if vehicle.dealer_id != shipment.dealer_id:
         raise ValidationError(
@@ -106,8 +184,30 @@ def shipment_add_vehicle(*, shipment, vehicle, sale_price=None, by=None) -> Ship
                 % {"vin": vehicle.vin, "ref": existing.shipment.reference}
             }
         )
+    verdict = eligibility.market_verdict(
+        vehicle,
+        shipment.destination.country_code,
+        shipment.dealer.today(),
+        buyer=shipment.consignee_type,
+    )
+    blocking = _blocking_reasons(verdict)
+    if blocking:
+        raise ValidationError(
+            {
+                "vehicle": [
+                    _("Vehicle %(vin)s cannot go to %(market)s: %(rule)s: %(reason)s")
+                    % {
+                        "vin": vehicle.vin,
+                        "market": shipment.destination.name,
+                        "rule": reason.rule_code,
+                        "reason": message_text(reason.message),
+                    }
+                    for reason in blocking
+                ]
+            }
+        )
     code, _reason = customs.hs_code(vehicle.powertrain, vehicle.engine_cc)
-    line = ShipmentLine(shipment=shipment, vehicle=vehicle, hs_code=code)
+    line = ShipmentLine(shipment=shipment, vehicle=vehicle, hs_code=code, added_by=by)
     if sale_price is not None:
         line.sale_price = sale_price
     line.full_clean(validate_constraints=False)
@@ -123,6 +223,9 @@ def shipment_add_vehicle(*, shipment, vehicle, sale_price=None, by=None) -> Ship
         ) from exc
     if shipment.status == S.BOOKED:
         vehicle_set_shipment_status(vehicles=[vehicle], to_status=VehicleStatus.ALLOCATED, by=by)
+    _rebatch(shipment)
+    line.refresh_from_db(fields=["licence_batch"])
+    line.outstanding = [str(kind) for kind in verdict.missing_documents]
     return line
 
 
@@ -143,6 +246,37 @@ def shipment_line_set_price(*, line, sale_price) -> ShipmentLine:
     return locked
 
 
+LINE_DATES = frozenset({"transferred_on", "temp_plate_expires_on", "deregistered_on"})
+
+
+@transaction.atomic
+def shipment_line_set_dates(*, line, **dates) -> ShipmentLine:
+    """Record a car's transfer pending export, its temporary plate's expiry (at most 60 days
+    later) and its de-registration after export."""
+    unknown = set(dates) - LINE_DATES
+    if unknown:
+        raise TypeError(f"not a line date: {', '.join(sorted(unknown))}")
+    locked = ShipmentLine.objects.select_for_update().select_related("shipment").get(pk=line.pk)
+    for name, value in dates.items():
+        setattr(locked, name, value)
+    today = locked.shipment.dealer.today()
+    future = [
+        name
+        for name in ("transferred_on", "deregistered_on")
+        if (getattr(locked, name) or today) > today
+    ]
+    if future:
+        raise ValidationError({name: _("This date cannot be in the future.") for name in future})
+    cleared = locked.shipment.milestone_on(S.CUSTOMS_CLEARED)
+    if locked.deregistered_on and (cleared is None or locked.deregistered_on < cleared):
+        raise ValidationError(
+            {"deregistered_on": _("A car is de-registered after its export customs clearance.")}
+        )
+    locked.full_clean(validate_constraints=False)
+    locked.save(update_fields=sorted(dates))
+    return locked
+
+
 @transaction.atomic
 def shipment_remove_vehicle(*, shipment, vehicle, by=None) -> None:
     shipment = ExportShipment.objects.select_for_update().get(pk=shipment.pk)
@@ -158,12 +292,36 @@ def shipment_remove_vehicle(*, shipment, vehicle, by=None) -> None:
     locked = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
     if locked.status == VehicleStatus.ALLOCATED:
         vehicle_set_shipment_status(vehicles=[locked], to_status=VehicleStatus.IN_STOCK, by=by)
+    _rebatch(shipment)
+
+
+def _clearance_problems(shipment):
+    problems = []
+    for line, missing in shipments.outstanding_documents(shipment).items():
+        if missing:
+            problems.append(
+                _("Vehicle %(vin)s still needs: %(documents)s.")
+                % {
+                    "vin": line.vehicle.vin,
+                    "documents": ", ".join(shipments.document_label(d) for d in missing),
+                }
+            )
+        if not line.sale_price:
+            problems.append(
+                _("Vehicle %(vin)s has no sale price for the invoice.") % {"vin": line.vehicle.vin}
+            )
+    return problems
 
 
 @transaction.atomic
-def shipment_advance(*, shipment, to_status, by=None, reason="") -> ExportShipment:
-    """Move a shipment one step along its lifecycle; its vehicles follow."""
-    shipment = ExportShipment.objects.select_for_update().get(pk=shipment.pk)
+def shipment_advance(*, shipment, to_status, by=None, reason="", on=None) -> ExportShipment:
+    """Move a shipment one step along its lifecycle, recorded with who, when and the day it
+    happened; its vehicles follow. Customs clearance waits for every outstanding paper."""
+    shipment = (
+        ExportShipment.objects.select_for_update()
+        .select_related("dealer", "destination")
+        .get(pk=shipment.pk)
+    )
     to_status = ShipmentStatus(to_status)
     if shipment.status == to_status:
         return shipment
@@ -177,9 +335,18 @@ def shipment_advance(*, shipment, to_status, by=None, reason="") -> ExportShipme
             },
             code="illegal_shipment_move",
         )
+    on = on or shipment.dealer.today()
+    if on > shipment.dealer.today():
+        raise ValidationError({"on": _("A move cannot be dated in the future.")})
     lines = list(shipment.lines.filter(is_active=True).select_related("vehicle"))
     if to_status == S.BOOKED and not lines:
         raise ValidationError(_("Add at least one vehicle before booking the shipment."))
+    if to_status == S.CUSTOMS_CLEARED:
+        problems = _clearance_problems(shipment)
+        if problems:
+            raise ValidationError(problems, code="outstanding_documents")
+    if to_status == S.CANCELLED and not reason.strip():
+        raise ValidationError({"reason": _("Say why the shipment is cancelled.")})
     vehicles = list(
         Vehicle.objects.select_for_update().filter(pk__in=[line.vehicle_id for line in lines])
     )
@@ -189,11 +356,59 @@ def shipment_advance(*, shipment, to_status, by=None, reason="") -> ExportShipme
         )
     if to_status == S.CANCELLED:
         shipment.lines.filter(is_active=True).update(is_active=False)
-        shipment.cancelled_reason = reason
+        shipment.cancelled_reason = reason.strip()
+    if to_status == S.BOOKED:
+        shipment.fx_fixed_on = on
+    previous = shipment.status
     shipment.status = to_status
     shipment._history_user = by
     shipment.save()
+    _milestone(shipment, status=to_status, from_status=previous, on=on, by=by, note=reason)
     return shipment
+
+
+@transaction.atomic
+def shipment_documents_generate(*, shipment, by=None, language=None) -> list[ShipmentDocument]:
+    """A new version of every trade document of the shipment, each as PDF and XLSX, all made
+    from one reading of its lines so that they carry the same VINs and figures."""
+    locked = (
+        ExportShipment.objects.select_for_update()
+        .select_related("dealer", "destination")
+        .get(pk=shipment.pk)
+    )
+    if locked.status == S.CANCELLED:
+        raise ValidationError(_("A cancelled shipment needs no documents."))
+    lines = shipments.active_lines(locked)
+    if not lines:
+        raise ValidationError(_("Add vehicles to the shipment before making its documents."))
+    unpriced = [line.vehicle.vin for line in lines if not line.sale_price]
+    if unpriced:
+        raise ValidationError(
+            _("Give every car a sale price before making the documents: %(vins)s.")
+            % {"vins": ", ".join(unpriced)}
+        )
+    data = documents.document_data(locked, lines)
+    made = []
+    for kind in DocumentKind:
+        version = 1 + (
+            locked.documents.filter(kind=kind).aggregate(newest=Max("version"))["newest"] or 0
+        )
+        pdf, xlsx = documents.render(kind, data, language=language)
+        document = ShipmentDocument(
+            shipment=locked,
+            kind=kind,
+            version=version,
+            vins=data.vins,
+            total=data.total,
+            currency=locked.sale_currency,
+            created_by=by,
+        )
+        name = f"{locked.reference}-{kind.value.replace('_', '-')}-v{version}"
+        document.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
+        document.xlsx.save(f"{name}.xlsx", ContentFile(xlsx), save=False)
+        document.save()
+        made.append(document)
+    return made
 
 
 @transaction.atomic

@@ -139,3 +139,27 @@ def issued_inspection(vehicle=None, *, by=None, **kwargs):
     from inventory import services
 
     return services.inspection_issue(report=draft_inspection(vehicle, **kwargs), by=by)
+
+
+def supply_export_papers(vehicle, *, country="", by=None):
+    """What China's rules ask of a zero-km export: the maker's after-sales confirmation and an
+    issued inspection report from an accredited lab."""
+    from inventory import services
+
+    services.vehicle_document_add(
+        vehicle=vehicle,
+        kind="manufacturer_after_sales_confirmation",
+        country_code=country,
+        issuer=f"{vehicle.make} Auto Co., Ltd.",
+        issuer_is_listed_manufacturer=True,
+        issued_on=timezone.localdate(),
+        by=by,
+    )
+    return issued_inspection(vehicle, by=by)
+
+
+def shippable_vehicle(dealer, *, by=None, **fields):
+    """A car with its export papers, that a shipment can take through customs."""
+    vehicle = VehicleFactory(dealer=dealer, **fields)
+    supply_export_papers(vehicle, by=by)
+    return vehicle

@@ -24,6 +24,10 @@ def shipment_form(shipment, **lines):
         "insurance_cost": "0",
         "lines-TOTAL_FORMS": "0",
         "lines-INITIAL_FORMS": "0",
+        "milestones-TOTAL_FORMS": "0",
+        "milestones-INITIAL_FORMS": "0",
+        "documents-TOTAL_FORMS": "0",
+        "documents-INITIAL_FORMS": "0",
     }
     data.update(lines)
     return data
@@ -59,14 +63,20 @@ def test_adding_a_vehicle_inline_allocates_nothing_until_booked(client, manager_
     assert vehicle.status == VehicleStatus.ALLOCATED
 
 
-def test_cancel_action_refuses_a_loaded_shipment(client, manager_a, dealer_a):
+def test_cancel_action_asks_why_and_refuses_a_loaded_shipment(client, manager_a, dealer_a):
     shipment = ShipmentFactory(dealer=dealer_a, status=ShipmentStatus.LOADED)
+    draft = ShipmentFactory(dealer=dealer_a)
     client.force_login(manager_a)
-    response = client.post(
-        reverse("admin:exports_exportshipment_changelist"),
-        {"action": "cancel_shipments", "_selected_action": [shipment.pk]},
-        follow=True,
-    )
+    url = reverse("admin:exports_exportshipment_changelist")
+    chosen = {"action": "cancel_shipments", "_selected_action": [shipment.pk, draft.pk]}
+    asked = client.post(url, chosen).content.decode()
+    assert "Why are they cancelled?" in asked
+    draft.refresh_from_db()
+    assert draft.status == ShipmentStatus.DRAFT
+
+    response = client.post(url, {**chosen, "apply": "1", "reason": "Buyer withdrew"}, follow=True)
+    draft.refresh_from_db()
+    assert (draft.status, draft.cancelled_reason) == ("cancelled", "Buyer withdrew")
     assert f"Shipment {shipment.reference} cannot go from loaded to cancelled." in (
         response.content.decode()
     )

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from exports import cashflow, services
-from exports.models import CashFlowSnapshot
+from exports.models import CashFlowSnapshot, ExportShipment
 from inventory import services as inventory_services
 from inventory.models import JobRun, PaymentKind, VehicleStatus
 from tests.factories import FloorPlanLineFactory, VehicleFactory
@@ -68,7 +68,7 @@ def test_the_snapshot_costs_the_same_queries_for_3_or_30_cars(
 ):
     for _ in range(3):
         VehicleFactory(dealer=dealer_a, export_candidate=True)
-    with django_assert_num_queries(13) as few:
+    with django_assert_num_queries(14) as few:
         services.cash_flow_snapshot_take()
     for _ in range(27):
         vehicle = VehicleFactory(dealer=dealer_b, export_candidate=True)
@@ -210,3 +210,22 @@ def test_every_constraint_message_can_be_shown():
     for model in apps.get_models():
         for constraint in model._meta.constraints:
             assert constraint.get_violation_error_message()
+
+
+@pytest.mark.parametrize(
+    ("incoterm", "realised"),
+    [
+        ("FOB", D("142000.00")),  # the buyer pays the carriage: 20,000 USD x 7.1
+        ("CFR", D("134900.00")),  # less 1,000 USD freight
+        ("CIF", D("134190.00")),  # and 100 USD insurance
+    ],
+)
+def test_realised_proceeds_are_net_of_what_the_seller_pays_under_its_incoterm(
+    dealer_a, book, incoterm, realised
+):
+    ExportShipment.objects.filter(dealer=dealer_a, status="loaded").update(
+        incoterm=incoterm, freight_cost=D("1000"), insurance_cost=D("100")
+    )
+    figures = cashflow.dealer_figures([dealer_a], dealer_a.today())[dealer_a.pk]
+    assert figures.realised_export_proceeds == realised
+    assert figures.realised_export_margin == realised - D("150000.00")

@@ -1,6 +1,7 @@
 """Shipment lifecycle: shipment_advance moves it, vehicles follow, one active shipment per car."""
 
 import threading
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,7 +10,7 @@ from django.db import connection
 from exports import services
 from exports.models import ShipmentLine, ShipmentStatus
 from inventory.models import VehicleStatus
-from tests.factories import ShipmentFactory, VehicleFactory
+from tests.factories import ShipmentFactory, VehicleFactory, shippable_vehicle
 
 S = ShipmentStatus
 
@@ -27,7 +28,9 @@ def vehicle_statuses(shipment):
 def test_full_lifecycle_moves_the_vehicles(shipment, manager_a):
     for _ in range(2):
         services.shipment_add_vehicle(
-            shipment=shipment, vehicle=VehicleFactory(dealer=shipment.dealer)
+            shipment=shipment,
+            vehicle=shippable_vehicle(shipment.dealer),
+            sale_price=Decimal("21000"),
         )
     assert vehicle_statuses(shipment) == {VehicleStatus.IN_STOCK}
     services.shipment_advance(shipment=shipment, to_status=S.BOOKED, by=manager_a)

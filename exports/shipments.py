@@ -1,0 +1,99 @@
+"""What a shipment page, its documents and the reports read about a shipment: money, licence
+batches with their HS codes, the milestone timeline and the papers still outstanding."""
+
+from dataclasses import dataclass
+
+from inventory.models import PAPER_LABELS, message_text
+
+from . import customs, eligibility, money
+from .models import ShipmentStatus
+
+# Where a shipment's payoff is taken: the day its cars were loaded, or today until then.
+LOADED_OR_LATER = (
+    ShipmentStatus.LOADED,
+    ShipmentStatus.IN_TRANSIT,
+    ShipmentStatus.ARRIVED,
+    ShipmentStatus.DELIVERED,
+)
+
+
+def active_lines(shipment):
+    return list(
+        shipment.lines.filter(is_active=True)
+        .select_related("vehicle", "vehicle__dealer", "vehicle__floor_plan")
+        .order_by("licence_batch", "added_at", "id")
+    )
+
+
+def money_of(shipment, lines=None) -> money.ShipmentMoney:
+    """Sales, the seller's freight and insurance, realised cash in the base currency, and the
+    margins; the lender's payoff is taken on the loading day once the cars are loaded."""
+    lines = active_lines(shipment) if lines is None else lines
+    on = shipment.milestone_on(ShipmentStatus.LOADED) or shipment.dealer.today()
+    payoffs = []
+    for line in lines:
+        plan = getattr(line.vehicle, "floor_plan", None)
+        payoffs.append(plan.payoff(on) if plan else 0)
+    return money.shipment_money(
+        prices=[line.sale_price for line in lines],
+        incoterm=shipment.incoterm,
+        freight=shipment.freight_cost,
+        insurance=shipment.insurance_cost,
+        fx_rate=shipment.fx_rate_to_base,
+        costs=[line.vehicle.acquisition_cost for line in lines],
+        payoffs=payoffs,
+    )
+
+
+@dataclass(frozen=True)
+class Batch:
+    number: int
+    hs_code: str
+    reason: str
+    lines: list
+
+    @property
+    def size(self):
+        return len(self.lines)
+
+
+def batches_of(shipment, lines=None) -> list[Batch]:
+    """The export licences the shipment needs: one per batch of at most 20 cars, one HS code."""
+    lines = active_lines(shipment) if lines is None else lines
+    grouped = {}
+    for line in lines:
+        grouped.setdefault(line.licence_batch, []).append(line)
+    result = []
+    for number, members in sorted(grouped.items(), key=lambda item: item[0] or 0):
+        first = members[0].vehicle
+        code, reason = customs.hs_code(first.powertrain, first.engine_cc)
+        result.append(Batch(number or 0, members[0].hs_code or code, message_text(reason), members))
+    return result
+
+
+def hs_reason(vehicle) -> str:
+    """Why the car's HS code applies, in the active language."""
+    return message_text(customs.hs_code(vehicle.powertrain, vehicle.engine_cc)[1])
+
+
+def outstanding_documents(shipment, lines=None) -> dict:
+    """{line: [document kinds]} the destination's and China's rules still ask for, today."""
+    lines = active_lines(shipment) if lines is None else lines
+    verdicts = eligibility.market_verdicts(
+        [line.vehicle for line in lines],
+        shipment.destination.country_code,
+        shipment.dealer.today(),
+        buyer=shipment.consignee_type,
+    )
+    return {
+        line: [str(kind) for kind in verdicts[line.vehicle_id].missing_documents] for line in lines
+    }
+
+
+def document_label(kind) -> str:
+    return str(PAPER_LABELS.get(kind, kind))
+
+
+def timeline(shipment):
+    """Every move, oldest first, with who made it and when."""
+    return list(shipment.milestones.select_related("by").order_by("at", "id"))
