@@ -1,10 +1,11 @@
-"""Staff pages of exports: where a vehicle may be exported and why, candidates by cash."""
+"""Staff pages of exports: where a vehicle may be exported and why, and the candidates by the
+cash they would release. Shipments have their own pages (`shipment_views`)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from inventory.models import PAPER_LABELS, Vehicle, message_text
@@ -13,18 +14,18 @@ from . import cashflow, rules
 from .eligibility import evaluate_vehicle
 
 VERDICT_LABELS = {
-    rules.Verdict.ELIGIBLE: _("Eligible"),
-    rules.Verdict.NEEDS_DOCUMENTS: _("Needs documents"),
-    rules.Verdict.NOT_EVALUATED: _("Not evaluated"),
-    rules.Verdict.BLOCKED: _("Blocked"),
+    rules.Verdict.ELIGIBLE: gettext_lazy("Eligible"),
+    rules.Verdict.NEEDS_DOCUMENTS: gettext_lazy("Needs documents"),
+    rules.Verdict.NOT_EVALUATED: gettext_lazy("Not evaluated"),
+    rules.Verdict.BLOCKED: gettext_lazy("Blocked"),
 }
 OUTCOME_LABELS = {
-    rules.Outcome.PASS: _("met"),
-    rules.Outcome.BLOCK: _("blocks"),
-    rules.Outcome.NEEDS_DOCUMENT: _("document needed"),
-    rules.Outcome.WARN: _("warning"),
-    rules.Outcome.INFO: _("note"),
-    rules.Outcome.NOT_EVALUATED: _("not evaluated"),
+    rules.Outcome.PASS: gettext_lazy("met"),
+    rules.Outcome.BLOCK: gettext_lazy("blocks"),
+    rules.Outcome.NEEDS_DOCUMENT: gettext_lazy("document needed"),
+    rules.Outcome.WARN: gettext_lazy("warning"),
+    rules.Outcome.INFO: gettext_lazy("note"),
+    rules.Outcome.NOT_EVALUATED: gettext_lazy("not evaluated"),
 }
 
 

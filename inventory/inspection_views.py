@@ -3,7 +3,6 @@ photos, issuing, correcting and revoking, and the certificate PDF."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -25,6 +24,7 @@ from .inspection_forms import (
     findings_from,
 )
 from .models import InspectionPhoto, InspectionReport, InspectionStatus, Vehicle
+from .views import dealer_required
 
 PAGE_SIZE = 50
 
@@ -42,21 +42,8 @@ def _report(request, pk):
     )
 
 
-def _dealer_required(view):
-    """A signed-in member of a dealer; anyone else is sent to log in or told they have none."""
-
-    def wrapped(request, *args, **kwargs):
-        if request.dealer_scope.current is None:
-            return render(request, "inventory/no_dealer.html", status=403)
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return login_required(wrapped)
-
-
 @require_GET
-@_dealer_required
+@dealer_required
 def inspection_list(request):
     """The current dealer's reports, newest first, filtered by status and VIN or number."""
     reports = _reports(request).filter(vehicle__dealer=request.dealer_scope.current)
@@ -130,7 +117,7 @@ def _attach(exc, form):
         form.add_error(None, exc.messages)
 
 
-@_dealer_required
+@dealer_required
 def inspection_start(request, pk):
     """A new draft inspection of one of the dealer's cars."""
     vehicle = get_object_or_404(
@@ -142,7 +129,7 @@ def inspection_start(request, pk):
     return _save(request, vehicle=vehicle, report=report)
 
 
-@_dealer_required
+@dealer_required
 def inspection_edit(request, pk):
     report = _report(request, pk)
     if not report.is_editable:
@@ -156,7 +143,7 @@ def inspection_edit(request, pk):
 
 
 @require_GET
-@_dealer_required
+@dealer_required
 def inspection_detail(request, pk):
     report = _report(request, pk)
     readings = certificates.readings_in_order(report)
@@ -192,7 +179,7 @@ def _refusal(request, exc):
 
 
 @require_POST
-@_dealer_required
+@dealer_required
 def inspection_issue(request, pk):
     report = _report(request, pk)
     try:
@@ -209,7 +196,7 @@ def inspection_issue(request, pk):
 
 
 @require_POST
-@_dealer_required
+@dealer_required
 def inspection_revise(request, pk):
     report = _report(request, pk)
     try:
@@ -229,7 +216,7 @@ def inspection_revise(request, pk):
 
 
 @require_POST
-@_dealer_required
+@dealer_required
 def inspection_revoke(request, pk):
     report = _report(request, pk)
     form = RevokeForm(request.POST)
@@ -251,7 +238,7 @@ def inspection_revoke(request, pk):
 
 
 @require_POST
-@_dealer_required
+@dealer_required
 def inspection_discard(request, pk):
     report = _report(request, pk)
     vehicle = report.vehicle
@@ -265,7 +252,7 @@ def inspection_discard(request, pk):
 
 
 @require_POST
-@_dealer_required
+@dealer_required
 def inspection_photo_add(request, pk):
     report = _report(request, pk)
     form = PhotoUploadForm(request.POST, request.FILES)
@@ -286,7 +273,7 @@ def inspection_photo_add(request, pk):
 
 
 @require_POST
-@_dealer_required
+@dealer_required
 def inspection_photo_remove(request, pk, photo_pk):
     photo = get_object_or_404(
         InspectionPhoto.objects.visible_to(request.user).select_related("report"),
@@ -303,7 +290,7 @@ def inspection_photo_remove(request, pk, photo_pk):
 
 
 @require_GET
-@_dealer_required
+@dealer_required
 def inspection_photo(request, pk, photo_pk):
     """A photo, to the dealer's own staff only: photos are not on the public page."""
     photo = get_object_or_404(
@@ -317,7 +304,7 @@ def inspection_photo(request, pk, photo_pk):
 
 
 @require_GET
-@_dealer_required
+@dealer_required
 def inspection_certificate(request, pk):
     """The certificate as a PDF in the reader's language (`?lang=` for a buyer's language)."""
     report = _report(request, pk)

@@ -1,0 +1,461 @@
+"""Staff pages for shipments: the list, a new shipment made from the cars chosen in the
+inventory, and the shipment page where it moves along its lifecycle, its cars are priced and
+its papers made."""
+
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from inventory.models import Vehicle
+from inventory.views import dealer_required
+
+from . import services, shipments
+from .filters import ShipmentFilterSet
+from .forms import (
+    AddVehicleForm,
+    AdvanceForm,
+    CancelForm,
+    DocumentsForm,
+    LineDatesForm,
+    LinePriceForm,
+    ShipmentCreateForm,
+    ShipmentForm,
+    attach,
+)
+from .models import DocumentKind, ExportShipment, ShipmentDocument, ShipmentLine, ShipmentStatus
+
+PAGE_SIZE = 50
+S = ShipmentStatus
+# Until customs clearance, missing papers and prices hold the shipment back.
+BEFORE_CLEARANCE = (S.DRAFT, S.BOOKED)
+MOVE_LABELS = {
+    S.BOOKED: gettext_lazy("Book"),
+    S.CUSTOMS_CLEARED: gettext_lazy("Clear customs"),
+    S.LOADED: gettext_lazy("Mark loaded"),
+    S.IN_TRANSIT: gettext_lazy("Mark in transit"),
+    S.ARRIVED: gettext_lazy("Mark arrived"),
+    S.DELIVERED: gettext_lazy("Mark delivered"),
+    S.CANCELLED: gettext_lazy("Cancel shipment"),
+}
+DOWNLOADS = ("pdf", "xlsx")
+
+
+def _shipment(request, pk):
+    """A shipment of a dealer the user works for; anyone else's is a 404."""
+    return get_object_or_404(
+        ExportShipment.objects.visible_to(request.user).select_related(
+            "dealer", "destination", "created_by"
+        ),
+        pk=pk,
+    )
+
+
+def _line(request, pk, line_pk):
+    return get_object_or_404(
+        ShipmentLine.objects.visible_to(request.user).select_related(
+            "shipment__dealer", "shipment__destination", "vehicle"
+        ),
+        pk=line_pk,
+        shipment_id=pk,
+        is_active=True,
+    )
+
+
+@require_GET
+@dealer_required
+def shipment_list(request):
+    """The current dealer's shipments, newest first, narrowed by the filters."""
+    dealer = request.dealer_scope.current
+    queryset = (
+        ExportShipment.objects.visible_to(request.user)
+        .filter(dealer=dealer)
+        .select_related("destination")
+        .annotate(vehicle_count=Count("lines", filter=Q(lines__is_active=True)))
+        .order_by("-created_at", "-id")
+    )
+    filterset = ShipmentFilterSet(request.GET or None, queryset=queryset)
+    if filterset.is_bound:
+        queryset = filterset.qs if filterset.is_valid() else queryset.none()
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "exports/shipment_list.html",
+        {"dealer": dealer, "filterset": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@dealer_required
+def shipment_create(request):
+    """A new shipment with the cars ticked in the inventory list, all in one request.
+
+    The shipment is saved first, then each car is put on it through the destination's rules:
+    a car a rule refuses is named with the rule and left out, the others stay on."""
+    dealer = request.dealer_scope.current
+    data = request.POST if request.method == "POST" else None
+    chosen = (data or request.GET).getlist("vehicle")
+    vehicles = (
+        Vehicle.objects.visible_to(request.user)
+        .filter(dealer=dealer, pk__in=[pk for pk in chosen if pk.isdigit()])
+        .order_by("vin")
+    )
+    initial = None
+    if data is None:
+        found = list(vehicles)
+        initial = {"vehicle": found}
+        left_out = len(set(chosen)) - len(found)
+        if left_out > 0:
+            messages.warning(
+                request,
+                _("%(count)s of the chosen vehicles are not in the stock of %(dealer)s.")
+                % {"count": left_out, "dealer": dealer.name},
+            )
+    form = ShipmentCreateForm(data, initial=initial, dealer=dealer, vehicles=vehicles)
+    if data is not None and form.is_valid():
+        try:
+            shipment = services.shipment_create(dealer=dealer, by=request.user, **form.details())
+        except ValidationError as exc:
+            attach(form, exc)
+        else:
+            _add_chosen(request, shipment, form.cleaned_data["vehicle"])
+            return redirect(shipment)
+    return render(
+        request,
+        "exports/shipment_form.html",
+        {"form": form, "dealer": dealer, "has_errors": data is not None},
+        status=400 if data is not None else 200,
+    )
+
+
+def _add_chosen(request, shipment, vehicles):
+    if not vehicles:
+        messages.success(
+            request,
+            _("Shipment %(ref)s created. Add its vehicles by VIN below.")
+            % {"ref": shipment.reference},
+        )
+        return
+    added = 0
+    for vehicle in vehicles:
+        try:
+            line = services.shipment_add_vehicle(
+                shipment=shipment, vehicle=vehicle, by=request.user
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            continue
+        added += 1
+        _say_outstanding(request, line)
+    messages.success(
+        request,
+        _("Shipment %(ref)s created with %(added)s of %(chosen)s vehicles.")
+        % {"ref": shipment.reference, "added": added, "chosen": len(vehicles)},
+    )
+
+
+def _say_outstanding(request, line):
+    if line.outstanding:
+        messages.warning(
+            request,
+            _("Vehicle %(vin)s still needs: %(documents)s.")
+            % {
+                "vin": line.vehicle.vin,
+                "documents": ", ".join(shipments.document_label(d) for d in line.outstanding),
+            },
+        )
+
+
+def _lines_shown(shipment):
+    """The cars on the shipment; a cancelled one shows the cars it released."""
+    if shipment.status == S.CANCELLED:
+        return list(
+            shipment.lines.select_related("vehicle").order_by("licence_batch", "added_at", "id")
+        )
+    return shipments.active_lines(shipment)
+
+
+def _document_versions(shipment):
+    """(kind label, versions newest first) for every kind of trade document."""
+    by_kind = {kind: [] for kind in DocumentKind}
+    for document in shipment.documents.select_related("created_by").order_by("kind", "-version"):
+        by_kind[DocumentKind(document.kind)].append(document)
+    return [(kind.label, versions) for kind, versions in by_kind.items()]
+
+
+def _detail(request, shipment, *, status=200, **bound):
+    """The shipment page; `bound` holds a form that was posted and refused, shown with its
+    errors in place of the empty one."""
+    today = shipment.dealer.today()
+    lines = _lines_shown(shipment)
+    is_open = shipment.status in services.OPEN_FOR_LINES
+    before_clearance = shipment.status in BEFORE_CLEARANCE
+    outstanding = shipments.outstanding_documents(shipment, lines) if before_clearance else {}
+    for line in lines:
+        line.hs_reason = shipments.hs_reason(line.vehicle)
+        line.outstanding_labels = [shipments.document_label(k) for k in outstanding.get(line, [])]
+        line.price_form = bound.get(f"price-{line.pk}") or LinePriceForm(
+            prefix=f"price-{line.pk}", initial={"sale_price": line.sale_price}
+        )
+        line.dates_form = bound.get(f"dates-{line.pk}") or LineDatesForm(
+            prefix=f"dates-{line.pk}",
+            initial={
+                "transferred_on": line.transferred_on,
+                "temp_plate_expires_on": line.temp_plate_expires_on,
+                "deregistered_on": line.deregistered_on,
+            },
+        )
+    moves = services.next_statuses(shipment)
+    languages = settings.VERIFY_LANGUAGES
+    current = get_language()
+    return render(
+        request,
+        "exports/shipment_detail.html",
+        {
+            "shipment": shipment,
+            "dealer": shipment.dealer,
+            "lines": lines,
+            "is_open": is_open,
+            "before_clearance": before_clearance,
+            "needs_documents": [line for line in lines if line.outstanding_labels],
+            "needs_price": [line for line in lines if not line.sale_price] if is_open else [],
+            "moves": [(status, MOVE_LABELS[status]) for status in moves if status != S.CANCELLED],
+            "can_cancel": S.CANCELLED in moves,
+            "move_form": bound.get("move") or AdvanceForm(prefix="move", initial={"on": today}),
+            "cancel_form": bound.get("cancel")
+            or CancelForm(prefix="cancel", initial={"on": today}),
+            "timeline": shipments.timeline(shipment),
+            "money": shipments.money_of(shipment, lines if shipment.is_active else []),
+            "batches": shipments.batches_of(shipment, lines) if shipment.is_active else [],
+            "documents": _document_versions(shipment),
+            "documents_form": DocumentsForm(
+                prefix="documents",
+                languages=languages,
+                initial={"language": current if current in dict(languages) else "en"},
+            ),
+            "add_form": bound.get("add") or AddVehicleForm(prefix="add"),
+            "details_form": bound.get("details") or _details_form(shipment, has_lines=bool(lines)),
+        },
+        status=status,
+    )
+
+
+def _details_form(shipment, data=None, *, has_lines):
+    # A copy of the shipment: a refused form must not change what the rest of the page shows.
+    copy = ExportShipment.objects.select_related("destination").get(pk=shipment.pk)
+    return ShipmentForm(
+        data, instance=copy, dealer=shipment.dealer, has_lines=has_lines, prefix="details"
+    )
+
+
+def _refused(request, shipment, **bound):
+    return _detail(request, shipment, status=400, **bound)
+
+
+def _back(shipment, anchor):
+    return redirect(f"{shipment.get_absolute_url()}#{anchor}")
+
+
+@require_GET
+@dealer_required
+def shipment_detail(request, pk):
+    return _detail(request, _shipment(request, pk))
+
+
+@require_POST
+@dealer_required
+def shipment_edit(request, pk):
+    shipment = _shipment(request, pk)
+    has_lines = shipment.lines.filter(is_active=True).exists()
+    form = _details_form(shipment, request.POST, has_lines=has_lines)
+    if form.is_valid():
+        try:
+            services.shipment_update(shipment=shipment, by=request.user, **form.details())
+        except ValidationError as exc:
+            attach(form, exc)
+        else:
+            messages.success(request, _("Details saved."))
+            return _back(shipment, "details")
+    return _refused(request, shipment, details=form)
+
+
+@require_POST
+@dealer_required
+def shipment_advance(request, pk):
+    """One move along the lifecycle; the service records who made it and on which day."""
+    shipment = _shipment(request, pk)
+    cancelling = request.POST.get("cancel-to_status") == S.CANCELLED
+    prefix = "cancel" if cancelling else "move"
+    form = (CancelForm if cancelling else AdvanceForm)(request.POST, prefix=prefix)
+    if form.is_valid():
+        to_status = form.cleaned_data["to_status"]
+        try:
+            moved = services.shipment_advance(
+                shipment=shipment,
+                to_status=to_status,
+                by=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+                on=form.cleaned_data["on"],
+            )
+        except ValidationError as exc:
+            attach(form, exc)
+        else:
+            if moved.status == S.CANCELLED:
+                messages.success(
+                    request,
+                    _("Shipment %(ref)s is cancelled; its vehicles are back in stock.")
+                    % {"ref": moved.reference},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Shipment %(ref)s is now %(status)s.")
+                    % {"ref": moved.reference, "status": moved.get_status_display().lower()},
+                )
+            return _back(moved, "status")
+    return _refused(request, shipment, **{prefix: form})
+
+
+@require_POST
+@dealer_required
+def shipment_add_vehicle(request, pk):
+    """Put one of the dealer's cars on the shipment by its VIN."""
+    shipment = _shipment(request, pk)
+    form = AddVehicleForm(request.POST, prefix="add")
+    if form.is_valid():
+        vin = form.cleaned_data["vin"]
+        vehicle = (
+            Vehicle.objects.visible_to(request.user).filter(dealer=shipment.dealer, vin=vin).first()
+        )
+        if vehicle is None:
+            form.add_error(
+                "vin",
+                _("No vehicle with VIN %(vin)s in the stock of %(dealer)s.")
+                % {"vin": vin, "dealer": shipment.dealer.name},
+            )
+        else:
+            try:
+                line = services.shipment_add_vehicle(
+                    shipment=shipment,
+                    vehicle=vehicle,
+                    sale_price=form.cleaned_data["sale_price"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                attach(form, exc, {"vehicle": "vin"})
+            else:
+                messages.success(
+                    request,
+                    _("Vehicle %(vin)s added to %(ref)s.")
+                    % {"vin": vehicle.vin, "ref": shipment.reference},
+                )
+                _say_outstanding(request, line)
+                return _back(shipment, "lines")
+    return _refused(request, shipment, add=form)
+
+
+@require_POST
+@dealer_required
+def shipment_line_price(request, pk, line_pk):
+    line = _line(request, pk, line_pk)
+    prefix = f"price-{line.pk}"
+    form = LinePriceForm(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            services.shipment_line_set_price(line=line, sale_price=form.cleaned_data["sale_price"])
+        except ValidationError as exc:
+            attach(form, exc)
+        else:
+            messages.success(request, _("Sale price of %(vin)s saved.") % {"vin": line.vehicle.vin})
+            return _back(line.shipment, "lines")
+    return _refused(request, line.shipment, **{prefix: form})
+
+
+@require_POST
+@dealer_required
+def shipment_line_dates(request, pk, line_pk):
+    line = _line(request, pk, line_pk)
+    prefix = f"dates-{line.pk}"
+    form = LineDatesForm(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            services.shipment_line_set_dates(line=line, **form.cleaned_data)
+        except ValidationError as exc:
+            attach(form, exc)
+        else:
+            messages.success(request, _("Dates of %(vin)s saved.") % {"vin": line.vehicle.vin})
+            return _back(line.shipment, "lines")
+    return _refused(request, line.shipment, **{prefix: form})
+
+
+@require_POST
+@dealer_required
+def shipment_line_remove(request, pk, line_pk):
+    line = _line(request, pk, line_pk)
+    try:
+        services.shipment_remove_vehicle(
+            shipment=line.shipment, vehicle=line.vehicle, by=request.user
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Vehicle %(vin)s taken off %(ref)s.")
+            % {"vin": line.vehicle.vin, "ref": line.shipment.reference},
+        )
+    return _back(line.shipment, "lines")
+
+
+@require_POST
+@dealer_required
+def shipment_documents(request, pk):
+    """A new version of all four trade documents, each as PDF and XLSX."""
+    shipment = _shipment(request, pk)
+    form = DocumentsForm(request.POST, prefix="documents", languages=settings.VERIFY_LANGUAGES)
+    language = form.cleaned_data["language"] if form.is_valid() else get_language()
+    try:
+        made = services.shipment_documents_generate(
+            shipment=shipment, by=request.user, language=language
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("%(count)s documents made for %(ref)s.")
+            % {"count": len(made), "ref": shipment.reference},
+        )
+    return _back(shipment, "documents")
+
+
+@require_GET
+@dealer_required
+def shipment_document_download(request, pk, document_pk, fmt):
+    """A document's PDF or XLSX, to people who work for the shipment's dealer."""
+    if fmt not in DOWNLOADS:
+        raise Http404
+    document = get_object_or_404(
+        ShipmentDocument.objects.visible_to(request.user), pk=document_pk, shipment_id=pk
+    )
+    stored = getattr(document, fmt)
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=PurePath(stored.name).name)
