@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from inventory.admin import DealerScopedAdminMixin
 
 from . import services
-from .models import InventoryReport, ReportKind, ReportStatus
+from .models import ComplianceDigest, InventoryReport, ReportKind, ReportStatus
 
 
 class InventoryReportRequestForm(forms.ModelForm):
@@ -111,3 +111,19 @@ class InventoryReportAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
             )
         for text in refused:
             self.message_user(request, text, messages.WARNING)
+
+
+@admin.register(ComplianceDigest)
+class ComplianceDigestAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
+    """What each day's digest told the managers; written by the daily job only."""
+
+    list_display = ["on", "dealer", "deadlines", "overdue", "sent_at"]
+    list_filter = [("dealer", admin.RelatedOnlyFieldListFilter)]
+    date_hierarchy = "on"
+    readonly_fields = ["dealer", "on", "deadlines", "overdue", "recipients", "sent_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

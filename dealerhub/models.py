@@ -111,3 +111,37 @@ class InventoryReport(models.Model):
     @property
     def recipient_list(self) -> list[str]:
         return [line for line in self.recipients.splitlines() if line.strip()]
+
+
+class ComplianceDigestQuerySet(DealerScopedQuerySet):
+    pass
+
+
+class ComplianceDigest(models.Model):
+    """The e-mail that told a dealer's managers, on one day, which export deadlines are due
+    within a week or overdue; one a day at most."""
+
+    dealer = models.ForeignKey(
+        Dealer,
+        on_delete=models.CASCADE,
+        related_name="compliance_digests",
+        verbose_name=_("dealer"),
+    )
+    on = models.DateField(_("day"))
+    deadlines = models.PositiveIntegerField(_("deadlines"), default=0)
+    overdue = models.PositiveIntegerField(_("overdue"), default=0)
+    recipients = models.JSONField(_("sent to"), default=list, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = ComplianceDigestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-on", "dealer"]
+        verbose_name = _("compliance digest")
+        verbose_name_plural = _("compliance digests")
+        constraints = [
+            models.UniqueConstraint(fields=["dealer", "on"], name="compliance_digest_once_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.dealer} {self.on}"

@@ -261,3 +261,18 @@ def render_email(summary: Summary) -> tuple[str, str, str]:
     text = render_to_string("dealerhub/email/inventory_report.txt", context)
     html = render_to_string("dealerhub/email/inventory_report.html", context)
     return subject, text, html
+
+
+def render_digest(dealer, on, found) -> tuple[str, str, str]:
+    """The compliance digest's subject, plain-text body and HTML body."""
+    overdue = sum(1 for deadline in found if deadline.overdue)
+    context = {"dealer": dealer, "on": on, "deadlines": found, "overdue": overdue}
+    subject = _("%(dealer)s: %(count)s export deadlines due, %(overdue)s overdue (%(day)s)") % {
+        "dealer": dealer.name,
+        "count": len(found),
+        "overdue": overdue,
+        "day": on.isoformat(),
+    }
+    text = render_to_string("dealerhub/email/compliance_digest.txt", context)
+    html = render_to_string("dealerhub/email/compliance_digest.html", context)
+    return subject, text, html

@@ -15,11 +15,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from exports import deadlines
 from exports.tasks import TRANSIENT
 from inventory.models import Dealer, Membership, Role
 
 from . import reports, tasks
-from .models import InventoryReport, ReportKind, ReportStatus
+from .models import ComplianceDigest, InventoryReport, ReportKind, ReportStatus
 from .summary import dealer_summary
 
 logger = logging.getLogger(__name__)
@@ -277,4 +278,50 @@ def inventory_reports_send_weekly(
             _queue_build(report)
         else:
             inventory_report_build(report=report)
+    return counts
+
+
+def _digest_for(dealer, on):
+    digest, _created = ComplianceDigest.objects.get_or_create(dealer=dealer, on=on)
+    return ComplianceDigest.objects.select_for_update().get(pk=digest.pk)
+
+
+def compliance_digest_send(*, dealer: Dealer, on=None) -> ComplianceDigest | None:
+    """E-mail the dealer's managers the export deadlines due within a week or overdue, at most
+    once a day; nothing is sent (and None returned) when nothing is due or nobody can be told.
+    The digest's `just_sent` says whether this call sent it."""
+    on = on or dealer.today()
+    found = deadlines.due(dealer, on)
+    recipients = manager_addresses(dealer)
+    if not found or not recipients:
+        return None
+    with transaction.atomic():
+        digest = _digest_for(dealer, on)
+        digest.just_sent = False
+        if digest.sent_at:
+            return digest
+        with translation.override(settings.LANGUAGE_CODE):
+            subject, text, html = reports.render_digest(dealer, on, found)
+        message = EmailMultiAlternatives(subject=subject, body=text, to=recipients)
+        message.attach_alternative(html, "text/html")
+        message.send()
+        digest.deadlines = len(found)
+        digest.overdue = sum(1 for deadline in found if deadline.overdue)
+        digest.recipients = recipients
+        digest.sent_at = timezone.now()
+        digest.save()
+        digest.just_sent = True
+    return digest
+
+
+def compliance_digests_send(*, dealer: Dealer | None = None) -> dict:
+    """The daily round: every active dealer's digest, on each dealer's own today."""
+    dealers = [dealer] if dealer else Dealer.objects.filter(is_active=True).order_by("pk")
+    counts = {"sent": 0, "nothing_due": 0, "already": 0}
+    for each in dealers:
+        digest = compliance_digest_send(dealer=each)
+        if digest is None:
+            counts["nothing_due"] += 1
+        else:
+            counts["sent" if digest.just_sent else "already"] += 1
     return counts

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
-from exports import cashflow
+from exports import cashflow, deadlines
 from inventory import holding
 from inventory.filters import bucket_label
 from inventory.models import Dealer, VehicleFloorPlan
@@ -27,6 +27,7 @@ class Summary:
     trend: list[dict]
     top_candidates: list = field(default_factory=list)
     curtailments: list = field(default_factory=list)
+    deadlines: list = field(default_factory=list)
 
     @property
     def curtailments_not_shown(self) -> int:
@@ -85,7 +86,8 @@ class Summary:
 
 
 def dealer_summary(dealer: Dealer, *, on: date | None = None, details=True) -> Summary:
-    """Figures, buckets and trend; with `details`, the top candidates and curtailments due."""
+    """Figures, buckets and trend; with `details`, the top candidates, the curtailments and
+    the export deadlines due within a week."""
     on = on or dealer.today()
     figures = cashflow.dealer_figures([dealer], on=on)[dealer.pk]
     summary = Summary(
@@ -105,4 +107,5 @@ def dealer_summary(dealer: Dealer, *, on: date | None = None, details=True) -> S
             .select_related("vehicle", "line")
             .order_by("next_curtailment_due", "id")[:CURTAILMENTS_SHOWN]
         )
+        summary.deadlines = deadlines.due(dealer, on)
     return summary

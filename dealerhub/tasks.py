@@ -22,3 +22,9 @@ def build_inventory_report(report_id) -> dict:
 def send_weekly_inventory_reports() -> dict:
     """Queue the weekly report of every dealer whose Monday 07:00 has passed, once a week."""
     return services.inventory_reports_send_weekly(queue=True)
+
+
+@shared_task(**RETRY_ON_CONNECTION_LOSS)
+def send_compliance_digests() -> dict:
+    """The daily e-mail of export deadlines due within a week, to each dealer's managers."""
+    return services.compliance_digests_send()

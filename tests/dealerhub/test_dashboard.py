@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 
 from dealerhub.summary import dealer_summary
-from exports.models import CashFlowSnapshot
+from exports.models import CashFlowSnapshot, ShipmentLine
 from exports.services import SNAPSHOT_FIELDS
 from inventory.models import FloorPlanPayment
 from inventory.services import vehicle_floor
-from tests.factories import FloorPlanLineFactory, VehicleFactory
+from tests.factories import FloorPlanLineFactory, ShipmentFactory, VehicleFactory
 
 
 @pytest.fixture
@@ -87,12 +87,16 @@ def test_the_trend_reads_stored_snapshots_and_today(staff_client, book, dealer_a
 def test_dashboard_queries_do_not_grow_with_the_stock(
     staff_client, dealer_a, line, count, django_assert_num_queries
 ):
+    shipment = ShipmentFactory(dealer=dealer_a, etd=dealer_a.today())
     for n in range(count):
         vehicle = VehicleFactory(dealer=dealer_a, export_candidate=True)
         if n % 3 == 0:
             vehicle_floor(vehicle=vehicle, line=line)
-    # session, user, dealers, three aggregates, buckets, trend, top candidates, curtailments
-    with django_assert_num_queries(10):
+        if n % 3 == 1:
+            ShipmentLine.objects.create(shipment=shipment, vehicle=vehicle)
+    # session, user, dealers, four aggregates, buckets, trend, top candidates, curtailments,
+    # and the export deadlines: shipment lines, their cars' papers, their shipments' milestones
+    with django_assert_num_queries(14):
         response = staff_client.get(reverse("dashboard"))
     assert response.status_code == 200
 
