@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.utils import translation
 
 from .factories import (
     DealerFactory,
@@ -98,6 +99,14 @@ def staff_a(dealer_a):
 @pytest.fixture
 def all_permissions():
     return Permission.objects.all()
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    """The locale middleware leaves the language of the last request active in the thread the
+    test client runs in; the next test starts from the default again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
