@@ -399,6 +399,12 @@ def _shipments(rng, dealer, by):
             fx_rate_to_base=Decimal("7.1200"),
             incoterm=Incoterm.CFR if country == "AE" else Incoterm.FOB,
             freight_cost=Decimal(900 * count),
+            insurance_cost=Decimal(60 * count),
+            vessel="" if final == ShipmentStatus.DRAFT else "Morning Cara",
+            voyage="" if final == ShipmentStatus.DRAFT else f"{today:%y}{suffix}E",
+            bill_of_lading=(
+                "" if final == ShipmentStatus.DRAFT else f"COSU{dealer.pk:02d}{today:%y}{suffix}0"
+            ),
             etd=etd,
             eta=etd + timedelta(days=MOVE_DAYS[ShipmentStatus.ARRIVED]),
             by=by,

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from exports import documents
+from exports import documents, services
 from exports.models import (
     DestinationMarket,
     DocumentKind,
@@ -643,3 +643,19 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
         response = client.get(target)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_shipment_page_costs_the_same_queries_for_two_cars_or_ten(
+    client, staff_a, dealer_a, markets, django_assert_num_queries
+):
+    client.force_login(staff_a)
+    shipment = ShipmentFactory(dealer=dealer_a)
+    for _ in range(2):
+        services.shipment_add_vehicle(shipment=shipment, vehicle=VehicleFactory(dealer=dealer_a))
+    with django_assert_num_queries(14) as two:
+        client.get(shipment.get_absolute_url())
+    for _ in range(8):
+        services.shipment_add_vehicle(shipment=shipment, vehicle=VehicleFactory(dealer=dealer_a))
+    with django_assert_num_queries(len(two.captured_queries)):
+        page = client.get(shipment.get_absolute_url())
+    assert page.content.decode().count('<tr data-vin="') == 10
