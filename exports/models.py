@@ -448,7 +448,7 @@ class ShipmentMilestone(models.Model):
     from_status = models.CharField(
         _("from"), max_length=16, choices=ShipmentStatus.choices, blank=True
     )
-    on = models.DateField(_("on"))
+    on = models.DateField(_("day"))
     at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1272,7 +1272,10 @@ class FloorPlanLine(models.Model):
         validators=[MinValueValidator(1)],
     )
     curtailment_pct = percentage(
-        _("curtailment (% of principal)"), default=ZERO, help_text=_("Each curtailment pays this.")
+        # xgettext:no-python-format
+        _("curtailment (% of principal)"),
+        default=ZERO,
+        help_text=_("Each curtailment pays this."),
     )
     curtailment_every_days = models.PositiveSmallIntegerField(
         _("then every (days)"), null=True, blank=True, validators=[MinValueValidator(1)]
@@ -1280,6 +1283,7 @@ class FloorPlanLine(models.Model):
     flat_fee = models.DecimalField(
         _("flat fee per car"), default=ZERO, validators=[MinValueValidator(ZERO)], **money
     )
+    # xgettext:no-python-format
     fee_pct = percentage(_("fee (% of principal)"), default=ZERO)
     is_active = models.BooleanField(_("open for new cars"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

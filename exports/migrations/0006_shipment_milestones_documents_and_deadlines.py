@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('booked', 'Booked'), ('customs_cleared', 'Customs cleared'), ('loaded', 'Loaded'), ('in_transit', 'In transit'), ('arrived', 'Arrived'), ('delivered', 'Delivered'), ('cancelled', 'Cancelled')], max_length=16, verbose_name='status')),
                 ('from_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('booked', 'Booked'), ('customs_cleared', 'Customs cleared'), ('loaded', 'Loaded'), ('in_transit', 'In transit'), ('arrived', 'Arrived'), ('delivered', 'Delivered'), ('cancelled', 'Cancelled')], max_length=16, verbose_name='from')),
-                ('on', models.DateField(verbose_name='on')),
+                ('on', models.DateField(verbose_name='day')),
                 ('at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
             ],
