@@ -338,6 +338,15 @@ def shipment_advance(*, shipment, to_status, by=None, reason="", on=None) -> Exp
     on = on or shipment.dealer.today()
     if on > shipment.dealer.today():
         raise ValidationError({"on": _("A move cannot be dated in the future.")})
+    # The draft is dated the day it was entered; moves entered afterwards may be older.
+    last = shipment.milestones.exclude(status=S.DRAFT).order_by("-at", "-id").first()
+    if last and on < last.on:
+        raise ValidationError(
+            {
+                "on": _("A move cannot be dated before the one before it, on %(day)s.")
+                % {"day": last.on.isoformat()}
+            }
+        )
     lines = list(shipment.lines.filter(is_active=True).select_related("vehicle"))
     if to_status == S.BOOKED and not lines:
         raise ValidationError(_("Add at least one vehicle before booking the shipment."))

@@ -93,6 +93,13 @@ def test_every_move_is_recorded_with_who_and_the_day(dealer_a, manager_a, market
             shipment=shipment, to_status=S.LOADED, on=today + timedelta(days=1)
         )
     assert "on" in caught.value.message_dict
+    with pytest.raises(ValidationError) as caught:
+        services.shipment_advance(
+            shipment=shipment, to_status=S.LOADED, on=today - timedelta(days=4)
+        )
+    assert caught.value.message_dict["on"] == [
+        f"A move cannot be dated before the one before it, on {today.isoformat()}."
+    ]
 
 
 def test_cancelling_needs_a_reason(shipment, dealer_a):
