@@ -140,8 +140,8 @@ FROM generate_series(1, %(vehicles)s) AS g,
 # One car in a thousand has its after-sales confirmation on file.
 SEED_DOCUMENTS = """
 INSERT INTO inventory_vehicledocument (vehicle_id, kind, country_code, issuer,
-    issuer_is_listed_manufacturer, issued_on, reference, added_at)
-SELECT id, 'manufacturer_after_sales_confirmation', 'KZ', make, TRUE, CURRENT_DATE, '', now()
+    issuer_is_listed_manufacturer, issued_on, reference, scan, added_at)
+SELECT id, 'manufacturer_after_sales_confirmation', 'KZ', make, TRUE, CURRENT_DATE, '', '', now()
 FROM inventory_vehicle WHERE id %% %(every)s = 7
 """
 
