@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from inventory.models import Dealer, DealerScopedQuerySet, Vehicle, message_text
@@ -458,7 +459,7 @@ class ShipmentMilestone(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(pgettext_lazy("remark", "note"), blank=True)
 
     objects = ShipmentMilestoneQuerySet.as_manager()
 
