@@ -420,6 +420,7 @@ def _shipments(rng, dealer, by):
         for step in ORDER[: ORDER.index(final) + 1] if final != ShipmentStatus.DRAFT else []:
             on = min(etd + timedelta(days=MOVE_DAYS[step]), today)
             export_services.shipment_advance(shipment=shipment, to_status=step, by=by, on=on)
+        shipment.refresh_from_db()
         _paperwork(shipment, today)
 
 

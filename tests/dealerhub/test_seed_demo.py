@@ -1,10 +1,12 @@
 """The demo: three dealers, 660 vehicles with valid VINs, inspections, shipments; safe to rerun."""
 
+from collections import Counter
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
+from exports import deadlines
 from exports.models import CashFlowSnapshot, ExportShipment
 from inventory import vin
 from inventory.models import (
@@ -53,6 +55,10 @@ def test_demo_is_complete_and_idempotent():
     assert InspectionReport.objects.filter(status="issued").count() >= 20
     statuses = set(ExportShipment.objects.values_list("status", flat=True))
     assert {"draft", "booked", "in_transit", "delivered", "cancelled"} <= statuses
+    # The deadlines have something to say: plates running out, de-registrations overdue.
+    hangzhou = Dealer.objects.get(code="hz-xinghe")
+    due = Counter((d.kind, d.overdue) for d in deadlines.due(hangzhou))
+    assert due == {("temporary_plate", False): 3, ("deregistration", True): 3}
     # Two dealers finance their stock, the third does not; each has 90 days of history.
     floored = set(VehicleFloorPlan.objects.values_list("dealer__code", flat=True))
     assert floored == {"hz-xinghe", "nb-haitong"}
