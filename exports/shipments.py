@@ -3,7 +3,7 @@ batches with their HS codes, the milestone timeline and the papers still outstan
 
 from dataclasses import dataclass
 
-from inventory.models import PAPER_LABELS, message_text
+from inventory.models import message_text
 
 from . import customs, eligibility, money
 from .models import ShipmentStatus
@@ -20,7 +20,9 @@ LOADED_OR_LATER = (
 def active_lines(shipment):
     return list(
         shipment.lines.filter(is_active=True)
-        .select_related("vehicle", "vehicle__dealer", "vehicle__floor_plan")
+        .select_related(
+            "vehicle", "vehicle__dealer", "vehicle__floor_plan", "vehicle__floor_plan__line"
+        )
         .order_by("licence_batch", "added_at", "id")
     )
 
@@ -88,10 +90,6 @@ def outstanding_documents(shipment, lines=None) -> dict:
     return {
         line: [str(kind) for kind in verdicts[line.vehicle_id].missing_documents] for line in lines
     }
-
-
-def document_label(kind) -> str:
-    return str(PAPER_LABELS.get(kind, kind))
 
 
 def timeline(shipment):
