@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from inventory.admin import DealerScopedAdminMixin, FrozenParentInlineMixin
+from inventory.admin import DealerScopedAdminMixin, FrozenParentInlineMixin, RecordsInlineMixin
 
 from . import services, tasks
 from .models import (
@@ -124,36 +124,23 @@ class CancelForm(forms.Form):
     )
 
 
-class ShipmentMilestoneInline(admin.TabularInline):
+class ShipmentRecordsInline(RecordsInlineMixin, admin.TabularInline):
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ShipmentMilestoneInline(ShipmentRecordsInline):
     """Every move of the shipment with who made it; written by `shipment_advance` only."""
 
     model = ShipmentMilestone
-    extra = 0
     fields = ["status", "from_status", "on", "by", "at", "note"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-class ShipmentDocumentInline(admin.TabularInline):
+class ShipmentDocumentInline(ShipmentRecordsInline):
     """Versions of the trade documents; made on the shipment page."""
 
     model = ShipmentDocument
-    extra = 0
     fields = ["kind", "version", "pdf", "xlsx", "total", "currency", "created_by", "created_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ExportShipment)

@@ -37,18 +37,6 @@ SHIPMENT_FIELDS = [
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
-def attach(form, exc, fields=None):
-    """Put a service's refusal on the form: on the field it names (through `fields`, a map
-    from the service's names to the form's), else on top of the form."""
-    fields = fields or {}
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            name = fields.get(name, name)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class ShipmentForm(forms.ModelForm):
     """A shipment's details, for creating one or editing it.
 

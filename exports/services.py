@@ -18,6 +18,7 @@ from inventory.models import (
     Vehicle,
     VehicleStatus,
     message_text,
+    paper_label,
 )
 from inventory.services import job_run_finish, job_run_start, vehicle_set_shipment_status
 
@@ -303,7 +304,7 @@ def _clearance_problems(shipment):
                 _("Vehicle %(vin)s still needs: %(documents)s.")
                 % {
                     "vin": line.vehicle.vin,
-                    "documents": ", ".join(shipments.document_label(d) for d in missing),
+                    "documents": ", ".join(paper_label(d) for d in missing),
                 }
             )
         if not line.sale_price:

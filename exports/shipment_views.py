@@ -15,7 +15,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from inventory.models import Vehicle
+from inventory.forms import attach_refusal
+from inventory.models import Vehicle, paper_label
 from inventory.views import dealer_required
 
 from . import services, shipments
@@ -29,7 +30,6 @@ from .forms import (
     LinePriceForm,
     ShipmentCreateForm,
     ShipmentForm,
-    attach,
 )
 from .models import DocumentKind, ExportShipment, ShipmentDocument, ShipmentLine, ShipmentStatus
 
@@ -126,7 +126,7 @@ def shipment_create(request):
         try:
             shipment = services.shipment_create(dealer=dealer, by=request.user, **form.details())
         except ValidationError as exc:
-            attach(form, exc)
+            attach_refusal(form, exc)
         else:
             _add_chosen(request, shipment, form.cleaned_data["vehicle"])
             return redirect(shipment)
@@ -172,7 +172,7 @@ def _say_outstanding(request, line):
             _("Vehicle %(vin)s still needs: %(documents)s.")
             % {
                 "vin": line.vehicle.vin,
-                "documents": ", ".join(shipments.document_label(d) for d in line.outstanding),
+                "documents": ", ".join(paper_label(d) for d in line.outstanding),
             },
         )
 
@@ -204,7 +204,7 @@ def _detail(request, shipment, *, status=200, **bound):
     outstanding = shipments.outstanding_documents(shipment, lines) if before_clearance else {}
     for line in lines:
         line.hs_reason = shipments.hs_reason(line.vehicle)
-        line.outstanding_labels = [shipments.document_label(k) for k in outstanding.get(line, [])]
+        line.outstanding_labels = [paper_label(k) for k in outstanding.get(line, [])]
         line.price_form = bound.get(f"price-{line.pk}") or LinePriceForm(
             prefix=f"price-{line.pk}", initial={"sale_price": line.sale_price}
         )
@@ -283,7 +283,7 @@ def shipment_edit(request, pk):
         try:
             services.shipment_update(shipment=shipment, by=request.user, **form.details())
         except ValidationError as exc:
-            attach(form, exc)
+            attach_refusal(form, exc)
         else:
             messages.success(request, _("Details saved."))
             return _back(shipment, "details")
@@ -309,7 +309,7 @@ def shipment_advance(request, pk):
                 on=form.cleaned_data["on"],
             )
         except ValidationError as exc:
-            attach(form, exc)
+            attach_refusal(form, exc)
         else:
             if moved.status == S.CANCELLED:
                 messages.success(
@@ -353,7 +353,7 @@ def shipment_add_vehicle(request, pk):
                     by=request.user,
                 )
             except ValidationError as exc:
-                attach(form, exc, {"vehicle": "vin"})
+                attach_refusal(form, exc, {"vehicle": "vin"})
             else:
                 messages.success(
                     request,
@@ -375,7 +375,7 @@ def shipment_line_price(request, pk, line_pk):
         try:
             services.shipment_line_set_price(line=line, sale_price=form.cleaned_data["sale_price"])
         except ValidationError as exc:
-            attach(form, exc)
+            attach_refusal(form, exc)
         else:
             messages.success(request, _("Sale price of %(vin)s saved.") % {"vin": line.vehicle.vin})
             return _back(line.shipment, "lines")
@@ -392,7 +392,7 @@ def shipment_line_dates(request, pk, line_pk):
         try:
             services.shipment_line_set_dates(line=line, **form.cleaned_data)
         except ValidationError as exc:
-            attach(form, exc)
+            attach_refusal(form, exc)
         else:
             messages.success(request, _("Dates of %(vin)s saved.") % {"vin": line.vehicle.vin})
             return _back(line.shipment, "lines")

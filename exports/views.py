@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from inventory.models import PAPER_LABELS, Vehicle, message_text
+from inventory.models import Vehicle, message_text, paper_label
 
 from . import cashflow, rules
 from .eligibility import evaluate_vehicle
@@ -27,10 +27,6 @@ OUTCOME_LABELS = {
     rules.Outcome.INFO: gettext_lazy("note"),
     rules.Outcome.NOT_EVALUATED: gettext_lazy("not evaluated"),
 }
-
-
-def document_label(kind):
-    return PAPER_LABELS.get(kind, kind)
 
 
 def shown_reason(reason):
@@ -62,7 +58,7 @@ def vehicle_eligibility(request, pk):
                 "name": rulebook.names.get(verdict.market, verdict.market),
                 "verdict": verdict.verdict.value,
                 "verdict_label": VERDICT_LABELS[verdict.verdict],
-                "missing": [document_label(kind) for kind in verdict.missing_documents],
+                "missing": [paper_label(kind) for kind in verdict.missing_documents],
                 "reasons": [shown_reason(r) for r in verdict.reasons if r.market not in origin],
             }
         )
@@ -94,5 +90,5 @@ def candidates(request):
     )
     for vehicle in page.object_list:
         needs = (vehicle.export_candidate_reasons or {}).get("needs", [])
-        vehicle.still_needed = [document_label(kind) for kind in needs]
+        vehicle.still_needed = [paper_label(kind) for kind in needs]
     return render(request, "exports/candidates.html", {"dealer": dealer, "on": on, "page": page})

@@ -105,6 +105,20 @@ class FrozenParentInlineMixin(ScopedInlineMixin):
         return self._open(obj) and super().has_delete_permission(request, obj)
 
 
+class RecordsInlineMixin:
+    """An inline that lists records written elsewhere (a service, a staff page): shown in full,
+    never added or deleted here."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class MembershipInline(ScopedInlineMixin, admin.TabularInline):
     model = Membership
     extra = 0
@@ -189,29 +203,17 @@ class VehicleAdminForm(VehicleForm):
         fields = ["dealer", *VEHICLE_FACTS]
 
 
-class DocumentInline(ScopedInlineMixin, admin.TabularInline):
+class DocumentInline(RecordsInlineMixin, ScopedInlineMixin, admin.TabularInline):
     """Papers on file; staff file and remove them on the vehicle page, through the services."""
 
     model = VehicleDocument
     fields = ["kind", "country_code", "issuer", "issuer_is_listed_manufacturer", "issued_on"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class InspectionInline(ScopedInlineMixin, admin.TabularInline):
+class InspectionInline(RecordsInlineMixin, ScopedInlineMixin, admin.TabularInline):
     model = InspectionReport
     fields = ["inspected_on", "status", "certificate_number", "verdict", "battery_soh_pct"]
-    readonly_fields = fields
-    extra = 0
     show_change_link = True
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Vehicle)
@@ -504,15 +506,9 @@ class FloorPlanLineAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
         )
 
 
-class FloorPlanPaymentInline(admin.TabularInline):
+class FloorPlanPaymentInline(RecordsInlineMixin, admin.TabularInline):
     model = FloorPlanPayment
     fields = ["paid_on", "kind", "principal", "interest", "fees", "balance_after", "reference"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(VehicleFloorPlan)

@@ -12,6 +12,18 @@ from . import vin as vin_rules
 from .models import FloorPlanLine, PaymentKind, Vehicle, VehicleDocument, message_text
 
 
+def attach_refusal(form, exc: ValidationError, fields=None):
+    """Put a service's refusal on the form: on the field it names (through `fields`, a map
+    from the service's names to the form's), else on top of the form."""
+    fields = fields or {}
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        name = fields.get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
+
+
 class DateInput(forms.DateInput):
     """The browser's date picker. Its value is always ISO 8601 (2026-11-29), whatever the
     page's language: a localised value such as 2026/11/29 would show as an empty picker and
@@ -165,11 +177,7 @@ class VehicleForm(forms.ModelForm):
 
     def add_service_error(self, exc: ValidationError):
         """Show a service's refusal on the field it names, or above the form."""
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for name, errors in exc.error_dict.items():
-            self.add_error(name if name in self.fields else None, errors)
+        attach_refusal(self, exc)
 
 
 class VehicleDocumentForm(forms.ModelForm):
@@ -177,15 +185,7 @@ class VehicleDocumentForm(forms.ModelForm):
 
     class Meta:
         model = VehicleDocument
-        fields = [
-            "kind",
-            "country_code",
-            "issuer",
-            "issuer_is_listed_manufacturer",
-            "issued_on",
-            "reference",
-            "scan",
-        ]
+        fields = services.DOCUMENT_FIELDS
         widgets = {"issued_on": DateInput()}
 
 

@@ -5,13 +5,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import paint
+from . import models, paint
 from .forms import DateInput
 from .models import (
     BATTERY_FIELDS,
     REPORT_CONTENT_FIELDS,
     TRACTION_BATTERY,
-    AccidentGrade,
     InspectionReport,
     PaintReading,
     Panel,
@@ -147,12 +146,12 @@ def findings_from(formset):
 
 
 def accident_grade_problem(report_form, findings):
-    """A grade of A with damage recorded is a contradiction the inspector should settle."""
+    """The grade against the damage the form records, findings included."""
     cleaned = report_form.cleaned_data
-    damaged = bool(findings) or cleaned.get("structural_damage")
-    if damaged and cleaned.get("accident_grade") == AccidentGrade.A:
-        return _("Grade A means no structural damage, but structural damage is recorded.")
-    return None
+    return models.accident_grade_problem(
+        damaged=bool(findings) or bool(cleaned.get("structural_damage")),
+        grade=cleaned.get("accident_grade"),
+    )
 
 
 class MultipleImageInput(forms.ClearableFileInput):

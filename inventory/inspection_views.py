@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import certificates, services
 from .certificate_render import car_outline_svg, qr_svg, render_certificate_pdf
+from .forms import attach_refusal
 from .inspection_forms import (
     InspectionForm,
     PanelGridForm,
@@ -88,7 +89,7 @@ def _save(request, *, vehicle, report):
                     findings=rows,
                 )
             except ValidationError as exc:
-                _attach(exc, form)
+                attach_refusal(form, exc)
             else:
                 messages.success(request, _("Draft saved. Check the verdicts, then issue it."))
                 return redirect(saved)
@@ -106,15 +107,6 @@ def _save(request, *, vehicle, report):
         },
         status=status,
     )
-
-
-def _attach(exc, form):
-    """Put a service's refusal on the form: by field where it names one, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @dealer_required

@@ -599,6 +599,11 @@ PAPER_LABELS = {
 }
 
 
+def paper_label(kind) -> str:
+    """What to call a paper an export rule asks for, in the active language."""
+    return str(PAPER_LABELS.get(kind, kind))
+
+
 class VehicleDocumentQuerySet(DealerScopedQuerySet):
     dealer_lookup = "vehicle__dealer"
 
@@ -689,6 +694,13 @@ class AccidentGrade(models.TextChoices):
     B = "B", _("B: minor structural repair")
     C = "C", _("C: moderate structural repair")
     D = "D", _("D: severe structural damage")
+
+
+def accident_grade_problem(*, damaged, grade):
+    """Grade A with structural damage recorded is a contradiction the inspector settles."""
+    if damaged and grade == AccidentGrade.A:
+        return _("Grade A means no structural damage, but structural damage is recorded.")
+    return None
 
 
 class SohMethod(models.TextChoices):

@@ -18,7 +18,6 @@ from .models import (
     CONTENT_VERSION,
     LIFECYCLE_FIELDS,
     REPORT_CONTENT_FIELDS,
-    AccidentGrade,
     FloorPlanLine,
     FloorPlanPayment,
     InspectionPhoto,
@@ -37,6 +36,7 @@ from .models import (
     VehicleDocument,
     VehicleFloorPlan,
     VehicleStatus,
+    accident_grade_problem,
 )
 
 # Moves a person may make by hand; allocation and export follow shipments only.
@@ -148,23 +148,22 @@ def vehicle_set_shipment_status(*, vehicles, to_status, by=None) -> int:
     return count
 
 
-DOCUMENT_FIELDS = frozenset(
-    {
-        "kind",
-        "country_code",
-        "issuer",
-        "issuer_is_listed_manufacturer",
-        "issued_on",
-        "reference",
-        "scan",
-    }
+# What staff file about a paper, in the order the form asks for it.
+DOCUMENT_FIELDS = (
+    "kind",
+    "country_code",
+    "issuer",
+    "issuer_is_listed_manufacturer",
+    "issued_on",
+    "reference",
+    "scan",
 )
 
 
 @transaction.atomic
 def vehicle_document_add(*, vehicle, by=None, **fields) -> VehicleDocument:
     """File a paper an export rule asks for (an after-sales confirmation, a certificate)."""
-    unknown = set(fields) - DOCUMENT_FIELDS
+    unknown = set(fields) - set(DOCUMENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown document fields: {', '.join(sorted(unknown))}")
     scan = fields.get("scan")
@@ -560,10 +559,11 @@ def _issue_problems(report):
         problems["battery_soh_pct"] = _(
             "A battery-electric car needs its battery state of health and how it was measured."
         )
-    if report.structural_damage and report.accident_grade == AccidentGrade.A:
-        problems["accident_grade"] = _(
-            "Grade A means no structural damage, but structural damage is recorded."
-        )
+    grade_problem = accident_grade_problem(
+        damaged=report.structural_damage, grade=report.accident_grade
+    )
+    if grade_problem:
+        problems["accident_grade"] = grade_problem
     try:
         report.full_clean()
     except ValidationError as exc:

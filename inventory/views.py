@@ -25,12 +25,12 @@ from . import aging, costs, holding, services
 from .filters import VehicleFilterSet, bucket_label
 from .forms import FloorPlanPaymentForm, VehicleDocumentForm, VehicleFloorForm, VehicleForm
 from .models import (
-    PAPER_LABELS,
     Vehicle,
     VehicleDocument,
     VehicleFloorPlan,
     VehicleStatus,
     message_text,
+    paper_label,
     vin_check,
 )
 from .pagination import KeysetPaginator, keyset_ordering
@@ -321,9 +321,9 @@ def candidate_summary(vehicle):
         return None
     return {
         "markets": summary.get("markets", []),
-        "needs": [PAPER_LABELS.get(doc, doc) for doc in summary.get("needs", [])],
+        "needs": [paper_label(doc) for doc in summary.get("needs", [])],
         "also": {
-            market: [PAPER_LABELS.get(doc, doc) for doc in docs]
+            market: [paper_label(doc) for doc in docs]
             for market, docs in summary.get("also", {}).items()
         },
     }
