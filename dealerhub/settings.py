@@ -132,11 +132,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-# Inspection certificates. Photos are kept with their report up to this size. Buyers reach the
+# Inspection certificates. Photos and document scans are kept up to this size. Buyers reach the
 # public verification page at PUBLIC_BASE_URL (QR codes point there; unset, the address the
 # request came in on), in one of its languages, at most VERIFY_RATE_LIMIT times a minute from
 # one address.
 INSPECTION_PHOTO_MAX_BYTES = env.int("INSPECTION_PHOTO_MAX_BYTES", default=10_000_000)
+# A picture (inspection photo, scan) with more pixels than this is refused from its header,
+# before it is decoded: a few kilobytes of PNG can unpack to gigabytes. 40 megapixels is more
+# than any phone camera takes.
+UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="").rstrip("/")
 VERIFY_LANGUAGES = [("en", "English"), ("zh-hans", "中文"), ("ru", "Русский"), ("ar", "العربية")]
 VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=30)

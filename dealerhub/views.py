@@ -1,16 +1,16 @@
 """Site-wide pages: the dashboard, the inventory reports and the health check."""
 
-import os
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+
+from inventory.uploads import file_response
 
 from . import services
 from .models import InventoryReport, ReportKind, ReportStatus
@@ -126,8 +126,4 @@ def report_download(request, pk):
         .exclude(file=""),
         pk=pk,
     )
-    try:
-        handle = report.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404(_("The file of this report is no longer there.")) from missing
-    return FileResponse(handle, as_attachment=True, filename=os.path.basename(report.file.name))
+    return file_response(report.file, missing=_("The file of this report is no longer there."))

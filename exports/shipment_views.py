@@ -2,14 +2,12 @@
 inventory, and the shipment page where it moves along its lifecycle, its cars are priced and
 its papers made."""
 
-from pathlib import PurePath
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from inventory.forms import attach_refusal
 from inventory.models import Vehicle, paper_label
+from inventory.uploads import file_response
 from inventory.views import dealer_required
 
 from . import services, shipments
@@ -454,8 +453,4 @@ def shipment_document_download(request, pk, document_pk, fmt):
     stored = getattr(document, fmt)
     if not stored:
         raise Http404
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=PurePath(stored.name).name)
+    return file_response(stored)

@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import certificates, services
+from . import certificates, services, uploads
 from .certificate_render import car_outline_svg, qr_svg, render_certificate_pdf
 from .forms import attach_refusal
 from .inspection_forms import (
@@ -160,11 +160,13 @@ def inspection_detail(request, pk):
     )
 
 
-def _refusal(request, exc):
+def _refusal(request, exc, form=None):
+    """A service's refusal as messages; one about a field of `form` is headed by its label."""
     if hasattr(exc, "error_dict"):
-        for errors in exc.message_dict.values():
+        for name, errors in exc.message_dict.items():
+            label = form.fields[name].label if form and name in form.fields else ""
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, f"{label}: {error}" if label else error)
     else:
         for error in exc.messages:
             messages.error(request, error)
@@ -258,7 +260,7 @@ def inspection_photo_add(request, pk):
             by=request.user,
         )
     except ValidationError as exc:
-        _refusal(request, exc)
+        _refusal(request, exc, form)
     else:
         messages.success(request, _("%(count)s photo(s) added.") % {"count": len(photos)})
     return redirect(report.get_absolute_url() + "#photos")
@@ -288,11 +290,7 @@ def inspection_photo(request, pk, photo_pk):
     photo = get_object_or_404(
         InspectionPhoto.objects.visible_to(request.user), pk=photo_pk, report_id=pk
     )
-    try:
-        handle = photo.image.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle)
+    return uploads.file_response(photo.image)
 
 
 @require_GET

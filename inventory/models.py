@@ -19,7 +19,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import aging, costs, paint
+from . import aging, costs, paint, uploads
 from . import vin as vin_rules
 from .messages import Message
 
@@ -609,9 +609,10 @@ class VehicleDocumentQuerySet(DealerScopedQuerySet):
 
 
 def vehicle_document_path(document, filename):
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "pdf"
+    """A server-chosen name whose extension is what the scan is; the client's name is
+    ignored, so a page of script named scan.html can never be stored as one."""
     vehicle = document.vehicle
-    return f"documents/{vehicle.dealer_id}/{vehicle.pk}/{secrets.token_hex(8)}.{suffix}"
+    return uploads.stored_path(f"documents/{vehicle.dealer_id}/{vehicle.pk}", document.scan)
 
 
 class VehicleDocument(models.Model):
@@ -1201,9 +1202,9 @@ class StructuralFinding(ReportPart):
 
 
 def inspection_photo_path(photo, filename):
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    """A server-chosen name whose extension is what the picture is, never the client's."""
     report = photo.report
-    return f"inspections/{report.vehicle.dealer_id}/{report.pk}/{secrets.token_hex(8)}.{suffix}"
+    return uploads.stored_path(f"inspections/{report.vehicle.dealer_id}/{report.pk}", photo.image)
 
 
 class InspectionPhoto(ReportPart):

@@ -1,18 +1,19 @@
 """Every write to dealers' vehicles and inspections: receive, update, status, issue."""
 
 import hashlib
+import posixpath
 from decimal import Decimal
+from enum import StrEnum
+from functools import partial
 
-from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image
 
-from . import certificates, costs, paint
+from . import certificates, costs, paint, uploads
 from . import vin as vin_rules
 from .models import (
     CONTENT_VERSION,
@@ -168,7 +169,9 @@ def vehicle_document_add(*, vehicle, by=None, **fields) -> VehicleDocument:
         raise TypeError(f"unknown document fields: {', '.join(sorted(unknown))}")
     scan = fields.get("scan")
     if scan:
-        problem = _upload_problem(scan, PAPER_FORMATS, _("a PDF, JPEG or PNG"))
+        problem = uploads.upload_problem(
+            scan, kinds=uploads.PAPER_KINDS, described=_("a PDF, JPEG or PNG")
+        )
         if problem:
             raise ValidationError({"scan": problem})
     document = VehicleDocument(vehicle=vehicle, added_by=by, **fields)
@@ -460,42 +463,6 @@ def inspection_save_findings(*, report, findings) -> None:
     _replace_findings(locked, findings)
 
 
-PHOTO_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
-PAPER_FORMATS = frozenset({"PDF", "JPEG", "PNG"})
-
-
-def _upload_kind(upload):
-    """What a file really is, read from its content: PDF, or the image format Pillow sees."""
-    upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if head == b"%PDF-":
-        return "PDF"
-    try:
-        with Image.open(upload) as image:
-            kind = image.format
-            image.verify()
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        kind = None
-    finally:
-        upload.seek(0)
-    return kind
-
-
-def _upload_problem(upload, formats, described):
-    """Why an uploaded file is refused (too large, or not one of `formats`), or None."""
-    limit = settings.INSPECTION_PHOTO_MAX_BYTES
-    if upload.size > limit:
-        return _("%(name)s is %(size)s MB; a file may be at most %(limit)s MB.") % {
-            "name": upload.name,
-            "size": f"{upload.size / 1_000_000:.1f}",
-            "limit": f"{limit / 1_000_000:g}",
-        }
-    if _upload_kind(upload) not in formats:
-        return _("%(name)s is not %(described)s.") % {"name": upload.name, "described": described}
-    return None
-
-
 def _sha256(upload):
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -513,7 +480,9 @@ def inspection_add_photos(*, report, images, caption="", by=None) -> list[Inspec
     problems = [
         problem
         for problem in (
-            _upload_problem(image, PHOTO_FORMATS, _("a JPEG, PNG or WebP photo"))
+            uploads.upload_problem(
+                image, kinds=uploads.PHOTO_KINDS, described=_("a JPEG, PNG or WebP photo")
+            )
             for image in images
         )
         if problem
@@ -540,6 +509,54 @@ def inspection_add_photos(*, report, images, caption="", by=None) -> list[Inspec
 def inspection_remove_photo(*, photo) -> None:
     _refuse_unless_draft(_lock_report(photo.report))
     photo.delete()
+
+
+# Every file the site keeps from a user, with the kinds it may be: (model, file field, kinds).
+STORED_UPLOADS = (
+    (InspectionPhoto, "image", uploads.PHOTO_KINDS),
+    (VehicleDocument, "scan", uploads.PAPER_KINDS),
+)
+
+
+class StoredFileOutcome(StrEnum):
+    UNCHANGED = "unchanged"
+    RENAMED = "renamed"
+    REFUSED = "refused"
+    MISSING = "missing"
+
+
+@transaction.atomic
+def stored_upload_normalise(
+    *, model, field, name, kinds, dry_run=False
+) -> tuple[StoredFileOutcome, str]:
+    """Move one stored user file to a server-chosen name with the extension of what its
+    content is, and point every row that holds it (revisions share photos) at the new name.
+    The old file is deleted once the rows have moved. A file that is none of `kinds` stays
+    where it is (it is served as bytes to save) and is reported. Returns the outcome and the
+    name the file has (or would have, in a dry run) afterwards; running it again changes
+    nothing."""
+    storage = model._meta.get_field(field).storage
+    try:
+        with storage.open(name, "rb") as handle:
+            kind = uploads.sniff(handle)
+    except FileNotFoundError:
+        return StoredFileOutcome.MISSING, name
+    except uploads.Refused:
+        kind = None
+    if kind not in kinds:
+        return StoredFileOutcome.REFUSED, name
+    if uploads.is_canonical(name, kind):
+        return StoredFileOutcome.UNCHANGED, name
+    target = uploads.new_name(posixpath.dirname(name), kind)
+    if dry_run:
+        return StoredFileOutcome.RENAMED, target
+    rows = model.objects.select_for_update().filter(**{field: name})
+    list(rows.values_list("pk", flat=True))
+    with storage.open(name, "rb") as handle:
+        target = storage.save(target, handle)
+    rows.update(**{field: target})
+    transaction.on_commit(partial(storage.delete, name))
+    return StoredFileOutcome.RENAMED, target
 
 
 def _issue_problems(report):

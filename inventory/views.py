@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
-from . import aging, costs, holding, services
+from . import aging, costs, holding, services, uploads
 from .filters import VehicleFilterSet, bucket_label
 from .forms import FloorPlanPaymentForm, VehicleDocumentForm, VehicleFloorForm, VehicleForm
 from .models import (
@@ -600,7 +600,7 @@ def vehicle_document_add_view(request, pk):
         try:
             services.vehicle_document_add(vehicle=vehicle, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            _service_errors(request, exc, form)
         else:
             messages.success(
                 request,
@@ -635,7 +635,4 @@ def vehicle_document_scan_view(request, pk, document_pk):
         pk=document_pk,
         vehicle_id=pk,
     )
-    try:
-        return FileResponse(document.scan.open("rb"))
-    except FileNotFoundError as exc:
-        raise Http404 from exc
+    return uploads.file_response(document.scan)
