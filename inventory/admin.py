@@ -1,5 +1,7 @@
 """Manager admin for dealers, staff, vehicles, inspections and job runs, scoped per dealer."""
 
+import posixpath
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
@@ -7,6 +9,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -374,11 +378,17 @@ class InspectionPhotoInline(ReportPartInline):
     """Photos are added on the staff page, which checks them; here they are listed."""
 
     model = InspectionPhoto
-    fields = ["image", "caption", "size_bytes", "sha256", "uploaded_by", "uploaded_at"]
+    fields = ["photo", "caption", "size_bytes", "sha256", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("photo"))
+    def photo(self, obj):
+        # Through the staff page, which scopes and serves it safely; storage URLs are not served.
+        url = reverse("inventory:inspection_photo", args=[obj.report_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, posixpath.basename(obj.image.name))
 
 
 @admin.register(InspectionReport)

@@ -355,3 +355,17 @@ def test_shipment_documents_and_reports_are_served_as_downloads(staff_client, de
     report.file.save("inventory-alpha.xlsx", ContentFile(b"PK\x03\x04"), save=True)
     served = staff_client.get(reverse("report_download", args=[report.pk]))
     assert_served_safely(served, uploads.XLSX.content_type, "attachment")
+
+
+def test_the_admin_links_a_photo_through_the_staff_page(client, manager_a, car):
+    report = draft_inspection(car)
+    [photo] = services.inspection_add_photos(
+        report=report, images=[SimpleUploadedFile("x.html", png_with_script())]
+    )
+    client.force_login(manager_a)
+    page = client.get(reverse("admin:inventory_inspectionreport_change", args=[report.pk]))
+    html = page.content.decode()
+    served = reverse("inventory:inspection_photo", args=[report.pk, photo.pk])
+    assert f'href="{served}"' in html
+    assert "/media/" not in html
+    assert_served_safely(client.get(served), "image/png", "inline")
