@@ -551,9 +551,11 @@ def stored_upload_normalise(
     if dry_run:
         return StoredFileOutcome.RENAMED, target
     rows = model.objects.select_for_update().filter(**{field: name})
-    list(rows.values_list("pk", flat=True))
+    list(rows.values_list("pk", flat=True))  # hold the rows while their file moves
     with storage.open(name, "rb") as handle:
         target = storage.save(target, handle)
+    # An update, not save(): the content is the same bytes, so an issued report's photos
+    # (frozen, and hashed by content, not by name) stay as they were.
     rows.update(**{field: target})
     transaction.on_commit(partial(storage.delete, name))
     return StoredFileOutcome.RENAMED, target

@@ -59,10 +59,6 @@ class Refused(Exception):
         self.height = height
 
 
-def max_image_pixels() -> int:
-    return settings.UPLOAD_MAX_IMAGE_PIXELS
-
-
 def _is_pdf(handle) -> bool:
     """A PDF starts with its version and ends with %%EOF in its last kilobyte; a page of
     script after a "%PDF-" prefix fails both."""
@@ -78,7 +74,7 @@ def _is_pdf(handle) -> bool:
 def _image_kind(handle):
     """The picture's kind from its header and chunks, refused by its pixel count before a
     single row is decoded."""
-    limit = max_image_pixels()
+    limit = settings.UPLOAD_MAX_IMAGE_PIXELS
     try:
         # Pillow's own bomb guard warns while reading the header; kept as a refusal too, so
         # an operator's higher limit never lets through what Pillow calls a bomb.
@@ -91,9 +87,11 @@ def _image_kind(handle):
                     raise Refused("too_many_pixels", width=width, height=height)
                 kind = _PILLOW_KINDS.get(image.format)
                 image.verify()
+    except Refused:
+        raise
     except Image.DecompressionBombError as exc:
         raise Refused("too_many_pixels") from exc
-    except (OSError, SyntaxError, ValueError, EOFError):
+    except Exception:  # a damaged or hostile file can fail a decoder in any way: not a picture
         return None
     return kind
 
@@ -127,15 +125,15 @@ def upload_problem(upload, *, kinds, described) -> str | None:
         kind = sniff(upload)
     except Refused as refusal:
         if refusal.reason == "too_many_pixels":
-            return pixels_message(upload.name, refusal)
+            return _pixels_message(upload.name, refusal)
         kind = None
     if kind not in kinds:
         return _("%(name)s is not %(described)s.") % {"name": upload.name, "described": described}
     return None
 
 
-def pixels_message(name, refusal) -> str:
-    limit = f"{max_image_pixels() / 1_000_000:g}"
+def _pixels_message(name, refusal) -> str:
+    limit = f"{settings.UPLOAD_MAX_IMAGE_PIXELS / 1_000_000:g}"
     if refusal.width:
         return _(
             "%(name)s is %(width)s by %(height)s pixels; a picture may have at most "
