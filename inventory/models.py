@@ -280,7 +280,7 @@ class Membership(models.Model):
         verbose_name=_("user"),
     )
     dealer = models.ForeignKey(
-        Dealer, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("dealer")
+        Dealer, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("dealer")
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
@@ -617,8 +617,9 @@ def vehicle_document_path(document, filename):
 class VehicleDocument(models.Model):
     """A paper held for one vehicle that an export rule can ask for, with who issued it."""
 
+    # A paper is the record an export was judged on; the car is written off, never deleted.
     vehicle = models.ForeignKey(
-        Vehicle, on_delete=models.CASCADE, related_name="documents", verbose_name=_("vehicle")
+        Vehicle, on_delete=models.PROTECT, related_name="documents", verbose_name=_("vehicle")
     )
     kind = models.CharField(_("document"), max_length=40, choices=DocumentKind.choices)
     country_code = models.CharField(
@@ -643,7 +644,7 @@ class VehicleDocument(models.Model):
     )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -1221,7 +1222,7 @@ class InspectionPhoto(ReportPart):
     size_bytes = models.PositiveIntegerField(_("size (bytes)"), editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -1549,7 +1550,7 @@ class JobRun(models.Model):
     job = models.CharField(_("job"), max_length=80, db_index=True)
     dealer = models.ForeignKey(
         Dealer,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="job_runs",
