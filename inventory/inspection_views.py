@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import certificates, services
 from .certificate_render import car_outline_svg, qr_svg, render_certificate_pdf
 from .forms import attach_refusal
+from .idempotency import once_per_form
 from .inspection_forms import (
     InspectionForm,
     PanelGridForm,
@@ -172,6 +173,7 @@ def _refusal(request, exc):
 
 @require_POST
 @dealer_required
+@once_per_form
 def inspection_issue(request, pk):
     report = _report(request, pk)
     try:
@@ -189,6 +191,7 @@ def inspection_issue(request, pk):
 
 @require_POST
 @dealer_required
+@once_per_form
 def inspection_revise(request, pk):
     report = _report(request, pk)
     try:
@@ -209,6 +212,7 @@ def inspection_revise(request, pk):
 
 @require_POST
 @dealer_required
+@once_per_form
 def inspection_revoke(request, pk):
     report = _report(request, pk)
     form = RevokeForm(request.POST)

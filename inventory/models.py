@@ -1574,3 +1574,29 @@ class JobRun(models.Model):
 
     def __str__(self):
         return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class SubmissionToken(models.Model):
+    """A form that was posted: its one-time token, recorded once, so that a second post of the
+    same rendered form (a double click, a resend) books nothing."""
+
+    # The unique index is what lets exactly one of two simultaneous posts record the token.
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    # Meaningless without the person who posted it, and nothing else refers to it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    path = models.CharField(_("posted to"), max_length=200)
+    result_url = models.CharField(_("led to"), max_length=300, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self):
+        return f"{self.path} {self.submitted_at:%Y-%m-%d %H:%M}"

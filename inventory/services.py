@@ -1,6 +1,7 @@
 """Every write to dealers' vehicles and inspections: receive, update, status, issue."""
 
 import hashlib
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from PIL import Image
 from . import certificates, costs, paint
 from . import vin as vin_rules
 from .files import delete_files_on_commit
+from .idempotency import MAX_AGE_SECONDS as FORM_TOKEN_MAX_AGE
 from .models import (
     CONTENT_VERSION,
     LIFECYCLE_FIELDS,
@@ -32,6 +34,7 @@ from .models import (
     Powertrain,
     ReportIsFrozen,
     StructuralFinding,
+    SubmissionToken,
     Substrate,
     Vehicle,
     VehicleDocument,
@@ -754,6 +757,14 @@ def inspection_discard(*, report) -> None:
     photos = list(locked.photos.all())
     locked.delete()
     _delete_unshared_photo_files(photos)
+
+
+@transaction.atomic
+def submission_tokens_prune(*, now=None) -> int:
+    """Forget posted form tokens old enough that their forms are refused as expired anyway."""
+    before = (now or timezone.now()) - timedelta(seconds=FORM_TOKEN_MAX_AGE)
+    deleted, _by_model = SubmissionToken.objects.filter(submitted_at__lt=before).delete()
+    return deleted
 
 
 MANAGER_APPS = ("inventory", "exports", "django_celery_beat", "dealerhub")

@@ -241,3 +241,19 @@ def test_bulk_delete_never_takes_an_issued_report(client, manager_a, dealer_a):
     )
     assert response.status_code == 200
     assert list(InspectionReport.objects.all()) == [issued]
+
+
+def test_the_admin_deletes_a_draft_shipment_with_its_lines(
+    client, manager_a, dealer_a, django_capture_on_commit_callbacks
+):
+    draft, _document = shipment_with_papers(dealer_a)
+    url = reverse("admin:exports_exportshipment_delete", args=[draft.pk])
+    client.force_login(manager_a)
+    confirm = client.get(url)
+    assert confirm.status_code == 200
+    assert "would require deleting the following protected" not in confirm.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not ExportShipment.objects.exists()
+    assert not ShipmentDocument.objects.exists()
