@@ -111,6 +111,7 @@ def _save(request, *, vehicle, report):
 
 
 @dealer_required
+@once_per_form
 def inspection_start(request, pk):
     """A new draft inspection of one of the dealer's cars."""
     vehicle = get_object_or_404(
@@ -249,6 +250,7 @@ def inspection_discard(request, pk):
 
 @require_POST
 @dealer_required
+@once_per_form
 def inspection_photo_add(request, pk):
     report = _report(request, pk)
     form = PhotoUploadForm(request.POST, request.FILES)

@@ -54,7 +54,8 @@ class FormTokenClient(Client):
     def post(self, path, data=None, content_type=MULTIPART_CONTENT, **extra):
         from inventory.idempotency import FIELD_NAME, issue_token
 
-        user_id = self.session.get(SESSION_KEY)
+        signed_in = settings.SESSION_COOKIE_NAME in self.cookies
+        user_id = self.session.get(SESSION_KEY) if signed_in else None
         if user_id and (data is None or isinstance(data, dict)) and FIELD_NAME not in (data or {}):
             user = get_user_model()(pk=get_user_model()._meta.pk.to_python(user_id))
             data = {**(data or {}), FIELD_NAME: issue_token(user)}

@@ -156,3 +156,19 @@ def test_expired_tokens_are_pruned(staff_a):
     SubmissionToken.objects.filter(token="new").update(submitted_at=later)
     assert submission_tokens_prune(now=later) == 1
     assert list(SubmissionToken.objects.values_list("token", flat=True)) == ["new"]
+
+
+@pytest.mark.django_db
+def test_a_new_inspection_posted_twice_is_one_draft(client, staff_a, dealer_a):
+    from tests.inventory.test_inspection_pages import grid
+
+    vehicle = VehicleFactory(dealer=dealer_a)
+    client.force_login(staff_a)
+    url = reverse("inventory:inspection_start", args=[vehicle.pk])
+    page = client.get(url).content.decode()
+    token = re.search(rf'name="{FIELD_NAME}" value="([^"]+)"', page).group(1)
+    data = {**grid(inspected_on=dealer_a.today().isoformat()), FIELD_NAME: token}
+    client.post(url, data)
+    second = client.post(url, data, follow=True)
+    assert ALREADY in second.content.decode()
+    assert vehicle.inspections.count() == 1
