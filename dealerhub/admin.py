@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from inventory.admin import DealerScopedAdminMixin
+from inventory.admin import DealerScopedAdminMixin, GuardedDeleteAdminMixin
 
 from . import services
 from .models import ComplianceDigest, InventoryReport, ReportKind, ReportStatus
@@ -23,7 +23,7 @@ class InventoryReportRequestForm(forms.ModelForm):
 
 
 @admin.register(InventoryReport)
-class InventoryReportAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
+class InventoryReportAdmin(GuardedDeleteAdminMixin, DealerScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "dealer",
         "kind",
@@ -70,7 +70,15 @@ class InventoryReportAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def delete_refusal(self, obj):
+        if obj.is_finished:
+            return None
+        return _("It is still being built.")
+
+    def delete_through_service(self, request, obj):
+        services.inventory_report_delete(report=obj)
 
     @admin.display(description=_("workbook"))
     def download(self, obj):
@@ -126,4 +134,8 @@ class ComplianceDigestAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The record that the managers were told; deleting it would hide that they were.
         return False

@@ -123,7 +123,7 @@ class ComplianceDigest(models.Model):
 
     dealer = models.ForeignKey(
         Dealer,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="compliance_digests",
         verbose_name=_("dealer"),
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 
 from exports import deadlines
 from exports.tasks import TRANSIENT
+from inventory.files import delete_files_on_commit
 from inventory.models import Dealer, Membership, Role
 
 from . import reports, tasks
@@ -138,6 +139,20 @@ def inventory_report_retry(*, report: InventoryReport) -> InventoryReport:
     report.save(update_fields=["status", "progress", "error", "finished_at"])
     _queue_build(report)
     return report
+
+
+@transaction.atomic
+def inventory_report_delete(*, report: InventoryReport) -> None:
+    """Delete a finished report and its workbook; one still being built is left to finish."""
+    report = InventoryReport.objects.select_for_update().get(pk=report.pk)
+    if not report.is_finished and not _abandoned(report):
+        raise ValidationError(
+            _("This report is %(status)s; delete it once it is finished.")
+            % {"status": report.get_status_display().lower()},
+            code="report_building",
+        )
+    report.delete()
+    delete_files_on_commit([report.file])
 
 
 def _set(report, **fields):

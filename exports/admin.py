@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from inventory.admin import DealerScopedAdminMixin, FrozenParentInlineMixin, RecordsInlineMixin
+from inventory.admin import (
+    DealerScopedAdminMixin,
+    FrozenParentInlineMixin,
+    GuardedDeleteAdminMixin,
+    RecordsInlineMixin,
+)
 
 from . import services, tasks
 from .models import (
@@ -144,7 +149,7 @@ class ShipmentDocumentInline(ShipmentRecordsInline):
 
 
 @admin.register(ExportShipment)
-class ExportShipmentAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
+class ExportShipmentAdmin(GuardedDeleteAdminMixin, DealerScopedAdminMixin, SimpleHistoryAdmin):
     fixed_after_create = ["dealer"]
     list_display = [
         "reference",
@@ -187,6 +192,14 @@ class ExportShipmentAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=_("vehicles"), ordering="active_line_count")
     def line_count(self, obj):
         return obj.active_line_count
+
+    def delete_refusal(self, obj):
+        if obj.status == ShipmentStatus.DRAFT:
+            return None
+        return _("A shipment past draft stays on record; cancel it instead.")
+
+    def delete_through_service(self, request, obj):
+        services.shipment_delete_draft(shipment=obj, by=request.user)
 
     def get_search_results(self, request, queryset, search_term):
         # Searching by VIN joins shipment lines, so a shipment may match more than once.

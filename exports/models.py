@@ -79,7 +79,7 @@ class MarketRule(models.Model):
     """One import or export rule of a market, kept as data with the source it was read from."""
 
     market = models.ForeignKey(
-        DestinationMarket, on_delete=models.CASCADE, related_name="rules", verbose_name=_("market")
+        DestinationMarket, on_delete=models.PROTECT, related_name="rules", verbose_name=_("market")
     )
     rule_code = models.CharField(_("rule code"), max_length=64)
     applies_to = models.JSONField(
@@ -359,8 +359,10 @@ class ShipmentLineQuerySet(DealerScopedQuerySet):
 class ShipmentLine(models.Model):
     """One vehicle on a shipment, with its sale price; `is_active` is false once released."""
 
+    # Lines, milestones and documents are the shipment's record: a shipment past draft is
+    # cancelled, never deleted, and a draft is deleted through `shipment_delete_draft`.
     shipment = models.ForeignKey(
-        ExportShipment, on_delete=models.CASCADE, related_name="lines", verbose_name=_("shipment")
+        ExportShipment, on_delete=models.PROTECT, related_name="lines", verbose_name=_("shipment")
     )
     vehicle = models.ForeignKey(
         Vehicle, on_delete=models.PROTECT, related_name="shipment_lines", verbose_name=_("vehicle")
@@ -385,7 +387,7 @@ class ShipmentLine(models.Model):
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -441,7 +443,7 @@ class ShipmentMilestone(models.Model):
 
     shipment = models.ForeignKey(
         ExportShipment,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="milestones",
         verbose_name=_("shipment"),
     )
@@ -453,7 +455,7 @@ class ShipmentMilestone(models.Model):
     at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -493,7 +495,7 @@ class ShipmentDocument(models.Model):
 
     shipment = models.ForeignKey(
         ExportShipment,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="documents",
         verbose_name=_("shipment"),
     )
@@ -506,7 +508,7 @@ class ShipmentDocument(models.Model):
     currency = models.CharField(_("currency"), max_length=3)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -534,7 +536,7 @@ class CashFlowSnapshot(models.Model):
     """One dealer's cash position at the end of one day, kept for the trend and the reports."""
 
     dealer = models.ForeignKey(
-        Dealer, on_delete=models.CASCADE, related_name="cash_flow", verbose_name=_("dealer")
+        Dealer, on_delete=models.PROTECT, related_name="cash_flow", verbose_name=_("dealer")
     )
     on = models.DateField(_("day"))
     units = models.PositiveIntegerField(_("cars on hand"))

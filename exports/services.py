@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inventory.files import delete_files_on_commit
 from inventory.models import (
     Dealer,
     JobRun,
@@ -294,6 +295,30 @@ def shipment_remove_vehicle(*, shipment, vehicle, by=None) -> None:
     if locked.status == VehicleStatus.ALLOCATED:
         vehicle_set_shipment_status(vehicles=[locked], to_status=VehicleStatus.IN_STOCK, by=by)
     _rebatch(shipment)
+
+
+@transaction.atomic
+def shipment_delete_draft(*, shipment, by=None) -> None:
+    """Delete a shipment that never left draft, with its cars, its draft milestone and any
+    documents made for it, files included. A booked shipment is cancelled instead: its lines,
+    milestones and papers are the record of what was sold abroad."""
+    locked = ExportShipment.objects.select_for_update().get(pk=shipment.pk)
+    if locked.status != S.DRAFT:
+        raise ValidationError(
+            _("Shipment %(ref)s is %(status)s and stays on record; cancel it instead.")
+            % {"ref": locked.reference, "status": locked.get_status_display().lower()},
+            code="shipment_on_record",
+        )
+    documents = list(locked.documents.all())
+    # A draft's cars were never allocated, so taking them off changes no vehicle's status.
+    locked.lines.all().delete()
+    locked.milestones.all().delete()
+    locked.documents.all().delete()
+    locked._history_user = by
+    locked.delete()
+    delete_files_on_commit(
+        [document.pdf for document in documents] + [document.xlsx for document in documents]
+    )
 
 
 def _clearance_problems(shipment):

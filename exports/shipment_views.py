@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inventory.forms import attach_refusal
+from inventory.idempotency import once_per_form
 from inventory.models import Vehicle, paper_label
 from inventory.uploads import file_response
 from inventory.views import dealer_required
@@ -96,6 +97,7 @@ def shipment_list(request):
 
 @require_http_methods(["GET", "POST"])
 @dealer_required
+@once_per_form
 def shipment_create(request):
     """A new shipment with the cars ticked in the inventory list, all in one request.
 
@@ -291,6 +293,7 @@ def shipment_edit(request, pk):
 
 @require_POST
 @dealer_required
+@once_per_form
 def shipment_advance(request, pk):
     """One move along the lifecycle; the service records who made it and on which day."""
     shipment = _shipment(request, pk)
@@ -328,6 +331,7 @@ def shipment_advance(request, pk):
 
 @require_POST
 @dealer_required
+@once_per_form
 def shipment_add_vehicle(request, pk):
     """Put one of the dealer's cars on the shipment by its VIN."""
     shipment = _shipment(request, pk)
@@ -366,6 +370,7 @@ def shipment_add_vehicle(request, pk):
 
 @require_POST
 @dealer_required
+@once_per_form
 def shipment_line_price(request, pk, line_pk):
     line = _line(request, pk, line_pk)
     prefix = f"price-{line.pk}"
@@ -400,6 +405,7 @@ def shipment_line_dates(request, pk, line_pk):
 
 @require_POST
 @dealer_required
+@once_per_form
 def shipment_line_remove(request, pk, line_pk):
     line = _line(request, pk, line_pk)
     try:
@@ -420,6 +426,7 @@ def shipment_line_remove(request, pk, line_pk):
 
 @require_POST
 @dealer_required
+@once_per_form
 def shipment_documents(request, pk):
     """A new version of all four trade documents, each as PDF and XLSX."""
     shipment = _shipment(request, pk)

@@ -3,12 +3,13 @@
 import posixpath
 
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.http import Http404
+from django.db.models import ProtectedError, Q
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +82,81 @@ class DealerScopedAdminMixin:
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._require_visible(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def delete_selected_guarded(modeladmin, request, queryset):
+    """Django's "delete selected", for the rows that may go; every row that must stay is named
+    with the reason, and left alone."""
+    allowed = []
+    for obj in queryset:
+        refusal = modeladmin.delete_refusal(obj)
+        if refusal:
+            modeladmin.message_user(request, f"{obj}: {refusal}", messages.ERROR)
+        else:
+            allowed.append(obj.pk)
+    if not allowed:
+        return None
+    return delete_selected(modeladmin, request, queryset.filter(pk__in=allowed))
+
+
+class GuardedDeleteAdminMixin:
+    """Deletion of records that keep history, only through a service that may refuse it.
+
+    Django's "delete selected" checks the delete permission without an object, and a refused
+    delete must read as a message, never a server error: both the single and the bulk delete
+    ask `delete_refusal` per row and delete through `delete_through_service`, which also
+    removes stored files.
+    """
+
+    def delete_refusal(self, obj) -> str | None:
+        """Why this row must not be deleted, or None."""
+        raise NotImplementedError
+
+    def delete_through_service(self, request, obj) -> None:
+        raise NotImplementedError
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self.delete_refusal(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _func, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (delete_selected_guarded, name, description)
+        return actions
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not any(self.delete_refusal(obj) for obj in objs):
+            # What may be deleted goes through the service, which takes the rows that protect
+            # it (a draft shipment's lines, say) with it.
+            protected = []
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        self.delete_through_service(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            try:
+                self.delete_through_service(request, obj)
+            except (ValidationError, ProtectedError) as exc:
+                self.message_user(request, f"{obj}: {refusal_text(exc)}", messages.ERROR)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except (ValidationError, ProtectedError) as exc:
+            self.message_user(request, refusal_text(exc), messages.ERROR)
+            return HttpResponseRedirect(request.path.rsplit("/delete/", 1)[0] + "/change/")
+
+
+def refusal_text(exc) -> str:
+    if isinstance(exc, ProtectedError):
+        return str(_("Other records refer to it, so it stays on record."))
+    return " ".join(exc.messages)
 
 
 class ScopedInlineMixin:
@@ -221,7 +297,7 @@ class InspectionInline(RecordsInlineMixin, ScopedInlineMixin, admin.TabularInlin
 
 
 @admin.register(Vehicle)
-class VehicleAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
+class VehicleAdmin(GuardedDeleteAdminMixin, DealerScopedAdminMixin, SimpleHistoryAdmin):
     form = VehicleAdminForm
     fixed_after_create = ["dealer"]
     list_display = [
@@ -311,6 +387,12 @@ class VehicleAdmin(DealerScopedAdminMixin, SimpleHistoryAdmin):
     def days_in_stock_display(self, obj):
         return obj.days_in_stock()
 
+    def delete_refusal(self, obj):
+        return services.vehicle_delete_refusal(obj)
+
+    def delete_through_service(self, request, obj):
+        services.vehicle_delete(vehicle=obj, by=request.user)
+
     def save_model(self, request, obj, form, change):
         saved = form.save_through_services(by=request.user)
         obj.pk = saved.pk
@@ -392,7 +474,7 @@ class InspectionPhotoInline(ReportPartInline):
 
 
 @admin.register(InspectionReport)
-class InspectionReportAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
+class InspectionReportAdmin(GuardedDeleteAdminMixin, DealerScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "vehicle",
@@ -431,15 +513,26 @@ class InspectionReportAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
             return False
         return super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and not obj.is_editable:
-            return False
-        return super().has_delete_permission(request, obj)
+    def delete_refusal(self, obj):
+        if obj.is_editable:
+            return None
+        return _("An issued report is revoked or corrected, never deleted.")
+
+    def delete_through_service(self, request, obj):
+        services.inspection_discard(report=obj)
 
     def save_model(self, request, obj, form, change):
         services.inspection_save_draft(report=obj, by=request.user)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is InspectionPhoto:
+            # Photos are only taken off here, through the service that also removes the file.
+            for photo_form in formset.forms:
+                if photo_form.instance.pk and photo_form.cleaned_data.get("DELETE"):
+                    services.inspection_remove_photo(photo=photo_form.instance)
+            formset.new_objects, formset.changed_objects = [], []
+            formset.deleted_objects = [f.instance for f in formset.deleted_forms]
+            return None
         if formset.model not in (PaintReading, StructuralFinding):
             return super().save_formset(request, form, formset, change)
         kept = [
@@ -472,7 +565,7 @@ class InspectionReportAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(FloorPlanLine)
-class FloorPlanLineAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
+class FloorPlanLineAdmin(GuardedDeleteAdminMixin, DealerScopedAdminMixin, admin.ModelAdmin):
     """Lenders' lines; saved through `floor_plan_line_save`, which refuses absurd terms."""
 
     list_display = [
@@ -509,11 +602,14 @@ class FloorPlanLineAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.floor_plan_line_save(line=obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def delete_refusal(self, obj):
         # A line that financed cars keeps their history; close it to new cars instead.
-        return super().has_delete_permission(request, obj) and (
-            obj is None or not obj.floor_plans.exists()
-        )
+        if obj.floor_plans.exists():
+            return _("It financed cars; close it to new cars instead.")
+        return None
+
+    def delete_through_service(self, request, obj):
+        services.floor_plan_line_delete(line=obj)
 
 
 class FloorPlanPaymentInline(RecordsInlineMixin, admin.TabularInline):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import certificates, services, uploads
 from .certificate_render import car_outline_svg, qr_svg, render_certificate_pdf
 from .forms import attach_refusal
+from .idempotency import once_per_form
 from .inspection_forms import (
     InspectionForm,
     PanelGridForm,
@@ -110,6 +111,7 @@ def _save(request, *, vehicle, report):
 
 
 @dealer_required
+@once_per_form
 def inspection_start(request, pk):
     """A new draft inspection of one of the dealer's cars."""
     vehicle = get_object_or_404(
@@ -174,6 +176,7 @@ def _refusal(request, exc, form=None):
 
 @require_POST
 @dealer_required
+@once_per_form
 def inspection_issue(request, pk):
     report = _report(request, pk)
     try:
@@ -191,6 +194,7 @@ def inspection_issue(request, pk):
 
 @require_POST
 @dealer_required
+@once_per_form
 def inspection_revise(request, pk):
     report = _report(request, pk)
     try:
@@ -211,6 +215,7 @@ def inspection_revise(request, pk):
 
 @require_POST
 @dealer_required
+@once_per_form
 def inspection_revoke(request, pk):
     report = _report(request, pk)
     form = RevokeForm(request.POST)
@@ -247,6 +252,7 @@ def inspection_discard(request, pk):
 
 @require_POST
 @dealer_required
+@once_per_form
 def inspection_photo_add(request, pk):
     report = _report(request, pk)
     form = PhotoUploadForm(request.POST, request.FILES)

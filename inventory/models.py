@@ -280,7 +280,7 @@ class Membership(models.Model):
         verbose_name=_("user"),
     )
     dealer = models.ForeignKey(
-        Dealer, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("dealer")
+        Dealer, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("dealer")
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
@@ -618,8 +618,9 @@ def vehicle_document_path(document, filename):
 class VehicleDocument(models.Model):
     """A paper held for one vehicle that an export rule can ask for, with who issued it."""
 
+    # A paper is the record an export was judged on; the car is written off, never deleted.
     vehicle = models.ForeignKey(
-        Vehicle, on_delete=models.CASCADE, related_name="documents", verbose_name=_("vehicle")
+        Vehicle, on_delete=models.PROTECT, related_name="documents", verbose_name=_("vehicle")
     )
     kind = models.CharField(_("document"), max_length=40, choices=DocumentKind.choices)
     country_code = models.CharField(
@@ -644,7 +645,7 @@ class VehicleDocument(models.Model):
     )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -1222,7 +1223,7 @@ class InspectionPhoto(ReportPart):
     size_bytes = models.PositiveIntegerField(_("size (bytes)"), editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -1550,7 +1551,7 @@ class JobRun(models.Model):
     job = models.CharField(_("job"), max_length=80, db_index=True)
     dealer = models.ForeignKey(
         Dealer,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="job_runs",
@@ -1574,3 +1575,29 @@ class JobRun(models.Model):
 
     def __str__(self):
         return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class SubmissionToken(models.Model):
+    """A form that was posted: its one-time token, recorded once, so that a second post of the
+    same rendered form (a double click, a resend) books nothing."""
+
+    # The unique index is what lets exactly one of two simultaneous posts record the token.
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    # Meaningless without the person who posted it, and nothing else refers to it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    path = models.CharField(_("posted to"), max_length=200)
+    result_url = models.CharField(_("led to"), max_length=300, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self):
+        return f"{self.path} {self.submitted_at:%Y-%m-%d %H:%M}"

@@ -2,6 +2,7 @@
 
 import hashlib
 import posixpath
+from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
 from functools import partial
@@ -15,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from . import certificates, costs, paint, uploads
 from . import vin as vin_rules
+from .files import delete_files_on_commit
+from .idempotency import MAX_AGE_SECONDS as FORM_TOKEN_MAX_AGE
 from .models import (
     CONTENT_VERSION,
     LIFECYCLE_FIELDS,
@@ -32,6 +35,7 @@ from .models import (
     Powertrain,
     ReportIsFrozen,
     StructuralFinding,
+    SubmissionToken,
     Substrate,
     Vehicle,
     VehicleDocument,
@@ -137,6 +141,44 @@ def vehicle_change_status(*, vehicle, to_status, by=None) -> Vehicle:
     return locked
 
 
+def vehicle_delete_refusal(vehicle) -> str | None:
+    """Why a vehicle must stay on record, or None when it may be deleted.
+
+    Only a car entered by mistake may go: once anything happened to it (a status, price or
+    odometer change kept by its history, a paper, an inspection, a shipment, a floor plan),
+    that record is kept, and the car is sold domestically or its shipment cancelled instead.
+    """
+    if vehicle.history.count() > 1:
+        return _("its history records changes since it was received")
+    if vehicle.documents.exists():
+        return _("papers are filed for it")
+    if vehicle.inspections.exists():
+        return _("it has inspections")
+    if vehicle.shipment_lines.exists():
+        return _("it has been on a shipment")
+    if VehicleFloorPlan.objects.filter(vehicle=vehicle).exists():
+        return _("it is floored on a lender's line")
+    return None
+
+
+@transaction.atomic
+def vehicle_delete(*, vehicle, by=None) -> None:
+    """Delete a vehicle received by mistake; one with any record is refused by name."""
+    locked = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    refusal = vehicle_delete_refusal(locked)
+    if refusal:
+        raise ValidationError(
+            _(
+                "Vehicle %(vin)s cannot be deleted: %(reason)s. Mark it sold domestically or "
+                "cancel its shipment instead."
+            )
+            % {"vin": locked.vin, "reason": refusal},
+            code="vehicle_on_record",
+        )
+    locked._history_user = by
+    locked.delete()
+
+
 def vehicle_set_shipment_status(*, vehicles, to_status, by=None) -> int:
     """Move vehicles as their shipment moves; only the exports services call this."""
     count = 0
@@ -180,10 +222,41 @@ def vehicle_document_add(*, vehicle, by=None, **fields) -> VehicleDocument:
     return document
 
 
+# Once its shipment is booked, a car's papers are what customs clearance was judged on.
+PAPERS_FIXED_FOR = frozenset({VehicleStatus.ALLOCATED, VehicleStatus.EXPORTED})
+
+
 @transaction.atomic
 def vehicle_document_remove(*, document, by=None) -> None:
-    """Take a paper off the file, for example one filed against the wrong car."""
-    VehicleDocument.objects.filter(pk=document.pk).delete()
+    """Take a paper off the file, for example one filed against the wrong car, with its scan.
+
+    Refused once the car is on a booked shipment or exported: the paper is then part of the
+    export's record."""
+    vehicle = Vehicle.objects.select_for_update().get(pk=document.vehicle_id)
+    if vehicle.status in PAPERS_FIXED_FOR:
+        raise ValidationError(
+            _("Vehicle %(vin)s is %(status)s; its papers stay on file with the export.")
+            % {"vin": vehicle.vin, "status": vehicle.get_status_display().lower()},
+            code="paper_on_record",
+        )
+    stored = VehicleDocument.objects.filter(pk=document.pk).first()
+    if stored is None:
+        return
+    stored.delete()
+    delete_files_on_commit([stored.scan])
+
+
+@transaction.atomic
+def floor_plan_line_delete(*, line) -> None:
+    """Delete a line opened by mistake; one that financed cars is closed to new cars instead."""
+    locked = FloorPlanLine.objects.select_for_update().get(pk=line.pk)
+    if locked.floor_plans.exists():
+        raise ValidationError(
+            _("Line %(line)s financed cars and stays on record; close it to new cars instead.")
+            % {"line": locked.name},
+            code="line_on_record",
+        )
+    locked.delete()
 
 
 @transaction.atomic
@@ -505,10 +578,19 @@ def inspection_add_photos(*, report, images, caption="", by=None) -> list[Inspec
     return photos
 
 
+def _delete_unshared_photo_files(photos) -> None:
+    """Remove the files of deleted photos that no other report still shows: a correction
+    starts with its original's photos and shares their files."""
+    names = {photo.image.name for photo in photos if photo.image}
+    shared = set(InspectionPhoto.objects.filter(image__in=names).values_list("image", flat=True))
+    delete_files_on_commit(photo.image for photo in photos if photo.image.name not in shared)
+
+
 @transaction.atomic
 def inspection_remove_photo(*, photo) -> None:
     _refuse_unless_draft(_lock_report(photo.report))
     photo.delete()
+    _delete_unshared_photo_files([photo])
 
 
 # Every file the site keeps from a user, with the kinds it may be: (model, file field, kinds).
@@ -691,7 +773,17 @@ def inspection_discard(*, report) -> None:
     """Delete a draft report with its readings, findings and photos."""
     locked = _lock_report(report)
     _refuse_unless_draft(locked)
+    photos = list(locked.photos.all())
     locked.delete()
+    _delete_unshared_photo_files(photos)
+
+
+@transaction.atomic
+def submission_tokens_prune(*, now=None) -> int:
+    """Forget posted form tokens old enough that their forms are refused as expired anyway."""
+    before = (now or timezone.now()) - timedelta(seconds=FORM_TOKEN_MAX_AGE)
+    deleted, _by_model = SubmissionToken.objects.filter(submitted_at__lt=before).delete()
+    return deleted
 
 
 MANAGER_APPS = ("inventory", "exports", "django_celery_beat", "dealerhub")

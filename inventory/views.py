@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import aging, costs, holding, services, uploads
 from .filters import VehicleFilterSet, bucket_label
 from .forms import FloorPlanPaymentForm, VehicleDocumentForm, VehicleFloorForm, VehicleForm
+from .idempotency import once_per_form
 from .models import (
     Vehicle,
     VehicleDocument,
@@ -409,6 +410,7 @@ def _service_errors(request, exc, form=None):
 
 @require_POST
 @login_required
+@once_per_form
 def vehicle_floor_view(request, pk):
     """Put a car on a floor-plan line; errors are shown on the vehicle page by field."""
     vehicle = get_object_or_404(Vehicle.objects.visible_to(request.user), pk=pk)
@@ -429,6 +431,7 @@ def vehicle_floor_view(request, pk):
 
 @require_POST
 @login_required
+@once_per_form
 def floor_plan_pay_view(request, pk):
     """Record a payment to the lender for a car the user may see."""
     plan = get_object_or_404(
@@ -551,6 +554,7 @@ def vin_check_view(request):
 
 @require_POST
 @login_required
+@once_per_form
 def vehicle_status_view(request, pk):
     vehicle = get_object_or_404(Vehicle.objects.visible_to(request.user), pk=pk)
     to_status = request.POST.get("status", "")
@@ -592,6 +596,7 @@ def dealer_switch_view(request):
 
 @require_POST
 @login_required
+@once_per_form
 def vehicle_document_add_view(request, pk):
     """File a document for a vehicle the user may see; errors are shown on the vehicle page."""
     vehicle = get_object_or_404(Vehicle.objects.visible_to(request.user), pk=pk)

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.models import Permission
+from django.test.client import MULTIPART_CONTENT, Client
 from django.utils import translation
 
 from .factories import (
@@ -42,6 +44,27 @@ def pytest_sessionstart(session):
         problems.append(f"Redis does not answer at REDIS_URL={settings.REDIS_URL!r}")
     if problems:
         pytest.exit("CI needs the real services: " + "; ".join(problems), returncode=3)
+
+
+class FormTokenClient(Client):
+    """A test client that posts like a browser that has just rendered the form: each POST of
+    a dict carries a fresh one-time form token of the signed-in user. A test that sends its own
+    `form_token` (the same one twice, or an empty one) is left to it."""
+
+    def post(self, path, data=None, content_type=MULTIPART_CONTENT, **extra):
+        from inventory.idempotency import FIELD_NAME, issue_token
+
+        signed_in = settings.SESSION_COOKIE_NAME in self.cookies
+        user_id = self.session.get(SESSION_KEY) if signed_in else None
+        if user_id and (data is None or isinstance(data, dict)) and FIELD_NAME not in (data or {}):
+            user = get_user_model()(pk=get_user_model()._meta.pk.to_python(user_id))
+            data = {**(data or {}), FIELD_NAME: issue_token(user)}
+        return super().post(path, data, content_type, **extra)
+
+
+@pytest.fixture
+def client():
+    return FormTokenClient()
 
 
 @pytest.fixture
