@@ -7,8 +7,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_celery_beat import admin as beat_admin
+from django_celery_beat import models as beat_models
 
-from inventory.admin import DealerScopedAdminMixin
+from inventory.admin import DealerScopedAdminMixin, PlatformSettingsAdminMixin
 
 from . import services
 from .models import ComplianceDigest, InventoryReport, ReportKind, ReportStatus
@@ -127,3 +129,18 @@ class ComplianceDigestAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The beat schedule runs the nightly jobs for every dealer: a platform setting, read-only to
+# managers. Each of django-celery-beat's admins is registered again with that rule.
+for _model, _beat_admin in [
+    (beat_models.PeriodicTask, beat_admin.PeriodicTaskAdmin),
+    (beat_models.IntervalSchedule, beat_admin.IntervalScheduleAdmin),
+    (beat_models.CrontabSchedule, beat_admin.CrontabScheduleAdmin),
+    (beat_models.SolarSchedule, beat_admin.SolarScheduleAdmin),
+    (beat_models.ClockedSchedule, beat_admin.ClockedScheduleAdmin),
+]:
+    admin.site.unregister(_model)
+    admin.site.register(
+        _model, type(_beat_admin.__name__, (PlatformSettingsAdminMixin, _beat_admin), {})
+    )

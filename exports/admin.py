@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from inventory.admin import DealerScopedAdminMixin, FrozenParentInlineMixin, RecordsInlineMixin
+from inventory.admin import (
+    DealerScopedAdminMixin,
+    FrozenParentInlineMixin,
+    PlatformSettingsAdminMixin,
+    RecordsInlineMixin,
+)
 
 from . import services, tasks
 from .models import (
@@ -28,7 +33,7 @@ from .models import (
 )
 
 
-class MarketRuleInline(admin.TabularInline):
+class MarketRuleInline(PlatformSettingsAdminMixin, admin.TabularInline):
     model = MarketRule
     extra = 0
     fields = ["rule_code", "severity", "applies_to", "effective_from", "effective_to", "confidence"]
@@ -36,7 +41,10 @@ class MarketRuleInline(admin.TabularInline):
 
 
 @admin.register(DestinationMarket)
-class DestinationMarketAdmin(admin.ModelAdmin):
+class DestinationMarketAdmin(PlatformSettingsAdminMixin, admin.ModelAdmin):
+    """Countries and their rules are shared by every dealer: platform operators maintain them,
+    managers read them."""
+
     list_display = ["name", "country_code", "is_origin", "is_active", "rule_count"]
     list_filter = ["is_origin", "is_active"]
     search_fields = ["name", "country_code"]
@@ -51,7 +59,7 @@ class DestinationMarketAdmin(admin.ModelAdmin):
 
 
 @admin.register(MarketRule)
-class MarketRuleAdmin(admin.ModelAdmin):
+class MarketRuleAdmin(PlatformSettingsAdminMixin, admin.ModelAdmin):
     list_display = [
         "rule_code",
         "market",

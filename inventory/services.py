@@ -14,6 +14,7 @@ from PIL import Image
 
 from . import certificates, costs, paint
 from . import vin as vin_rules
+from .access import PLATFORM_OPERATORS_GROUP
 from .models import (
     CONTENT_VERSION,
     LIFECYCLE_FIELDS,
@@ -689,6 +690,29 @@ def managers_group_sync() -> Group:
         | Q(content_type__app_label="auth", codename__in=MANAGER_USER_PERMS)
     )
     group.permissions.set(perms)
+    return group
+
+
+# Settings shared by every dealer, which platform operators maintain.
+PLATFORM_MODELS = (
+    ("exports", "destinationmarket"),
+    ("exports", "marketrule"),
+    ("django_celery_beat", "periodictask"),
+    ("django_celery_beat", "intervalschedule"),
+    ("django_celery_beat", "crontabschedule"),
+    ("django_celery_beat", "solarschedule"),
+    ("django_celery_beat", "clockedschedule"),
+)
+
+
+@transaction.atomic
+def platform_operators_group_sync() -> Group:
+    """The platform operators' group: may change the markets, rules and schedules."""
+    group, _created = Group.objects.get_or_create(name=PLATFORM_OPERATORS_GROUP)
+    models_q = Q()
+    for app_label, model in PLATFORM_MODELS:
+        models_q |= Q(content_type__app_label=app_label, content_type__model=model)
+    group.permissions.set(Permission.objects.filter(models_q))
     return group
 
 
