@@ -6,69 +6,27 @@ inline is covered without editing this test; a relation to a model this test can
 foreign row for fails it, which asks for that model to be classified in `inventory.access`.
 """
 
-from decimal import Decimal
-
 import pytest
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone
 
-from dealerhub.models import ComplianceDigest, InventoryReport
-from exports import services as export_services
-from exports.models import ShipmentLine
-from inventory import services
 from inventory.access import _SHARED_LABELS, users_manageable_by
-from inventory.models import JobRun, PaymentKind, Role
-from tests.factories import (
-    FloorPlanLineFactory,
-    MembershipFactory,
-    ShipmentFactory,
-    UserFactory,
-    VehicleFactory,
-    supply_export_papers,
-)
+from inventory.models import Role
+from tests.factories import MembershipFactory, UserFactory, dealer_world
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
 
 
-def _world(dealer, tag):
-    """One row of each dealer-owned kind at `dealer`."""
-    MembershipFactory(dealer=dealer, user=UserFactory(username=f"staff_{tag}"))
-    vehicle = VehicleFactory(dealer=dealer, stock_number=f"{tag}-1")
-    supply_export_papers(vehicle)
-    line = FloorPlanLineFactory(dealer=dealer)
-    floored = VehicleFactory(dealer=dealer, acquisition_cost=Decimal("100000"))
-    floor_plan = services.vehicle_floor(
-        vehicle=floored,
-        line=line,
-        principal=Decimal("50000"),
-        floored_on=dealer.today() - timezone.timedelta(days=5),
-    )
-    services.floor_plan_pay(
-        floor_plan=floor_plan,
-        kind=PaymentKind.CURTAILMENT,
-        amount=Decimal("1000"),
-        paid_on=dealer.today(),
-    )
-    shipment = ShipmentFactory(dealer=dealer)
-    ShipmentLine.objects.create(
-        shipment=shipment, vehicle=VehicleFactory(dealer=dealer), sale_price=Decimal("1")
-    )
-    InventoryReport.objects.create(dealer=dealer, week_start=dealer.today())
-    ComplianceDigest.objects.create(dealer=dealer, on=dealer.today())
-    export_services.cash_flow_snapshot_take(dealer=dealer)
-    JobRun.objects.create(job="test", dealer=dealer)
-
-
 @pytest.fixture
-def worlds(markets, dealer_a, dealer_b, manager_a, manager_b):
-    _world(dealer_a, "a")
-    _world(dealer_b, "b")
+def worlds(markets, dealer_a, dealer_b, manager_a, manager_b, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    dealer_world(dealer_a, tag="a")
+    dealer_world(dealer_b, tag="b")
     User.objects.create_superuser("root", "root@example.com", "x")
 
 
