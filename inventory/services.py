@@ -1,6 +1,7 @@
 """Every write to dealers' vehicles and inspections: receive, update, status, issue."""
 
 import hashlib
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -718,7 +719,30 @@ def platform_operators_group_sync() -> Group:
 
 @transaction.atomic
 def job_run_start(*, job, dealer=None) -> JobRun:
+    """Record that a run begins. A run of the same job still "running" past the task's hard
+    time limit cannot be alive any more (its worker was killed): it is marked abandoned."""
+    limit = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    job_runs_abandon(job=job, started_before=limit)
     return JobRun.objects.create(job=job, dealer=dealer)
+
+
+@transaction.atomic
+def job_runs_abandon(*, job, keep=None, started_before=None) -> int:
+    """Close the runs of `job` left "running" by a worker that died before finishing.
+
+    Called by every new run for runs past the time limit, and by a run that holds the job's
+    lock for all others: while it holds the lock no other run can be going.
+    """
+    runs = JobRun.objects.filter(job=job, status=JobRunStatus.RUNNING)
+    if keep is not None:
+        runs = runs.exclude(pk=keep.pk)
+    if started_before is not None:
+        runs = runs.filter(started_at__lt=started_before)
+    return runs.update(
+        status=JobRunStatus.ABANDONED,
+        finished_at=timezone.now(),
+        error="Abandoned: the worker stopped before this run finished; a later run took over.",
+    )
 
 
 @transaction.atomic
