@@ -13,7 +13,7 @@ import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from inventory.models import Role
+from inventory.models import Role, VehicleFloorPlan
 from tests.factories import MembershipFactory, UserFactory, dealer_world
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +145,20 @@ def test_every_admin_url_hides_another_dealers_objects(client, two_dealers, deal
     url = reverse("admin:auth_user_change", args=[theirs["staff"].pk])
     assert client.get(url).status_code == 404
     assert walked >= 15
+
+
+def test_ids_in_a_form_body_are_checked_like_ids_in_the_path(client, two_dealers, dealer_a):
+    theirs, ours, users = two_dealers
+    client.force_login(users["staff"])
+    car = ours["vehicle"]
+    their_line = theirs["floor_plan"].line
+    client.post(
+        reverse("inventory:vehicle_floor", args=[car.pk]),
+        {"line": their_line.pk, "principal": "1000", "floored_on": car.stocked_on.isoformat()},
+    )
+    assert not VehicleFloorPlan.objects.filter(vehicle=car).exists()
+    assert not their_line.floor_plans.filter(vehicle=car).exists()
+    switch = client.post(reverse("inventory:dealer_switch"), {"dealer": dealer_a.pk})
+    assert switch.status_code == 404
+    page = client.get(reverse("exports:shipment_create"), {"vehicle": [theirs["vehicle"].pk]})
+    assert theirs["vehicle"].vin not in page.content.decode()
