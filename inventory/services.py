@@ -726,7 +726,6 @@ def job_run_start(*, job, dealer=None) -> JobRun:
     return JobRun.objects.create(job=job, dealer=dealer)
 
 
-@transaction.atomic
 def job_runs_abandon(*, job, keep=None, started_before=None) -> int:
     """Close the runs of `job` left "running" by a worker that died before finishing.
 
