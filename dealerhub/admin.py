@@ -7,8 +7,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_celery_beat import admin as beat_admin
+from django_celery_beat import models as beat_models
 
-from inventory.admin import DealerScopedAdminMixin, GuardedDeleteAdminMixin
+from inventory.admin import (
+    DealerScopedAdminMixin,
+    GuardedDeleteAdminMixin,
+    PlatformSettingsAdminMixin,
+)
 
 from . import services
 from .models import ComplianceDigest, InventoryReport, ReportKind, ReportStatus
@@ -139,3 +145,18 @@ class ComplianceDigestAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # The record that the managers were told; deleting it would hide that they were.
         return False
+
+
+# The beat schedule runs the nightly jobs for every dealer: a platform setting, read-only to
+# managers. Each of django-celery-beat's admins is registered again with that rule.
+for _model, _beat_admin in [
+    (beat_models.PeriodicTask, beat_admin.PeriodicTaskAdmin),
+    (beat_models.IntervalSchedule, beat_admin.IntervalScheduleAdmin),
+    (beat_models.CrontabSchedule, beat_admin.CrontabScheduleAdmin),
+    (beat_models.SolarSchedule, beat_admin.SolarScheduleAdmin),
+    (beat_models.ClockedSchedule, beat_admin.ClockedScheduleAdmin),
+]:
+    admin.site.unregister(_model)
+    admin.site.register(
+        _model, type(_beat_admin.__name__, (PlatformSettingsAdminMixin, _beat_admin), {})
+    )

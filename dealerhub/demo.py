@@ -157,6 +157,7 @@ def make_vin(rng, wmi, model_year):
 def _users(dealers):
     User = get_user_model()
     managers = inventory_services.managers_group_sync()
+    inventory_services.platform_operators_group_sync()
     for username, role, codes in USERS:
         user, created = User.objects.get_or_create(
             username=username,

@@ -19,6 +19,7 @@ from exports import deadlines
 from exports.tasks import TRANSIENT
 from inventory.files import delete_files_on_commit
 from inventory.models import Dealer, Membership, Role
+from inventory.tasks import QUEUE_ERRORS
 
 from . import reports, tasks
 from .models import ComplianceDigest, InventoryReport, ReportKind, ReportStatus
@@ -64,8 +65,26 @@ def _abandoned(report, *, failed_for=ZERO) -> bool:
     return False
 
 
+QUEUE_DOWN = gettext_noop(
+    "The task queue is not answering, so the report was not started. Nothing is waiting; "
+    "ask for it again in a few minutes."
+)
+
+
 def _queue_build(report):
-    transaction.on_commit(lambda: tasks.build_inventory_report.delay(report.pk))
+    """Queue the build once the report row is committed. When the broker cannot take it the
+    report is marked failed at once, so it neither hangs as "pending" nor blocks the next."""
+
+    def send():
+        try:
+            tasks.build_inventory_report.delay(report.pk)
+        except QUEUE_ERRORS:
+            logger.exception("Could not queue inventory report %s", report.pk)
+            InventoryReport.objects.filter(pk=report.pk, status=ReportStatus.PENDING).update(
+                status=ReportStatus.FAILED, error=_(QUEUE_DOWN), finished_at=timezone.now()
+            )
+
+    transaction.on_commit(send)
 
 
 def local_week_start(dealer: Dealer, now: datetime | None = None):

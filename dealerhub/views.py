@@ -78,14 +78,20 @@ def reports(request):
     if dealer is None:
         return render(request, "inventory/no_dealer.html", status=403)
     if request.method == "POST":
-        services.inventory_report_request(dealer=dealer, by=request.user, kind=ReportKind.ON_DEMAND)
-        messages.success(
-            request,
-            _(
-                "The report is being built. It is listed below and e-mailed to the managers "
-                "once it is ready."
-            ),
+        report = services.inventory_report_request(
+            dealer=dealer, by=request.user, kind=ReportKind.ON_DEMAND
         )
+        report.refresh_from_db(fields=["status", "error"])
+        if report.status == ReportStatus.FAILED:
+            messages.error(request, report.error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The report is being built. It is listed below and e-mailed to the "
+                    "managers once it is ready."
+                ),
+            )
         return redirect("reports")
     listed = list(
         InventoryReport.objects.visible_to(request.user)

@@ -17,6 +17,7 @@ from inventory.admin import (
     DealerScopedAdminMixin,
     FrozenParentInlineMixin,
     GuardedDeleteAdminMixin,
+    PlatformSettingsAdminMixin,
     RecordsInlineMixin,
 )
 
@@ -33,7 +34,7 @@ from .models import (
 )
 
 
-class MarketRuleInline(admin.TabularInline):
+class MarketRuleInline(PlatformSettingsAdminMixin, admin.TabularInline):
     model = MarketRule
     extra = 0
     fields = ["rule_code", "severity", "applies_to", "effective_from", "effective_to", "confidence"]
@@ -41,7 +42,10 @@ class MarketRuleInline(admin.TabularInline):
 
 
 @admin.register(DestinationMarket)
-class DestinationMarketAdmin(admin.ModelAdmin):
+class DestinationMarketAdmin(PlatformSettingsAdminMixin, admin.ModelAdmin):
+    """Countries and their rules are shared by every dealer: platform operators maintain them,
+    managers read them."""
+
     list_display = ["name", "country_code", "is_origin", "is_active", "rule_count"]
     list_filter = ["is_origin", "is_active"]
     search_fields = ["name", "country_code"]
@@ -56,7 +60,7 @@ class DestinationMarketAdmin(admin.ModelAdmin):
 
 
 @admin.register(MarketRule)
-class MarketRuleAdmin(admin.ModelAdmin):
+class MarketRuleAdmin(PlatformSettingsAdminMixin, admin.ModelAdmin):
     list_display = [
         "rule_code",
         "market",

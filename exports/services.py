@@ -21,7 +21,12 @@ from inventory.models import (
     message_text,
     paper_label,
 )
-from inventory.services import job_run_finish, job_run_start, vehicle_set_shipment_status
+from inventory.services import (
+    job_run_finish,
+    job_run_start,
+    job_runs_abandon,
+    vehicle_set_shipment_status,
+)
 
 from . import batches, candidates, cashflow, customs, documents, eligibility, shipments
 from .models import (
@@ -507,6 +512,7 @@ def export_candidates_flag(*, dealer=None, dry_run=False, on=None) -> JobRun:
     try:
         with _single_candidate_run() as held:
             if held:
+                job_runs_abandon(job=CANDIDATE_JOB, keep=run)
                 outcome = candidates.run(
                     dealers=dealers,
                     on=on or timezone.localdate(),

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .access import is_platform_operator, restrict_choices, users_manageable_by
 from .forms import VEHICLE_FACTS, VehicleForm
 from .inspection_forms import PaintReadingAdminForm
 from .models import (
@@ -38,14 +39,52 @@ from .models import (
 
 
 def scoped_choices(db_field, request, kwargs):
-    """Offer only rows of the manager's dealers in a dealer-owned foreign-key dropdown."""
-    queryset = db_field.remote_field.model._default_manager.get_queryset()
-    if hasattr(queryset, "visible_to"):
-        kwargs["queryset"] = queryset.visible_to(request.user, roles=[Role.MANAGER])
+    """Offer and accept only rows the signed-in user may pick in a relation field.
+
+    The admin validates a posted id against the field's queryset, so narrowing it here refuses
+    another dealer's row, or an account the manager may not change, like an unknown id.
+    """
+    queryset = kwargs.get("queryset")
+    if queryset is None:
+        queryset = db_field.remote_field.model._default_manager.get_queryset()
+    kwargs["queryset"] = restrict_choices(queryset, request.user)
     return kwargs
 
 
-class DealerScopedAdminMixin:
+class ScopedRelationsMixin:
+    """Every foreign-key and many-to-many field of an admin form or inline goes through
+    `scoped_choices`, whatever the widget (select, autocomplete, raw id)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **scoped_choices(db_field, request, kwargs)
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return super().formfield_for_manytomany(
+            db_field, request, **scoped_choices(db_field, request, kwargs)
+        )
+
+
+class PlatformSettingsAdminMixin(ScopedRelationsMixin):
+    """Settings shared by every dealer (markets, rules, schedules): platform operators change
+    them, managers read them."""
+
+    def has_add_permission(self, request, *args):
+        return is_platform_operator(request.user) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return is_platform_operator(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_platform_operator(request.user) and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # Some actions (the beat schedule's "disable", "run") declare no permission of their own.
+        return super().get_actions(request) if is_platform_operator(request.user) else {}
+
+
+class DealerScopedAdminMixin(ScopedRelationsMixin):
     """Limit an admin to the dealers the signed-in manager manages.
 
     Change lists, change and history pages, foreign-key dropdowns and autocomplete all go
@@ -62,11 +101,6 @@ class DealerScopedAdminMixin:
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return qs.visible_to(request.user, roles=[Role.MANAGER])
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        return super().formfield_for_foreignkey(
-            db_field, request, **scoped_choices(db_field, request, kwargs)
-        )
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404(_("No %(name)s with this ID.") % {"name": opts.verbose_name})
@@ -159,11 +193,8 @@ def refusal_text(exc) -> str:
     return " ".join(exc.messages)
 
 
-class ScopedInlineMixin:
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        return super().formfield_for_foreignkey(
-            db_field, request, **scoped_choices(db_field, request, kwargs)
-        )
+class ScopedInlineMixin(ScopedRelationsMixin):
+    pass
 
 
 class FrozenParentInlineMixin(ScopedInlineMixin):
@@ -199,10 +230,16 @@ class RecordsInlineMixin:
         return False
 
 
-class MembershipInline(ScopedInlineMixin, admin.TabularInline):
+class MembershipInline(RecordsInlineMixin, ScopedInlineMixin, admin.TabularInline):
+    """Who works here; memberships are added and changed on their own page, which checks that
+    the manager may change that person's account."""
+
     model = Membership
-    extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    show_change_link = True
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Dealer)
@@ -276,6 +313,16 @@ class MembershipAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["role", ("dealer", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__username", "user__email", "dealer__name"]
     autocomplete_fields = ["user", "dealer"]
+
+    def _may_change(self, request, obj):
+        return obj is None or users_manageable_by(request.user).filter(pk=obj.user_id).exists()
+
+    def has_change_permission(self, request, obj=None):
+        # Someone who also works for another dealer is that dealer's business too.
+        return self._may_change(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_change(request, obj) and super().has_delete_permission(request, obj)
 
 
 class VehicleAdminForm(VehicleForm):
@@ -665,17 +712,31 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class DealerUserAdmin(UserAdmin):
-    """Managers see the people of their own dealers, plus accounts not yet given a dealer."""
+class DealerUserAdmin(ScopedRelationsMixin, UserAdmin):
+    """Managers see the people of their own dealers, plus accounts not yet given a dealer.
+
+    They change an account (password, e-mail, name) only when every dealer it works for is one
+    they manage; someone who also works elsewhere is shown read-only.
+    """
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
         managed = Dealer.objects.managed_by(request.user)
-        return qs.filter(
-            Q(memberships__dealer__in=managed) | Q(memberships__isnull=True), is_superuser=False
-        ).distinct()
+        colleagues = Membership.objects.filter(dealer__in=managed).values("user_id")
+        manageable = users_manageable_by(request.user).values("pk")
+        return qs.filter(Q(pk__in=colleagues) | Q(pk__in=manageable), is_superuser=False)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not users_manageable_by(request.user).filter(pk=obj.pk).exists():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not users_manageable_by(request.user).filter(pk=obj.pk).exists():
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -1543,6 +1543,7 @@ class JobRunStatus(models.TextChoices):
     SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Skipped (already running)")
+    ABANDONED = "abandoned", _("Abandoned (its worker stopped)")
 
 
 class JobRun(models.Model):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from . import certificates, costs, paint, uploads
 from . import vin as vin_rules
+from .access import PLATFORM_OPERATORS_GROUP
 from .files import delete_files_on_commit
 from .idempotency import MAX_AGE_SECONDS as FORM_TOKEN_MAX_AGE
 from .models import (
@@ -803,9 +805,54 @@ def managers_group_sync() -> Group:
     return group
 
 
+# Settings shared by every dealer, which platform operators maintain.
+PLATFORM_MODELS = (
+    ("exports", "destinationmarket"),
+    ("exports", "marketrule"),
+    ("django_celery_beat", "periodictask"),
+    ("django_celery_beat", "intervalschedule"),
+    ("django_celery_beat", "crontabschedule"),
+    ("django_celery_beat", "solarschedule"),
+    ("django_celery_beat", "clockedschedule"),
+)
+
+
+@transaction.atomic
+def platform_operators_group_sync() -> Group:
+    """The platform operators' group: may change the markets, rules and schedules."""
+    group, _created = Group.objects.get_or_create(name=PLATFORM_OPERATORS_GROUP)
+    models_q = Q()
+    for app_label, model in PLATFORM_MODELS:
+        models_q |= Q(content_type__app_label=app_label, content_type__model=model)
+    group.permissions.set(Permission.objects.filter(models_q))
+    return group
+
+
 @transaction.atomic
 def job_run_start(*, job, dealer=None) -> JobRun:
+    """Record that a run begins. A run of the same job still "running" past the task's hard
+    time limit cannot be alive any more (its worker was killed): it is marked abandoned."""
+    limit = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    job_runs_abandon(job=job, started_before=limit)
     return JobRun.objects.create(job=job, dealer=dealer)
+
+
+def job_runs_abandon(*, job, keep=None, started_before=None) -> int:
+    """Close the runs of `job` left "running" by a worker that died before finishing.
+
+    Called by every new run for runs past the time limit, and by a run that holds the job's
+    lock for all others: while it holds the lock no other run can be going.
+    """
+    runs = JobRun.objects.filter(job=job, status=JobRunStatus.RUNNING)
+    if keep is not None:
+        runs = runs.exclude(pk=keep.pk)
+    if started_before is not None:
+        runs = runs.filter(started_at__lt=started_before)
+    return runs.update(
+        status=JobRunStatus.ABANDONED,
+        finished_at=timezone.now(),
+        error="Abandoned: the worker stopped before this run finished; a later run took over.",
+    )
 
 
 @transaction.atomic

@@ -1,8 +1,13 @@
 """Celery tasks of inventory: thin wrappers that call a service."""
 
 from celery import shared_task
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
 
 from . import services
+
+# What `.delay()` raises when the broker does not take a task (down, refusing, timing out).
+QUEUE_ERRORS = (BrokerError, RedisError, OSError)
 
 
 @shared_task(acks_late=True, time_limit=60, soft_time_limit=50)

@@ -115,6 +115,16 @@ def manager_b(dealer_b):
 
 
 @pytest.fixture
+def operator(db):
+    """A platform operator: maintains markets, rules and schedules; belongs to no dealer."""
+    from inventory.services import platform_operators_group_sync
+
+    user = UserFactory(username="operator", is_staff=True)
+    user.groups.add(platform_operators_group_sync())
+    return user
+
+
+@pytest.fixture
 def staff_a(dealer_a):
     return MembershipFactory(dealer=dealer_a, user=UserFactory(username="staff_a")).user
 

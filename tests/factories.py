@@ -163,3 +163,73 @@ def shippable_vehicle(dealer, *, by=None, **fields):
     vehicle = VehicleFactory(dealer=dealer, **fields)
     supply_export_papers(vehicle, by=by)
     return vehicle
+
+
+def _png_upload(name="hood.png"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16), (10, 120, 10)).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def dealer_world(dealer, *, tag):
+    """One row of every dealer-owned kind at `dealer`, made through the services, for tests
+    that try each of them from another dealer. Needs the shipped markets and a MEDIA_ROOT."""
+    from dealerhub.models import ComplianceDigest, InventoryReport
+    from exports import services as export_services
+    from inventory import services
+    from inventory.models import JobRun, PaymentKind
+
+    staff = MembershipFactory(dealer=dealer, user=UserFactory(username=f"staff_{tag}")).user
+    vehicle = VehicleFactory(dealer=dealer, stock_number=f"{tag.upper()}-1")
+    document = services.vehicle_document_add(
+        vehicle=vehicle,
+        kind="manufacturer_after_sales_confirmation",
+        country_code="",
+        issuer=f"{vehicle.make} Auto Co., Ltd.",
+        issuer_is_listed_manufacturer=True,
+        issued_on=timezone.localdate(),
+    )
+    issued = issued_inspection(vehicle)
+    draft = draft_inspection(VehicleFactory(dealer=dealer))
+    photo = services.inspection_add_photos(report=draft, images=[_png_upload()])[0]
+    line = FloorPlanLineFactory(dealer=dealer)
+    floored = VehicleFactory(dealer=dealer, acquisition_cost=Decimal("100000"))
+    floor_plan = services.vehicle_floor(
+        vehicle=floored,
+        line=line,
+        principal=Decimal("50000"),
+        floored_on=dealer.today() - timedelta(days=5),
+    )
+    services.floor_plan_pay(
+        floor_plan=floor_plan,
+        kind=PaymentKind.CURTAILMENT,
+        amount=Decimal("1000"),
+        paid_on=dealer.today(),
+    )
+    shipment = ShipmentFactory(dealer=dealer)
+    shipment_line = export_services.shipment_add_vehicle(
+        shipment=shipment, vehicle=VehicleFactory(dealer=dealer), sale_price=Decimal("21000")
+    )
+    shipment_document = export_services.shipment_documents_generate(shipment=shipment)[0]
+    report = InventoryReport.objects.create(dealer=dealer, week_start=dealer.today())
+    ComplianceDigest.objects.create(dealer=dealer, on=dealer.today())
+    export_services.cash_flow_snapshot_take(dealer=dealer)
+    JobRun.objects.create(job="test", dealer=dealer)
+    return {
+        "staff": staff,
+        "vehicle": vehicle,
+        "document": document,
+        "inspection": issued,
+        "draft": draft,
+        "photo": photo,
+        "floor_plan": floor_plan,
+        "shipment": shipment,
+        "line": shipment_line,
+        "shipment_document": shipment_document,
+        "report": report,
+    }

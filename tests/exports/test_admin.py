@@ -94,7 +94,18 @@ def test_eta_before_etd_is_a_form_error(client, manager_a, dealer_a):
     assert shipment.etd is None
 
 
-def test_mark_verified_action_stamps_the_rules(client, manager_a):
+def test_mark_verified_action_stamps_the_rules(client, operator):
+    rule = MarketRule.objects.get(rule_code="RHD_PROHIBITED", market__country_code="KZ")
+    client.force_login(operator)
+    client.post(
+        reverse("admin:exports_marketrule_changelist"),
+        {"action": "mark_verified_today", "_selected_action": [rule.pk]},
+    )
+    rule.refresh_from_db()
+    assert rule.last_verified is not None
+
+
+def test_a_manager_has_no_action_on_the_shared_rules(client, manager_a):
     rule = MarketRule.objects.get(rule_code="RHD_PROHIBITED", market__country_code="KZ")
     client.force_login(manager_a)
     client.post(
@@ -102,7 +113,7 @@ def test_mark_verified_action_stamps_the_rules(client, manager_a):
         {"action": "mark_verified_today", "_selected_action": [rule.pk]},
     )
     rule.refresh_from_db()
-    assert rule.last_verified is not None
+    assert rule.last_verified is None
 
 
 def test_shipment_list_costs_the_same_queries_for_many_shipments(client, manager_a, dealer_a):

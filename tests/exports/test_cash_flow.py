@@ -68,7 +68,8 @@ def test_the_snapshot_costs_the_same_queries_for_3_or_30_cars(
 ):
     for _ in range(3):
         VehicleFactory(dealer=dealer_a, export_candidate=True)
-    with django_assert_num_queries(14) as few:
+    # One of them closes runs a killed worker left "running".
+    with django_assert_num_queries(15) as few:
         services.cash_flow_snapshot_take()
     for _ in range(27):
         vehicle = VehicleFactory(dealer=dealer_b, export_candidate=True)

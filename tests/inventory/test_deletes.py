@@ -37,7 +37,9 @@ def png(name="photo.png"):
 
 
 def pdf(name="paper.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.4\n% signed and sealed\n%%EOF\n", content_type="application/pdf")
+    return SimpleUploadedFile(
+        name, b"%PDF-1.4\n% signed and sealed\n%%EOF\n", content_type="application/pdf"
+    )
 
 
 def file_paper(vehicle, **fields):
