@@ -10,7 +10,10 @@ from django.utils.translation import ngettext
 
 from inventory.admin import DealerScopedAdminMixin
 
-from . import services
+from . import (
+    security_admin,  # noqa: F401  (registers the sign-in records)
+    services,
+)
 from .models import ComplianceDigest, InventoryReport, ReportKind, ReportStatus
 
 
