@@ -32,7 +32,7 @@ RATE_WINDOW_SECONDS = 60
 
 # No scripts, nothing framed, nothing sent elsewhere: the page only shows what it was served.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 
