@@ -22,11 +22,12 @@ class Command(BaseCommand):
             where = "admin + web UI" if role == "manager" else "web UI"
             self.stdout.write(f"  {username:<12} {role:<8} {', '.join(codes):<24} {where}")
         # The managers' second factor: one demo key for both, shown the two ways apps take it.
+        self.stdout.write(
+            f"Managers then type the code of an authenticator app holding the key "
+            f"{DEMO_TOTP_SECRET} (base32), or the one `oathtool --totp -b {DEMO_TOTP_SECRET}` "
+            "prints; as otpauth URIs (for a QR code):"
+        )
         for username, role, _codes in USERS:
             if role == "manager":
                 device = TOTPDevice.objects.get(user__username=username, name=DEMO_AUTHENTICATOR)
-                self.stdout.write(f"  {username} authenticator: {device.config_url}")
-        self.stdout.write(
-            f"Managers then type the code of an authenticator app holding the key "
-            f"{DEMO_TOTP_SECRET} (base32), or of: oathtool --totp -b {DEMO_TOTP_SECRET}"
-        )
+                self.stdout.write(f"  {username:<12} {device.config_url}")
