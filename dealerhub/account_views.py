@@ -131,13 +131,16 @@ def verify(request):
                     % {"left": left},
                 )
             return redirect(_next_url(request))
-        form.add_error(
-            "code",
-            _(
+        if two_factor.second_factor_waiting(user):
+            refusal = _(
+                "Too many wrong codes in a row. Wait a few minutes, then type the newest code."
+            )
+        else:
+            refusal = _(
                 "That code is not right or was used already. Wait for the next code of the "
                 "app, or use a recovery code."
-            ),
-        )
+            )
+        form.add_error("code", refusal)
     return render(
         request,
         "registration/two_factor_verify.html",

@@ -122,5 +122,11 @@ def second_factor_check(*, user, token: str):
     return None
 
 
+def second_factor_waiting(user) -> bool:
+    """Whether wrong codes have made the authenticator wait before it checks another one."""
+    device = authenticator(user)
+    return device is not None and not device.verify_is_allowed()[0]
+
+
 def _digits(token: str) -> str:
     return "".join(token.split())

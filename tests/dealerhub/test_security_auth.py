@@ -226,6 +226,17 @@ def test_a_manager_with_an_authenticator_gives_a_code_at_each_sign_in(manager_a,
 
 
 @pytest.mark.django_db
+def test_guessing_codes_makes_the_authenticator_wait(manager_a, phone):
+    client = Client()
+    sign_in(client, manager_a.username)
+    client.post(reverse("two_factor_verify"), {"code": "111111"})
+    # Even the right code waits until the pause after a wrong one has passed.
+    refused = client.post(reverse("two_factor_verify"), {"code": code(phone)})
+    assert "Too many wrong codes in a row" in refused.content.decode()
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.django_db
 def test_a_recovery_code_works_once_and_only_once(manager_a, phone):
     from dealerhub import two_factor
 
