@@ -28,9 +28,11 @@ class CodeForm(forms.Form):
 
 def _next_url(request, default="dashboard"):
     wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    safe = url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    )
+    # Back to the code page would go round in circles.
+    if safe and not wanted.startswith(reverse("two_factor_verify")):
         return wanted
     return reverse(default)
 

@@ -145,6 +145,8 @@ AXES_LOCKOUT_CALLABLE = "dealerhub.security.lockout_response"
 # Second factor (django-otp): a TOTP authenticator app plus single-use recovery codes. Managers
 # and superusers must have one; anyone who has one is asked for a code after the password.
 OTP_TOTP_ISSUER = "DealerHub"
+# Superusers reset a lost authenticator by deleting it in the admin; they never see its key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]

@@ -256,6 +256,31 @@ def test_a_recovery_code_works_once_and_only_once(manager_a, phone):
 
 
 @pytest.mark.django_db
+def test_a_superuser_resets_a_lost_authenticator_without_seeing_its_key(client, manager_a, phone):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    change = reverse("admin:otp_totp_totpdevice_change", args=[phone.pk])
+    page = client.get(change)
+    assert page.status_code == 200
+    assert phone.key not in page.content.decode()
+    delete = reverse("admin:otp_totp_totpdevice_delete", args=[phone.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=phone.pk).exists()
+    # The manager's next sign-in sets up a new one.
+    again = Client()
+    sign_in(again, manager_a.username)
+    assert again.get("/admin/").url.startswith(reverse("two_factor_setup"))
+
+
+@pytest.mark.django_db
+def test_managers_cannot_reach_anyones_authenticator(client, manager_a, staff_a):
+    device = TOTPDevice.objects.create(user=staff_a, name="phone", confirmed=True)
+    client.force_login(manager_a)
+    assert client.get(reverse("admin:otp_totp_totpdevice_changelist")).status_code == 403
+    change = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    assert client.get(change).status_code == 403
+
+
+@pytest.mark.django_db
 def test_a_password_alone_cannot_replace_the_authenticator(manager_a, phone):
     client = Client()
     sign_in(client, manager_a.username)
