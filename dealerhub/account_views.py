@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from . import two_factor
 
@@ -122,7 +123,7 @@ def verify(request):
         device = two_factor.second_factor_check(user=user, token=form.cleaned_data["code"])
         if device is not None:
             _signed_in_with_second_factor(request, device)
-            if device.persistent_id.startswith("otp_static"):
+            if isinstance(device, StaticDevice):
                 left = two_factor.recovery_codes_left(user)
                 messages.warning(
                     request,
