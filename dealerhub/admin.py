@@ -16,7 +16,10 @@ from inventory.admin import (
     PlatformSettingsAdminMixin,
 )
 
-from . import services
+from . import (
+    security_admin,  # noqa: F401  (registers the sign-in records)
+    services,
+)
 from .models import ComplianceDigest, InventoryReport, ReportKind, ReportStatus
 
 

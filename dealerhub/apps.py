@@ -6,3 +6,15 @@ from django.apps import AppConfig
 class DealerhubConfig(AppConfig):
     name = "dealerhub"
     verbose_name = "DealerHub"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import two_factor
+
+        def second_factor_owed(sender, request, user, **kwargs):
+            # Worked out once per sign-in, so that staff pages need no query for it.
+            if request is not None and hasattr(request, "session"):
+                two_factor.remember_owed(request, user)
+
+        user_logged_in.connect(second_factor_owed, weak=False, dispatch_uid="second_factor_owed")

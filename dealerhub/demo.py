@@ -5,6 +5,7 @@ what the first one made and adds nothing.
 """
 
 import random
+from base64 import b32decode
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -12,6 +13,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from exports import services as export_services
 from exports.models import (
@@ -47,6 +49,10 @@ from inventory.models import (
 )
 
 DEMO_PASSWORD = "dealerhub-demo"
+# The demo managers' authenticator key (base32), printed with the logins so that anyone can
+# add it to an app or run `oathtool --totp -b KEY`. Never a real account's key.
+DEMO_TOTP_SECRET = "DEALERHUBDEMOTOTPSECRETKEY234567"
+DEMO_AUTHENTICATOR = "Demo authenticator"
 VEHICLES_PER_DEALER = 220
 
 # (make, WMI, [(model, powertrain, engine cc, list price in CNY)])
@@ -168,10 +174,21 @@ def _users(dealers):
             user.save()
         if role == Role.MANAGER:
             user.groups.add(managers)
+            demo_authenticator(user)
         for code in codes:
             Membership.objects.get_or_create(
                 user=user, dealer=dealers[code], defaults={"role": role}
             )
+
+
+def demo_authenticator(user) -> TOTPDevice:
+    """The demo manager's authenticator, on the printed key; one, however often seeded."""
+    device, _created = TOTPDevice.objects.update_or_create(
+        user=user,
+        name=DEMO_AUTHENTICATOR,
+        defaults={"key": b32decode(DEMO_TOTP_SECRET).hex(), "confirmed": True},
+    )
+    return device
 
 
 def _vehicle_facts(rng, dealer, makes):

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from inventory import public
 
-from . import views
+from . import account_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -13,6 +13,15 @@ urlpatterns = [
     path("reports/", views.reports, name="reports"),
     path("reports/<int:pk>/row/", views.report_row, name="report_row"),
     path("reports/<int:pk>/download/", views.report_download, name="report_download"),
+    path("accounts/two-factor/", account_views.account, name="two_factor"),
+    path("accounts/two-factor/setup/", account_views.setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", account_views.verify, name="two_factor_verify"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        account_views.recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path("accounts/two-factor/remove/", account_views.remove, name="two_factor_remove"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("inventory/", include("inventory.urls")),
     path("exports/", include("exports.urls")),
@@ -21,3 +30,6 @@ urlpatterns = [
     path("verify/<str:token>/certificate.pdf", public.verify_pdf, name="verify_pdf"),
     path("admin/", admin.site.urls),
 ]
+
+# A lost database connection outside a view (in a middleware) still answers 503, not 500.
+handler500 = "dealerhub.views.server_error"

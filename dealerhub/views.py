@@ -1,18 +1,22 @@
 """Site-wide pages: the dashboard, the inventory reports and the health check."""
 
+import sys
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from inventory.uploads import file_response
 
 from . import services
+from .middleware import database_unavailable
 from .models import InventoryReport, ReportKind, ReportStatus
 from .summary import dealer_summary
 
@@ -63,6 +67,13 @@ def healthz(request):
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+def server_error(request):
+    """500, unless the database is what failed: then 503 and the plain page, like /healthz."""
+    if isinstance(sys.exception(), OperationalError | InterfaceError):
+        return database_unavailable()
+    return defaults.server_error(request)
 
 
 # --- inventory reports ------------------------------------------------------------------------

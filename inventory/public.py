@@ -32,7 +32,7 @@ RATE_WINDOW_SECONDS = 60
 
 # No scripts, nothing framed, nothing sent elsewhere: the page only shows what it was served.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 
@@ -69,6 +69,17 @@ def client_address(request) -> str:
     Addresses a client may set itself are never believed unless a trusted proxy passed them
     on. An IPv6 client counts by its /64, the block one subscriber is usually given.
     """
+    address = client_ip(request)
+    if address is None:
+        return "unknown"
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def client_ip(request) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The client's own address: REMOTE_ADDR, or past the proxies in TRUSTED_PROXIES, the
+    nearest X-Forwarded-For hop that is not one of them; None when it cannot be read."""
     trusted = [ipaddress.ip_network(net) for net in settings.TRUSTED_PROXIES]
     address = _parse_address(request.META.get("REMOTE_ADDR", ""))
     if address is not None and trusted and any(address in net for net in trusted):
@@ -79,11 +90,7 @@ def client_address(request) -> str:
             address = candidate
             if not any(candidate in net for net in trusted):
                 break
-    if address is None:
-        return "unknown"
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
+    return address
 
 
 def _parse_address(text):

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.models import Permission
+from django.test import override_settings
 from django.test.client import MULTIPART_CONTENT, Client
 from django.utils import translation
 
@@ -62,9 +63,56 @@ class FormTokenClient(Client):
         return super().post(path, data, content_type, **extra)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def plain_http():
+    """The suite speaks plain HTTP to the test client and the live server, while the settings
+    (DEBUG off, as in production) would redirect it to HTTPS and keep cookies to HTTPS. Session
+    scoped so that it is in place before the live server builds its middleware."""
+    with override_settings(
+        SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False
+    ):
+        yield
+
+
+def otp_verify(client, user):
+    """Mark the client's session as having given the second factor, creating an authenticator
+    for a user who must have one and has none: what `force_login` is to the password."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from dealerhub import two_factor
+
+    if two_factor.owed(user) == two_factor.NOTHING:
+        return None
+    device = two_factor.authenticator(user) or TOTPDevice.objects.create(
+        user=user, name="Test authenticator", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+class VerifiedClient(FormTokenClient):
+    """The test client, whose `force_login` also gives the second factor where one is owed
+    (managers and superusers), so tests of the admin start where a manager who typed the
+    code would. The sign-in tests themselves use django.test.Client."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        otp_verify(self, user)
+
+    def login(self, **credentials):
+        # django-axes counts attempts per request and wants one, as the login views give it.
+        from django.http import HttpRequest
+
+        credentials.setdefault("request", HttpRequest())
+        return super().login(**credentials)
+
+
 @pytest.fixture
 def client():
-    return FormTokenClient()
+    return VerifiedClient()
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ def setup_django():
     os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")  # the client speaks plain HTTP
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dealerhub.settings")
     os.environ.pop("REDIS_URL", None)
     import django

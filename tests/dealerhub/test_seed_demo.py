@@ -1,11 +1,16 @@
 """The demo: three dealers, 660 vehicles with valid VINs, inspections, shipments; safe to rerun."""
 
+from base64 import b32decode
 from collections import Counter
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dealerhub.demo import DEMO_TOTP_SECRET
 from exports import deadlines
 from exports.models import CashFlowSnapshot, ExportShipment
 from inventory import vin
@@ -64,6 +69,11 @@ def test_demo_is_complete_and_idempotent():
     assert floored == {"hz-xinghe", "nb-haitong"}
     assert FloorPlanPayment.objects.filter(kind="curtailment").exists()
     assert CashFlowSnapshot.objects.filter(dealer__code="cd-tianfu").count() == 90
+    # The managers' printed authenticator key, one device each however often seeded.
+    assert f"oathtool --totp -b {DEMO_TOTP_SECRET}" in first
+    assert f"secret={DEMO_TOTP_SECRET}" in first
+    devices = TOTPDevice.objects.filter(user__username__in=["manager", "manager.cd"])
+    assert devices.filter(confirmed=True).count() == 2
 
 
 ADMIN_PAGES = [
@@ -92,7 +102,16 @@ ADMIN_PAGES = [
 @pytest.mark.django_db
 def test_the_demo_manager_can_work_in_the_admin(client):
     seed()
-    assert client.login(username="manager", password="dealerhub-demo")
+    signed_in = client.post(
+        "/admin/login/?next=/admin/", {"username": "manager", "password": "dealerhub-demo"}
+    )
+    assert signed_in.status_code == 302
+    # The README's way: the code of an authenticator app holding the printed key.
+    asked = client.get("/admin/")
+    assert asked.url.startswith(reverse("two_factor_verify"))
+    code = TOTP(b32decode(DEMO_TOTP_SECRET)).token()
+    verified = client.post(asked.url, {"code": f"{code:06d}", "next": "/admin/"})
+    assert verified.url == "/admin/"
     for page in ADMIN_PAGES:
         response = client.get(f"/admin/{page}")
         assert response.status_code == 200, page

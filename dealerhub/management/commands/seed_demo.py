@@ -1,8 +1,9 @@
 """Load the demo dealers, users, vehicles, inspections and shipments (safe to run again)."""
 
 from django.core.management.base import BaseCommand
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dealerhub.demo import DEMO_PASSWORD, USERS, seed_demo
+from dealerhub.demo import DEMO_AUTHENTICATOR, DEMO_PASSWORD, DEMO_TOTP_SECRET, USERS, seed_demo
 
 
 class Command(BaseCommand):
@@ -20,3 +21,13 @@ class Command(BaseCommand):
         for username, role, codes in USERS:
             where = "admin + web UI" if role == "manager" else "web UI"
             self.stdout.write(f"  {username:<12} {role:<8} {', '.join(codes):<24} {where}")
+        # The managers' second factor: one demo key for both, shown the two ways apps take it.
+        self.stdout.write(
+            f"Managers then type the code of an authenticator app holding the key "
+            f"{DEMO_TOTP_SECRET} (base32), or the one `oathtool --totp -b {DEMO_TOTP_SECRET}` "
+            "prints; as otpauth URIs (for a QR code):"
+        )
+        for username, role, _codes in USERS:
+            if role == "manager":
+                device = TOTPDevice.objects.get(user__username=username, name=DEMO_AUTHENTICATOR)
+                self.stdout.write(f"  {username:<12} {device.config_url}")
