@@ -12,7 +12,7 @@ from django.utils import translation
 
 from inventory import services
 from inventory.models import Vehicle, VehicleStatus
-from inventory.views import csv_safe
+from inventory.spreadsheets import csv_safe
 from tests.factories import (
     DealerFactory,
     MembershipFactory,
