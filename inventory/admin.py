@@ -408,6 +408,7 @@ class InspectionReportAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
         "certificate_number",
         "issued_at",
         "issued_by",
+        "issued_by_name",
         "content_hash",
         "verification_token",
         "supersedes",
