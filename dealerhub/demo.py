@@ -131,12 +131,12 @@ DEALERS = [
     ("Chengdu Tianfu Auto Mall", "cd-tianfu", "Chengdu", ["BYD", "Changan", "GAC", "Geely"]),
 ]
 USERS = [
-    # username, role, dealer codes
-    ("manager", Role.MANAGER, ["hz-xinghe", "nb-haitong"]),
-    ("manager.cd", Role.MANAGER, ["cd-tianfu"]),
-    ("staff.hz", Role.STAFF, ["hz-xinghe"]),
-    ("staff.nb", Role.STAFF, ["nb-haitong"]),
-    ("staff.cd", Role.STAFF, ["cd-tianfu"]),
+    # username, full name (first, last), role, dealer codes
+    ("manager", ("Jing", "Chen"), Role.MANAGER, ["hz-xinghe", "nb-haitong"]),
+    ("manager.cd", ("Yong", "Liu"), Role.MANAGER, ["cd-tianfu"]),
+    ("staff.hz", ("Fang", "Wang"), Role.STAFF, ["hz-xinghe"]),
+    ("staff.nb", ("Min", "Zhao"), Role.STAFF, ["nb-haitong"]),
+    ("staff.cd", ("Tao", "Yang"), Role.STAFF, ["cd-tianfu"]),
 ]
 VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 
@@ -164,13 +164,16 @@ def _users(dealers):
     User = get_user_model()
     managers = inventory_services.managers_group_sync()
     inventory_services.platform_operators_group_sync()
-    for username, role, codes in USERS:
+    for username, (first_name, last_name), role, codes in USERS:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={"email": f"{username}@dealerhub.local", "is_staff": role == Role.MANAGER},
         )
         if created:
             user.set_password(DEMO_PASSWORD)
+        # Certificates name their issuer; a demo made before names were required gets them now.
+        if created or not user.get_full_name().strip():
+            user.first_name, user.last_name = first_name, last_name
             user.save()
         if role == Role.MANAGER:
             user.groups.add(managers)

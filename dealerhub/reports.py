@@ -6,14 +6,13 @@ from datetime import date
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from exports.cashflow import candidates_by_cash_released
 from inventory import aging, costs, holding
 from inventory.filters import bucket_label
 from inventory.models import Dealer, Powertrain, Vehicle, VehicleStatus
+from inventory.spreadsheets import WriteOnlySheet
 
 from .summary import Summary, dealer_summary
 
@@ -39,33 +38,19 @@ def aged_vehicles(dealer: Dealer, on: date):
     )
 
 
-class _Sheet:
-    """A write-only worksheet with bold headers, money to the cent and dates as dates."""
-
-    def __init__(self, workbook, title, widths=()):
-        self.ws = workbook.create_sheet(title=title[:31])
-        for index, width in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(index)].width = width
-
-    def cell(self, value, number_format=None, font=None):
-        cell = WriteOnlyCell(self.ws, value=value)
-        if number_format:
-            cell.number_format = number_format
-        if font:
-            cell.font = font
-        return cell
+class _Sheet(WriteOnlySheet):
+    """A report sheet: bold headers, money to the cent, dates as dates, typed text as text."""
 
     def money(self, amount):
-        return self.cell(None if amount is None else costs.cents(amount), MONEY_FORMAT)
+        return self.cell(
+            None if amount is None else costs.cents(amount), number_format=MONEY_FORMAT
+        )
 
     def day(self, value):
-        return self.cell(value, DATE_FORMAT)
+        return self.cell(value, number_format=DATE_FORMAT)
 
     def header(self, *labels):
-        self.ws.append([self.cell(str(label), font=BOLD) for label in labels])
-
-    def row(self, *values):
-        self.ws.append(list(values))
+        self.row(*(self.cell(str(label), font=BOLD) for label in labels))
 
 
 def _summary_sheet(workbook, summary: Summary):

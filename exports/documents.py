@@ -12,9 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from inventory.certificate_render import (
@@ -24,6 +22,7 @@ from inventory.certificate_render import (
     inline_only_fetcher,
 )
 from inventory.models import Powertrain
+from inventory.spreadsheets import WriteOnlySheet
 
 from . import customs, shipments
 from .models import DocumentKind, TransportMode
@@ -284,23 +283,16 @@ def _pdf(kind, data: DocumentData) -> bytes:
         raise ResourceRefused(str(exc)) from exc
 
 
-class _Sheet:
-    """A write-only worksheet: bold labels, money to the cent, dates as dates."""
-
-    def __init__(self, workbook, title, widths):
-        self.ws = workbook.create_sheet(title=title[:31])
-        for index, width in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(index)].width = width
+class _Sheet(WriteOnlySheet):
+    """A document's sheet: bold labels, money to the cent, dates as dates, typed text as text."""
 
     def cell(self, value, *, number_format=None, bold=False, wrap=False):
-        cell = WriteOnlyCell(self.ws, value=value)
-        if number_format:
-            cell.number_format = number_format
-        if bold:
-            cell.font = BOLD
-        if wrap:
-            cell.alignment = WRAP
-        return cell
+        return super().cell(
+            value,
+            number_format=number_format,
+            font=BOLD if bold else None,
+            alignment=WRAP if wrap else None,
+        )
 
     def money(self, value):
         return self.cell(value, number_format=MONEY_FORMAT)
@@ -309,16 +301,13 @@ class _Sheet:
         return self.cell(value, number_format=DATE_FORMAT) if value else None
 
     def heading(self, text):
-        self.ws.append([self.cell(str(text), bold=True)])
+        self.row(self.cell(str(text), bold=True))
 
     def header(self, *labels):
-        self.ws.append([self.cell(str(label), bold=True) for label in labels])
+        self.row(*(self.cell(str(label), bold=True) for label in labels))
 
     def fact(self, label, value):
-        self.ws.append([self.cell(str(label), bold=True), value])
-
-    def row(self, *values):
-        self.ws.append(list(values))
+        self.row(self.cell(str(label), bold=True), value)
 
 
 def _parties(sheet, data: DocumentData, *, notify=False):

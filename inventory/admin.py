@@ -547,6 +547,7 @@ class InspectionReportAdmin(GuardedDeleteAdminMixin, DealerScopedAdminMixin, adm
         "certificate_number",
         "issued_at",
         "issued_by",
+        "issued_by_name",
         "content_hash",
         "verification_token",
         "supersedes",

@@ -451,7 +451,6 @@ def certificate_context(report, *, verify_url):
     """Everything the certificate template shows, worked out in the active language."""
     verification = certificates.verify(report)
     readings = sorted(report.readings.all(), key=lambda r: PANEL_ORDER[r.panel])
-    issued_by = report.issued_by
     right_to_left = translation.get_language_bidi()
     return {
         "report": report,
@@ -459,7 +458,8 @@ def certificate_context(report, *, verify_url):
         "verification": verification,
         "state": verification.state,
         "banner": _banner(verification),
-        "issued_by": (issued_by.get_full_name() or issued_by.get_username()) if issued_by else "",
+        # The name frozen at issue; the issuer's login never reaches a buyer.
+        "issued_by": report.issued_by_name,
         "readings": [(reading, verdict_key(reading.verdict)) for reading in readings],
         "thresholds": _thresholds(report.paint_thresholds),
         "structural_findings": list(report.structural_findings.all()),

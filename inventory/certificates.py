@@ -113,7 +113,12 @@ def _content_v2(report):
     }
 
 
-CONTENT_LAYOUTS = {1: _content_v1, 2: _content_v2}
+def _content_v3(report):
+    """The second layout and the issuer's full name, so that it cannot change unnoticed."""
+    return {**_content_v2(report), "issued_by": report.issued_by_name}
+
+
+CONTENT_LAYOUTS = {1: _content_v1, 2: _content_v2, 3: _content_v3}
 
 
 def canonical_content(report) -> dict:
@@ -164,7 +169,7 @@ def for_certificate():
     """Issued, superseded and revoked reports with what their content and pages read."""
     return (
         InspectionReport.objects.exclude(status=InspectionStatus.DRAFT)
-        .select_related("vehicle", "vehicle__dealer", "supersedes", "superseded_by", "issued_by")
+        .select_related("vehicle", "vehicle__dealer", "supersedes", "superseded_by")
         .prefetch_related("readings", "structural_findings", "photos")
     )
 

@@ -780,7 +780,7 @@ LIFECYCLE_FIELDS = frozenset({"status", "revoked_reason", "revoked_at", "revoked
 
 # The layout of the content a certificate's hash covers. An issued report keeps the version it
 # was hashed under, so a later change to the layout never makes old certificates look tampered.
-CONTENT_VERSION = 2
+CONTENT_VERSION = 3
 
 
 class InspectionReport(models.Model):
@@ -864,6 +864,16 @@ class InspectionReport(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("issued by"),
+    )
+    issued_by_name = models.CharField(
+        _("issuer's name"),
+        max_length=301,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The full name of the person who issued the report, as it read then; the "
+            "certificate shows it, never the login."
+        ),
     )
     vehicle_identity = models.JSONField(
         _("vehicle as certified"),

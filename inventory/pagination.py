@@ -2,9 +2,13 @@
 
 import base64
 import json
+import math
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator
+from django.db import connections
 from django.db.models import Q
 
 COUNT_CAP = 10_000
@@ -25,6 +29,24 @@ def _encode(values) -> str:
 def _decode(token: str):
     padded = token + "=" * (-len(token) % 4)
     return json.loads(base64.urlsafe_b64decode(padded.encode()))
+
+
+def _storable(field, value, ops) -> None:
+    """Raise ValueError unless the database can compare `field`'s column with `value`: text
+    without NUL, a number within the column's range and digits, a finite number. The field's
+    business validators are not asked: a VIN sorted on may predate the check-digit rule."""
+    if value is None:
+        raise ValueError("a cursor never points at an empty sort value")
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("PostgreSQL text holds no NUL")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("not a finite number")
+    if isinstance(value, Decimal):
+        DecimalValidator(field.max_digits, field.decimal_places)(value)  # finite, and fits
+    if isinstance(value, int) and not isinstance(value, bool):
+        low, high = ops.integer_field_range(field.get_internal_type())
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise ValueError("out of the column's range")
 
 
 @dataclass
@@ -48,7 +70,8 @@ class KeysetPaginator:
     """Page through `queryset` ordered by `sort` (a field name, "-" for descending) and pk.
 
     A cursor holds the sort value and pk of the row next to the page. A cursor that does not
-    decode, or whose value the field refuses, starts again at the first page.
+    decode, or whose values the sort field or the key refuse, starts again at the first page,
+    the same as no cursor: it is never an error.
     """
 
     def __init__(self, queryset, *, sort: str, page_size: int):
@@ -76,11 +99,22 @@ class KeysetPaginator:
         return _encode([self.field.value_to_string(row), row.pk])
 
     def _parse(self, token):
+        """The (value, pk) a cursor holds, or None when it does not decode or holds anything
+        the sort field or the key could not store (text with NUL, a number out of the column's
+        range, NaN or infinity, a date that is not one): such a cursor was not made here."""
+        pk_field = self.queryset.model._meta.pk
         try:
             value, pk = _decode(token)
-            return self.field.to_python(value), int(pk)
-        except (ValueError, TypeError, ValidationError):
+            # cursor_for writes the value as text and the key as a number; nothing else is ours.
+            if not isinstance(value, str) or type(pk) is not int:
+                return None
+            value, pk = self.field.to_python(value), pk_field.to_python(pk)
+            ops = connections[self.queryset.db].ops
+            _storable(self.field, value, ops)
+            _storable(pk_field, pk, ops)
+        except (ValueError, TypeError, ArithmeticError, RecursionError, ValidationError):
             return None
+        return value, pk
 
     def page(self, *, after: str | None = None, before: str | None = None) -> KeysetPage:
         size = self.page_size

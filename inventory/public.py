@@ -208,7 +208,6 @@ def verify(request, token, *, language):
             language,
             successor.certificate_number,
         )
-    issued_by = report.issued_by
     zone = ZoneInfo(report.vehicle.dealer.time_zone)
     context = {
         **_page_context(request, language),
@@ -217,7 +216,8 @@ def verify(request, token, *, language):
         "verification": verification,
         "state": verification.state,
         "successor_link": successor_link,
-        "issued_by": (issued_by.get_full_name() or issued_by.get_username()) if issued_by else "",
+        # The name frozen at issue; the issuer's login never reaches a buyer.
+        "issued_by": report.issued_by_name,
         "readings": readings,
         "structural_findings": list(report.structural_findings.all()),
         "has_battery": report.has_battery_figures,

@@ -676,12 +676,18 @@ def _issue_problems(report):
 
 @transaction.atomic
 def inspection_issue(*, report, by) -> InspectionReport:
-    """Freeze a draft: certificate number, issuer, time and the SHA-256 of its content. The
-    report it corrects, if any, becomes superseded."""
+    """Freeze a draft: certificate number, issuer and their full name, time and the SHA-256 of
+    its content. The report it corrects, if any, becomes superseded."""
     locked = _lock_report(report)
     if locked.status == InspectionStatus.ISSUED:
         return locked
     _refuse_unless_draft(locked)
+    # The certificate names its issuer to buyers; a login name is not a name to show them.
+    issuer_name = by.get_full_name().strip() if by is not None else ""
+    if not issuer_name:
+        raise ValidationError(
+            _("Enter your full name in your account before issuing a certificate.")
+        )
     problems = _issue_problems(locked)
     if problems:
         raise ValidationError(problems)
@@ -690,6 +696,7 @@ def inspection_issue(*, report, by) -> InspectionReport:
     locked.status = InspectionStatus.ISSUED
     locked.issued_at = now
     locked.issued_by = by
+    locked.issued_by_name = issuer_name
     locked.certificate_number = f"DH{now:%Y%m%d}-{locked.pk:06d}"
     locked.content_version = CONTENT_VERSION
     locked.vehicle_identity = certificates.vehicle_identity(locked.vehicle)

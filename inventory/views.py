@@ -2,7 +2,6 @@
 
 import csv
 import json
-from datetime import date
 from functools import wraps
 
 from django import forms
@@ -35,6 +34,7 @@ from .models import (
     vin_check,
 )
 from .pagination import KeysetPaginator, keyset_ordering
+from .spreadsheets import csv_safe
 from .templatetags.money import format_money
 
 SORTS = {
@@ -175,19 +175,6 @@ class Echo:
 
     def write(self, value):
         return value
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value):
-    """Neutralise a cell a spreadsheet would read as a formula."""
-    if value is None:
-        return ""
-    text = value.isoformat() if isinstance(value, date) else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
 
 
 class VehicleCsvView(FilteredVehiclesMixin, View):

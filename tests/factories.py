@@ -25,6 +25,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = get_user_model()
 
     username = factory.Sequence(lambda n: f"user{n}")
+    # A full name as people enter it: certificates name their issuer by it.
+    first_name = "Mei"
+    last_name = factory.Sequence(lambda n: f"Lin {n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     password = factory.django.Password("pw-for-tests-1")
 
@@ -138,6 +141,8 @@ def draft_inspection(vehicle=None, *, points=None, substrates=None, structural=(
 def issued_inspection(vehicle=None, *, by=None, **kwargs):
     from inventory import services
 
+    # A certificate is issued by somebody with a full name; tests that do not care get one.
+    by = by or UserFactory()
     return services.inspection_issue(report=draft_inspection(vehicle, **kwargs), by=by)
 
 

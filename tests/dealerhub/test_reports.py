@@ -453,3 +453,43 @@ def test_the_admin_shows_a_managers_own_reports_read_only(client, manager_a, dea
     assert 'name="_save"' not in page.content.decode()
     other = client.get(reverse("admin:dealerhub_inventoryreport_change", args=[theirs.pk]))
     assert other.status_code == 404
+
+
+# --- typed text stays text ----------------------------------------------------------------------
+
+FORMULA_LIKE = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+@pytest.mark.parametrize("text", FORMULA_LIKE)
+def test_a_make_model_or_dealer_name_that_looks_like_a_formula_is_written_as_text(
+    dealer_a, book, tmp_path, text
+):
+    Vehicle = book["priced"].__class__
+    Vehicle.objects.filter(dealer=dealer_a).update(make=text, model=f"{text} model")
+    dealer_a.name = text
+    dealer_a.save(update_fields=["name"])
+    report = InventoryReport.objects.create(dealer=dealer_a, week_start=date(2025, 1, 6))
+    reports.write_workbook(report, tmp_path / "r.xlsx")
+
+    workbook = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    # XML parsers read a carriage return back as a line feed: still text, never a formula.
+    shown = text.replace("\r", "\n")
+    for sheet in workbook.worksheets:
+        cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+        assert [cell.coordinate for cell in cells if cell.data_type == "f"] == [], sheet.title
+        typed = [cell for cell in cells if isinstance(cell.value, str) and shown in cell.value]
+        assert typed, sheet.title
+        assert {cell.data_type for cell in typed} == {"s"}, sheet.title
+    summary, aged, candidates = workbook.worksheets
+    assert summary["A1"].value == shown
+    for sheet in (aged, candidates):
+        header = [cell.value for cell in sheet[1]]
+        make, model = header.index("Make") + 1, header.index("Model") + 1
+        cars = list(sheet.iter_rows(min_row=2))
+        assert len(cars) == 2, sheet.title
+        assert {(row[make - 1].value, row[model - 1].value) for row in cars} == {
+            (shown, f"{shown} model")
+        }
+    # Numbers and dates the application computed keep their types.
+    assert aged.cell(row=2, column=7).is_date
+    assert isinstance(aged.cell(row=2, column=8).value, int)

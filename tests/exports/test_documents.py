@@ -1,6 +1,7 @@
 """Trade documents: the four papers of a shipment agree on VINs and figures, carry the right
 dangerous-goods lines, and are stored as new versions each time they are made."""
 
+import dataclasses
 import io
 import re
 from datetime import timedelta
@@ -348,3 +349,73 @@ def test_a_cancelled_shipment_gets_no_documents(cif, manager_a):
     with pytest.raises(ValidationError, match="cancelled"):
         services.shipment_documents_generate(shipment=shipment, by=manager_a)
     assert not ShipmentDocument.objects.filter(shipment=shipment).exists()
+
+
+# --- typed text stays text ----------------------------------------------------------------------
+
+# What a consignee, B/L, make or model could start with to become a live formula.
+FORMULA_LIKE = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def typed(data, text):
+    """`data` with `text` in every field a person types, each field marked by a suffix."""
+    lines = tuple(
+        dataclasses.replace(line, make=text, model=f"{text} model") for line in data.lines
+    )
+    return dataclasses.replace(
+        data,
+        consignee=text,
+        consignee_address=f"{text} address",
+        bill_of_lading=f"{text} bl",
+        vessel=f"{text} vessel",
+        voyage=f"{text} voyage",
+        port_of_loading=f"{text} pol",
+        port_of_discharge=f"{text} pod",
+        lines=lines,
+    )
+
+
+def as_read(text):
+    """`text` as any XLSX reader gets it back: XML parsers turn a carriage return into a line
+    feed (XML 1.0, end-of-line handling), which is still text, never a formula."""
+    return text.replace("\r", "\n")
+
+
+def xlsx_cells(content: bytes):
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    return [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+
+
+@pytest.mark.parametrize("text", FORMULA_LIKE)
+@pytest.mark.parametrize("kind", DocumentKind.values)
+def test_typed_text_that_looks_like_a_formula_is_written_as_text(cif, kind, text):
+    shipment, _ = cif
+    data = typed(documents.document_data(shipment, shipments.active_lines(shipment)), text)
+    _pdf, xlsx = documents.render(kind, data)
+    cells = xlsx_cells(xlsx)
+    text = as_read(text)
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    typed_cells = [cell for cell in cells if isinstance(cell.value, str) and text in cell.value]
+    assert typed_cells
+    assert {cell.data_type for cell in typed_cells} == {"s"}
+    values = {cell.value for cell in typed_cells}
+    assert text in values  # the consignee, and the make on the invoices, exactly as typed
+    assert f"{text} pol" in values
+    if kind == DocumentKind.SHIPPING_INSTRUCTION:
+        assert f"{text} bl" in values
+    if kind in (DocumentKind.PROFORMA_INVOICE, DocumentKind.COMMERCIAL_INVOICE):
+        assert f"{text} model" in values
+    else:
+        assert f"{text} {text} model" in values  # make and model in one column
+
+
+def test_a_formula_like_consignee_in_the_saved_files_stays_text(markets, dealer_a, manager_a):
+    shipment, _ = make_shipment(dealer_a, manager_a, bill_of_lading="=1+1")
+    shipment.consignee = '=HYPERLINK("http://x","y")'
+    shipment.save(update_fields=["consignee"])
+    made = generate(shipment, manager_a)
+    _pdf, xlsx = read(made[DocumentKind.SHIPPING_INSTRUCTION])
+    cells = {cell.value: cell.data_type for cell in xlsx_cells(xlsx)}
+    assert cells['=HYPERLINK("http://x","y")'] == "s"
+    assert cells["=1+1"] == "s"
+    assert "f" not in cells.values()

@@ -1,6 +1,7 @@
 """The public page a buyer opens from a certificate's QR code: what it says, in which language,
 and how often one address may ask."""
 
+import importlib
 import re
 import secrets
 from decimal import Decimal
@@ -9,7 +10,9 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
@@ -434,3 +437,114 @@ def test_accept_language_negotiation(rf, header, language):
 )
 def test_client_address(rf, remote, client):
     assert public.client_address(rf.get("/", REMOTE_ADDR=remote)) == client
+
+
+# --- who issued it --------------------------------------------------------------------------
+
+
+def pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() for p in PdfReader(BytesIO(content)).pages)
+
+
+@pytest.fixture
+def staff_hz(db):
+    """A login that reads like a staff account, with a full name that does not contain it."""
+    return UserFactory(username="staff.hz", first_name="Xiaoming", last_name="Zhou")
+
+
+def test_page_and_certificate_name_the_issuer_never_their_login(client, vehicle, staff_hz):
+    report = issued_inspection(vehicle, by=staff_hz)
+
+    html = text(page(client, report))
+    assert "Xiaoming Zhou" in html
+    assert "staff.hz" not in html
+
+    pdf = client.get(reverse("verify_pdf", args=[report.verification_token]), {"lang": "en"})
+    assert pdf.status_code == 200
+    printed = pdf_text(pdf.content)
+    assert "Xiaoming Zhou" in printed
+    assert "staff.hz" not in printed
+
+
+def test_the_name_is_frozen_at_issue_and_covered_by_the_hash(client, vehicle, staff_hz):
+    report = issued_inspection(vehicle, by=staff_hz)
+    staff_hz.first_name, staff_hz.last_name = "Someone", "Else"
+    staff_hz.save()
+
+    html = text(page(client, report))
+    assert "Xiaoming Zhou" in html and "Someone Else" not in html
+
+    InspectionReport.objects.filter(pk=report.pk).update(issued_by_name="Someone Else")
+    stored = certificates.for_certificate().get(pk=report.pk)
+    assert certificates.verify(stored).state == "tampered"
+
+
+@pytest.mark.parametrize(("first_name", "last_name"), [("", ""), ("  ", " ")])
+def test_a_user_without_a_full_name_cannot_issue(vehicle, first_name, last_name):
+    nameless = UserFactory(username="desk.7", first_name=first_name, last_name=last_name)
+    draft = draft_inspection(vehicle)
+    with pytest.raises(ValidationError) as refused:
+        services.inspection_issue(report=draft, by=nameless)
+    assert refused.value.messages == [
+        "Enter your full name in your account before issuing a certificate."
+    ]
+    draft.refresh_from_db()
+    assert (draft.status, draft.certificate_number) == ("draft", None)
+
+
+def test_the_issue_page_tells_a_nameless_user_why(client, vehicle, dealer_a):
+    from tests.factories import MembershipFactory
+
+    nameless = UserFactory(username="desk.8", first_name="", last_name="")
+    MembershipFactory(dealer=dealer_a, user=nameless, role="manager")
+    client.force_login(nameless)
+    draft = draft_inspection(vehicle)
+    response = client.post(reverse("inventory:inspection_issue", args=[draft.pk]), follow=True)
+    assert response.status_code == 200
+    assert "Enter your full name in your account before issuing a certificate." in text(response)
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+@pytest.mark.parametrize("layout", [1, 2])
+def test_certificates_hashed_before_the_name_was_frozen_still_verify(
+    client, vehicle, staff_hz, layout
+):
+    report = issued_inspection(vehicle, by=staff_hz)
+    # As a report issued under an earlier layout reads before the migration names its issuer.
+    InspectionReport.objects.filter(pk=report.pk).update(content_version=layout, issued_by_name="")
+    report.refresh_from_db()
+    InspectionReport.objects.filter(pk=report.pk).update(
+        content_hash=certificates.content_hash(report)
+    )
+
+    migration = importlib.import_module("inventory.migrations.0012_certificate_issuer_name")
+    migration.name_the_issuers_of_earlier_certificates(django_apps, None)
+
+    stored = certificates.for_certificate().get(pk=report.pk)
+    assert stored.issued_by_name == "Xiaoming Zhou"
+    assert certificates.verify(stored).state == "valid"
+    html = text(page(client, report))
+    assert "Xiaoming Zhou" in html and "staff.hz" not in html
+    assert "This certificate is valid" in html
+
+
+def test_an_earlier_issuer_without_a_full_name_is_not_named_by_login(client, vehicle, staff_hz):
+    report = issued_inspection(vehicle, by=staff_hz)
+    InspectionReport.objects.filter(pk=report.pk).update(content_version=2, issued_by_name="")
+    report.refresh_from_db()
+    InspectionReport.objects.filter(pk=report.pk).update(
+        content_hash=certificates.content_hash(report)
+    )
+    type(staff_hz).objects.filter(pk=staff_hz.pk).update(first_name="", last_name="")
+
+    migration = importlib.import_module("inventory.migrations.0012_certificate_issuer_name")
+    migration.name_the_issuers_of_earlier_certificates(django_apps, None)
+
+    html = text(page(client, report))
+    assert "staff.hz" not in html
+    assert "Issued by" not in html
+    pdf = client.get(reverse("verify_pdf", args=[report.verification_token]), {"lang": "en"})
+    assert "staff.hz" not in pdf_text(pdf.content)

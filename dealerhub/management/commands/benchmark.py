@@ -280,7 +280,9 @@ class Command(BaseCommand):
     def dashboard(self, vehicles, runs=30):
         """The dashboard of one dealer, through the whole Django stack, with its query count."""
         dealer = Dealer.objects.order_by("pk").first()
-        user = get_user_model().objects.create_user("bench-staff", password="x")
+        user = get_user_model().objects.create_user(
+            "bench-staff", password="x", first_name="Bench", last_name="Inspector"
+        )
         Membership.objects.create(user=user, dealer=dealer, role=Role.STAFF)
         client = Client()
         client.force_login(user)

@@ -18,7 +18,7 @@ class Command(BaseCommand):
             f"{summary.candidates} export candidates flagged."
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for username, role, codes in USERS:
+        for username, _name, role, codes in USERS:
             where = "admin + web UI" if role == "manager" else "web UI"
             self.stdout.write(f"  {username:<12} {role:<8} {', '.join(codes):<24} {where}")
         # The managers' second factor: one demo key for both, shown the two ways apps take it.
