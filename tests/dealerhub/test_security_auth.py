@@ -347,12 +347,13 @@ def test_a_person_made_manager_during_a_session_is_stopped_at_the_admin(dealer_a
 # --- production settings --------------------------------------------------------------------
 
 
+# What this process's environment holds for the tests and a deployment would not: settings
+# under test, and the browser tests' permission to call the ORM from Playwright's event loop.
+NOT_INHERITED = ("SECURE_", "BEHIND_", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC")
+
+
 def run_manage(*args, **env):
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SECURE_", "BEHIND_", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"))
-    }
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(NOT_INHERITED)}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
