@@ -27,7 +27,7 @@ class Command(BaseCommand):
             f"{DEMO_TOTP_SECRET} (base32), or the one `oathtool --totp -b {DEMO_TOTP_SECRET}` "
             "prints; as otpauth URIs (for a QR code):"
         )
-        for username, role, _codes in USERS:
+        for username, _name, role, _codes in USERS:
             if role == "manager":
                 device = TOTPDevice.objects.get(user__username=username, name=DEMO_AUTHENTICATOR)
                 self.stdout.write(f"  {username:<12} {device.config_url}")
