@@ -2,6 +2,8 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
@@ -163,3 +165,26 @@ for _model, _beat_admin in [
     admin.site.register(
         _model, type(_beat_admin.__name__, (PlatformSettingsAdminMixin, _beat_admin), {})
     )
+
+
+class CheckedChangeList(ChangeList):
+    """A change list whose filter values are turned into SQL only when its rows are counted:
+    a value the column cannot hold (`?ip_address=1e999999`) fails there with a ValueError, long
+    after Django's own filter checks. It is answered like any other bad filter, with the list
+    and "invalid filter", never a server error."""
+
+    def get_results(self, request):
+        try:
+            return super().get_results(request)
+        except (ValueError, TypeError, ValidationError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
+def _checked_changelist(request, **kwargs):
+    return CheckedChangeList
+
+
+# Every admin on the site, ours and the libraries' (axes, otp, beat), lists through it.
+for _model_admin in admin.site._registry.values():
+    if _model_admin.get_changelist.__func__ is admin.ModelAdmin.get_changelist:
+        _model_admin.get_changelist = _checked_changelist

@@ -25,6 +25,7 @@ from inventory.models import InspectionPhoto, VehicleDocument
 from tests.factories import (
     MembershipFactory,
     ShipmentFactory,
+    UserFactory,
     VehicleFactory,
     draft_inspection,
 )
@@ -288,7 +289,7 @@ def test_renaming_keeps_an_issued_certificate_valid(car, media):
     legacy_name = photo.image.name.rsplit(".", 1)[0] + ".PNG.html"
     (media / photo.image.name).rename(media / legacy_name)
     InspectionPhoto.objects.filter(pk=photo.pk).update(image=legacy_name)
-    issued = services.inspection_issue(report=report, by=None)
+    issued = services.inspection_issue(report=report, by=UserFactory())
 
     call_command("normalise_uploads", stdout=io.StringIO(), stderr=io.StringIO())
     photo.refresh_from_db()
