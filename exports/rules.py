@@ -53,7 +53,8 @@ class Document(StrEnum):
     RUSSIAN_TYPE_APPROVAL = "era_glonass_sbkts"
 
 
-HP_PER_KW = 1.35962  # metric horsepower per kilowatt
+# Metric horsepower per kilowatt, exact as a decimal: 1 PS = 735.49875 W, so 1 kW = 1.35962 PS.
+HP_PER_KW = Decimal("1.35962")
 ELECTRIC = frozenset({"BEV"})  # "EV" in the rules: cars driven by an electric motor only
 SEVERITIES = ("block", "warn", "info")
 AUDIENCE_TAGS = frozenset({"all", "new", "used", "ev", "individual", "commercial"})
@@ -1075,8 +1076,11 @@ def recycling_fee(rule, facts, situation):
                 limit=limit,
             )
         )
-    hp = round(facts.power_kw * HP_PER_KW)
-    if hp <= limit:
+    # Compared unrounded: 118 kW is 160.43516 hp, over a 160 hp limit although it rounds to
+    # 160; the sentence shows one decimal so that the car visibly exceeds the limit.
+    exact_hp = facts.power_kw * HP_PER_KW
+    hp = exact_hp.quantize(Decimal("0.1"))
+    if exact_hp <= limit:
         return Met()
     return Broken(
         Message(

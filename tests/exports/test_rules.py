@@ -206,7 +206,7 @@ CASES = [
         "RU",
         "individual",
         Outcome.WARN,
-        "above 80 hp; this car has 204 hp",
+        "above 80 hp; this car has 203.9 hp",
     ),
     (
         "RU",
@@ -672,3 +672,21 @@ def test_origin_rules_alone_count_only_papers_valid_for_every_destination():
         r for r in rules.evaluate_origin(anywhere, market_rules("CN"), ON) if r.rule_code == code
     ]
     assert any_reason.outcome is Outcome.PASS
+
+
+# Russia R1 (news.mail.ru/economics/68919083/): the preferential recycling fee only up to 160 hp
+# (EVs 80 hp). 1 kW = 1.35962 metric hp, compared unrounded: 118 kW is 160.43516 hp.
+@pytest.mark.parametrize(
+    ("powertrain", "power_kw", "expected", "words"),
+    [
+        ("ICE", 117, Outcome.PASS, ""),  # 159.07554 hp
+        ("ICE", 118, Outcome.WARN, "above 160 hp; this car has 160.4 hp"),  # rounds to 160
+        ("BEV", 58, Outcome.PASS, ""),  # 78.85796 hp
+        ("BEV", 59, Outcome.WARN, "above 80 hp; this car has 80.2 hp"),  # rounds to 80
+    ],
+)
+def test_power_limits_compare_the_exact_metric_horsepower(powertrain, power_kw, expected, words):
+    facts = replace(CAR, powertrain=powertrain, power_kw=power_kw)
+    reason = outcome("RU", "PREF_UTIL_FEE_MAX_HP", facts, buyer="individual")
+    assert reason.outcome is expected
+    assert words in reason.message
