@@ -736,7 +736,10 @@ def _earliest_registration(rule, on):
     earliest = date.fromisoformat(rule.params["min_first_registration"])
     rolling = rule.params.get("rolling_age_years")
     if rolling:
-        earliest = max(earliest, date(on.year - rolling, 1, 1))
+        # The year of first registration counts as the first of the N years, as the seeded
+        # notice does: under the 8-year rule, 2026 takes cars first registered from 2019-01-01
+        # (2026 - 7), so 2027 takes them from 2020-01-01.
+        earliest = max(earliest, date(on.year - rolling + 1, 1, 1))
     return earliest
 
 

@@ -690,3 +690,30 @@ def test_power_limits_compare_the_exact_metric_horsepower(powertrain, power_kw, 
     reason = outcome("RU", "PREF_UTIL_FEE_MAX_HP", facts, buyer="individual")
     assert reason.outcome is expected
     assert words in reason.message
+
+
+# Kenya KE1 (hapakenya.com/2025/11/14/kebs-announces-new-rules-...): from 2026-01-01 only cars
+# first registered on or after 2019-01-01, the rolling 8-year rule of KS 1515:2000 clause 5.1.
+# The seeded date is the 2026 cut-off, so the year of registration counts as year one and
+# the cut-off moves on by one year each 1 January.
+@pytest.mark.parametrize(
+    ("on", "registered_on", "expected"),
+    [
+        (date(2026, 12, 31), date(2019, 1, 1), Outcome.PASS),
+        (date(2026, 12, 31), date(2018, 12, 31), Outcome.BLOCK),
+        (date(2027, 1, 1), date(2019, 12, 31), Outcome.BLOCK),
+        (date(2027, 1, 1), date(2020, 1, 1), Outcome.PASS),
+        (date(2030, 6, 1), date(2022, 12, 31), Outcome.BLOCK),
+        (date(2030, 6, 1), date(2023, 1, 1), Outcome.PASS),
+    ],
+)
+def test_kenya_rolling_cutoff_moves_one_year_each_year(on, registered_on, expected):
+    facts = replace(CAR, registered_on=registered_on)
+    assert outcome("KE", "MIN_FIRST_REG_YEAR", facts, on=on).outcome is expected
+
+
+def test_kenya_derived_cutoff_is_the_seeded_date_in_the_year_it_took_effect():
+    row = SEED_RULES[("KE", "MIN_FIRST_REG_YEAR")]
+    effective = date.fromisoformat(row["effective_from"])
+    cutoffs = rules.registration_cutoffs([seed_rule("KE", "MIN_FIRST_REG_YEAR")], effective)
+    assert cutoffs == (date.fromisoformat(row["params"]["min_first_registration"]),)
