@@ -354,6 +354,16 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def over_age(since: date, years: int, on: date) -> bool:
+    """More than `years` years from `since` to `on`, counted to the day.
+
+    The anniversary itself is still within the limit: a car built on 2023-03-15 is exactly
+    three years old on 2026-03-15 and more than three on 2026-03-16. Whole months would let a
+    car almost a month too old pass.
+    """
+    return on > add_years(since, years)
+
+
 # --- China: origin rules, applied to every export --------------------------------------------
 
 
@@ -672,16 +682,18 @@ def ev_max_age(rule, facts, situation):
                 age=age_text(months),
             )
         )
-    if months <= limit * 12:
+    if not over_age(made, limit, situation.on):
         return Met()
     return Broken(
         Message(
             gettext_noop(
-                "EVs older than %(limit)s years are banned in %(country)s; this car is %(age)s."
+                "EVs older than %(limit)s years are banned in %(country)s; this car is %(age)s "
+                "old and its last day within the limit was %(last)s."
             ),
             limit=limit,
             country=rule.market,
             age=age_text(months),
+            last=add_years(made, limit).isoformat(),
         )
     )
 
@@ -693,18 +705,20 @@ def ev_max_age(rule, facts, situation):
 )
 def used_ev_max_age(rule, facts, situation):
     limit = rule.params["max_years_production_to_shipment"]
-    months = months_between(built_on(facts), situation.on)
-    if months <= limit * 12:
+    made = built_on(facts)
+    if not over_age(made, limit, situation.on):
         return Met()
     return Broken(
         Message(
             gettext_noop(
                 "Used EVs more than %(limit)s years from production to shipment are banned in "
-                "%(country)s; this car is %(age)s."
+                "%(country)s; this car is %(age)s old and its last day within the limit was "
+                "%(last)s."
             ),
             limit=limit,
             country=rule.market,
-            age=age_text(months),
+            age=age_text(months_between(made, situation.on)),
+            last=add_years(made, limit).isoformat(),
         )
     )
 
@@ -716,8 +730,9 @@ def used_ev_max_age(rule, facts, situation):
 )
 def under_age_otts(rule, facts, situation):
     limit = rule.params["max_age_years"]
-    months = months_between(built_on(facts), situation.on)
-    if months >= limit * 12:
+    made = built_on(facts)
+    months = months_between(made, situation.on)
+    if situation.on >= add_years(made, limit):
         return Met()
     return Broken(
         Message(
@@ -789,8 +804,10 @@ def commercial_used_max_age(rule, facts, situation):
                 until=until.isoformat(),
             )
         )
-    months = months_between(built_on(facts), situation.on)
-    if months < limit * 12:
+    made = built_on(facts)
+    months = months_between(made, situation.on)
+    # "Less than N years old": the N-th anniversary is already too old.
+    if situation.on < add_years(made, limit):
         return Met()
     return Broken(
         Message(
@@ -814,19 +831,21 @@ def commercial_used_max_age(rule, facts, situation):
 )
 def personal_scheme_age(rule, facts, situation):
     limit = rule.params["max_age_years"]
+    # The Import Policy counts from 1 January of the year after manufacture to the B/L date.
     start = date(built_on(facts).year + 1, 1, 1)
-    months = months_between(start, situation.on) if situation.on > start else 0
-    if months <= limit * 12:
+    if not over_age(start, limit, situation.on):
         return Met()
     return Broken(
         Message(
             gettext_noop(
                 "Personal imports into %(country)s take cars at most %(limit)s years old "
-                "(from 1 January after manufacture); this car counts %(age)s."
+                "(from 1 January after manufacture); this car counts %(age)s and its last day "
+                "within the limit was %(last)s."
             ),
             country=rule.market,
             limit=limit,
-            age=age_text(months),
+            age=age_text(months_between(start, situation.on)),
+            last=add_years(start, limit).isoformat(),
         )
     )
 
@@ -1298,13 +1317,14 @@ def registration_cutoffs(all_rules: Iterable[Rule], on: date) -> tuple[date, ...
     return tuple(sorted(cutoffs))
 
 
-def canonical_built_on(year: int, month: int, late: bool, on: date) -> date:
+def canonical_built_on(year: int, month: int, day_class: int, on: date) -> date:
     """A stand-in build date that every rule judges like the real one on `on`.
 
-    The rules read a build date only through its year, its month and whether its day of the
-    month falls after `on`'s (whole months of age); `late` is that last comparison.
+    The rules read a build date only through its year, its month and how its day of the month
+    compares with `on`'s (ages are counted to the day, the anniversary itself included):
+    `day_class` is 0 before, 1 on, 2 after that day.
     """
-    return date(year, month, on.day + 1 if late else 1)
+    return date(year, month, (1, on.day, on.day + 1)[day_class])
 
 
 def canonical_registered_on(bucket: int, cutoffs: tuple[date, ...]) -> date | None:

@@ -717,3 +717,70 @@ def test_kenya_derived_cutoff_is_the_seeded_date_in_the_year_it_took_effect():
     effective = date.fromisoformat(row["effective_from"])
     cutoffs = rules.registration_cutoffs([seed_rule("KE", "MIN_FIRST_REG_YEAR")], effective)
     assert cutoffs == (date.fromisoformat(row["params"]["min_first_registration"]),)
+
+
+# Ages are counted to the day from the date each source names; the anniversary is the last day
+# within an "at most N years" limit, and already too old for a "less than N years" one.
+# EG E1 (dailynewsegypt.com/2018/03/31/...): used EVs at most 3 years from production to shipment.
+# PK P2 (scribd.com/document/494652812): personal-scheme cars at most 3 years, counted from
+#   1 January of the year after manufacture to the B/L date.
+# PK P1 (brecorder.com/news/40385413, SRO 1895(I)/2025): commercial used imports less than 5 years.
+# KZ K2 (unattributed KGD excerpt): cars less than 3 years old only by the OTTS holder.
+AGE_BOUNDARIES = [
+    ("EG", "USED_EV_MAX_AGE_YEARS", date(2023, 3, 15), date(2026, 3, 15), "commercial", "pass"),
+    ("EG", "USED_EV_MAX_AGE_YEARS", date(2023, 3, 15), date(2026, 3, 16), "commercial", "block"),
+    ("EG", "USED_EV_MAX_AGE_YEARS", date(2023, 3, 15), date(2026, 4, 14), "commercial", "block"),
+    ("PK", "PERSONAL_SCHEME_CAR_MAX_AGE", date(2022, 7, 1), date(2026, 1, 1), "individual", "pass"),
+    (
+        "PK",
+        "PERSONAL_SCHEME_CAR_MAX_AGE",
+        date(2022, 7, 1),
+        date(2026, 1, 2),
+        "individual",
+        "block",
+    ),
+    (
+        "PK",
+        "PERSONAL_SCHEME_CAR_MAX_AGE",
+        date(2022, 12, 31),
+        date(2026, 1, 30),
+        "individual",
+        "block",
+    ),
+    (
+        "PK",
+        "COMMERCIAL_USED_MAX_AGE_YEARS",
+        date(2021, 3, 1),
+        date(2026, 2, 28),
+        "commercial",
+        "pass",
+    ),
+    (
+        "PK",
+        "COMMERCIAL_USED_MAX_AGE_YEARS",
+        date(2021, 3, 1),
+        date(2026, 3, 1),
+        "commercial",
+        "block",
+    ),
+    ("KZ", "UNDER_3Y_ONLY_OTTS_HOLDER", date(2023, 12, 2), date(2026, 12, 1), "commercial", "warn"),
+    ("KZ", "UNDER_3Y_ONLY_OTTS_HOLDER", date(2023, 12, 1), date(2026, 12, 1), "commercial", "pass"),
+]
+
+
+@pytest.mark.parametrize(("market", "code", "built", "on", "buyer", "expected"), AGE_BOUNDARIES)
+def test_ages_are_counted_to_the_day(market, code, built, on, buyer, expected):
+    reason = outcome(market, code, replace(CAR, built_on=built), buyer=buyer, on=on)
+    assert reason.outcome == expected, reason.message
+
+
+@pytest.mark.parametrize("day", range(1, 29))
+@pytest.mark.parametrize("built_day", [1, 14, 15, 16, 28])
+def test_the_stand_in_build_date_is_judged_like_the_real_one(day, built_day):
+    on = date(2026, 3, day)
+    day_class = 0 if built_day < day else 1 if built_day == day else 2
+    real = replace(CAR, built_on=date(2023, 3, built_day))
+    stand_in = replace(CAR, built_on=rules.canonical_built_on(2023, 3, day_class, on))
+    for market, code, _built, _on, buyer, _expected in AGE_BOUNDARIES:
+        expected = outcome(market, code, real, buyer=buyer, on=on).outcome
+        assert outcome(market, code, stand_in, buyer=buyer, on=on).outcome == expected
