@@ -35,7 +35,11 @@ def refreshed(*vehicles):
 @pytest.fixture
 def stock(dealer_a):
     """Alpha's lot: one car of each kind the job must tell apart."""
-    made = {"dealer": dealer_a, "manufactured_on": days_ago(dealer_a, 300)}
+    made = {
+        "dealer": dealer_a,
+        "manufactured_on": days_ago(dealer_a, 300),
+        "registered_on": days_ago(dealer_a, 100),
+    }
     return {
         "aged": VehicleFactory(**made, stocked_on=days_ago(dealer_a, 75), odometer_km=12),
         "fresh": VehicleFactory(**made, stocked_on=days_ago(dealer_a, 20), odometer_km=12),
