@@ -214,11 +214,12 @@ def profile_key_sql(on: date, cutoffs: tuple[date, ...]):
     """SQL for a vehicle's profile key (alias v), and its parameters.
 
     The key holds only what the rules can tell apart on `on`: build year and month and
-    whether the build day falls after today's day of the month; the registration date as the
-    latest rule cutoff on or before it (see `rules.canonical_registered_on`).
+    whether the build day falls before, on or after today's day of the month; the
+    registration date as the latest rule cutoff on or before it
+    (see `rules.canonical_registered_on`).
     """
     registered = ["CASE WHEN v.registered_on IS NULL THEN -2"]
-    params = [on.day]
+    params = [on.day, on.day]
     for index in reversed(range(len(cutoffs))):
         registered.append(f"WHEN v.registered_on >= %s THEN {index}")
         params.append(cutoffs[index])
@@ -229,7 +230,8 @@ def profile_key_sql(on: date, cutoffs: tuple[date, ...]):
         "v.model_year",
         f"COALESCE({_sql_date_part('YEAR', 'v.manufactured_on')}, 0)",
         f"COALESCE({_sql_date_part('MONTH', 'v.manufactured_on')}, 0)",
-        f"CASE WHEN {_sql_date_part('DAY', 'v.manufactured_on')} > %s THEN 1 ELSE 0 END",
+        f"CASE WHEN {_sql_date_part('DAY', 'v.manufactured_on')} > %s THEN 2 "
+        f"WHEN {_sql_date_part('DAY', 'v.manufactured_on')} = %s THEN 1 ELSE 0 END",
         " ".join(registered),
         "v.is_salvage",
         "v.is_flood_damaged",
@@ -243,7 +245,7 @@ KEY_NAMES = (
     "model_year",
     "built_year",
     "built_month",
-    "built_late",
+    "built_day",
     "registered",
     "salvage",
     "flood",
@@ -258,12 +260,12 @@ NOT_PAPERED = (
 
 
 def _profile_facts(key, on, cutoffs) -> rules.VehicleFacts:
-    powertrain, steering, model_year, year, month, late, registered, salvage, flood = key
+    powertrain, steering, model_year, year, month, day, registered, salvage, flood = key
     return rules.VehicleFacts(
         powertrain=powertrain,
         steering_side=steering,
         model_year=model_year,
-        built_on=rules.canonical_built_on(year, month, bool(late), on) if year else None,
+        built_on=rules.canonical_built_on(year, month, day, on) if year else None,
         registered_on=rules.canonical_registered_on(registered, cutoffs),
         is_salvage=bool(salvage),
         flood_damage=bool(flood),
@@ -287,7 +289,7 @@ TEMPORARY_TABLES = {
     "dh_dealer_limit": "dealer_id bigint, cutoff date, max_km integer, today date, "
     "stock_status varchar(16)",
     "dh_profile_verdict": "powertrain varchar(4), steering_side varchar(3), model_year integer, "
-    "built_year integer, built_month integer, built_late integer, registered integer, "
+    "built_year integer, built_month integer, built_day integer, registered integer, "
     "salvage boolean, flood boolean, verdict_id bigint",
     "dh_single_verdict": "vehicle_id bigint, verdict_id bigint",
 }

@@ -72,10 +72,12 @@ def vehicle_facts(vehicle: Vehicle, documents, inspection) -> rules.VehicleFacts
         powertrain=vehicle.powertrain,
         steering_side=vehicle.steering_side,
         model_year=vehicle.model_year,
+        make=vehicle.make,
         built_on=vehicle.manufactured_on,
         registered_on=vehicle.registered_on,
         engine_cc=vehicle.engine_cc,
         power_kw=vehicle.power_kw,
+        odometer_km=vehicle.odometer_km,
         battery_soh_pct=inspection.battery_soh_pct if inspection else None,
         is_salvage=vehicle.is_salvage,
         flood_damage=vehicle.is_flood_damaged or bool(inspection and inspection.flood_damage),
@@ -87,6 +89,7 @@ def vehicle_facts(vehicle: Vehicle, documents, inspection) -> rules.VehicleFacts
                 kind=doc.kind,
                 country_code=doc.country_code,
                 issuer_is_listed_manufacturer=doc.issuer_is_listed_manufacturer,
+                issuer=doc.issuer,
             )
             for doc in documents
         ),

@@ -35,7 +35,11 @@ def refreshed(*vehicles):
 @pytest.fixture
 def stock(dealer_a):
     """Alpha's lot: one car of each kind the job must tell apart."""
-    made = {"dealer": dealer_a, "manufactured_on": days_ago(dealer_a, 300)}
+    made = {
+        "dealer": dealer_a,
+        "manufactured_on": days_ago(dealer_a, 300),
+        "registered_on": days_ago(dealer_a, 100),
+    }
     return {
         "aged": VehicleFactory(**made, stocked_on=days_ago(dealer_a, 75), odometer_km=12),
         "fresh": VehicleFactory(**made, stocked_on=days_ago(dealer_a, 20), odometer_km=12),
@@ -329,3 +333,27 @@ def test_a_candidate_without_an_issued_inspection_shows_inspection_needed(
 def _candidate_row(page, vin):
     start = page.index(vin)
     return page[start : page.index("</tr>", start)]
+
+
+@pytest.mark.parametrize(("years_and_days", "in_egypt"), [(0, True), (1, False)])
+def test_cars_built_a_day_apart_on_the_age_limit_are_judged_apart(
+    markets, dealer_a, years_and_days, in_egypt
+):
+    """Egypt takes used EVs at most 3 years from production to shipment (dailynewsegypt.com,
+    2018-03-31), counted to the day: the car built exactly three years ago still goes."""
+    today = dealer_a.today()
+    built = today.replace(year=today.year - 3) - timedelta(days=years_and_days)
+    twin = built + timedelta(days=1) if years_and_days else built - timedelta(days=1)
+    car, other = (
+        VehicleFactory(
+            dealer=dealer_a,
+            manufactured_on=made,
+            registered_on=days_ago(dealer_a, 200),
+            stocked_on=days_ago(dealer_a, 90),
+        )
+        for made in (built, twin)
+    )
+    services.export_candidates_flag()
+    car, other = refreshed(car, other)
+    assert ("EG" in car.export_verdict.markets) is in_egypt
+    assert ("EG" in other.export_verdict.markets) is not in_egypt

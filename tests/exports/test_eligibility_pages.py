@@ -36,7 +36,9 @@ def verdict_of(body, country):
 
 
 def test_the_check_explains_every_market(staff_client, dealer_a):
-    car = VehicleFactory(dealer=dealer_a, steering_side="LHD")
+    car = VehicleFactory(
+        dealer=dealer_a, steering_side="LHD", registered_on=dealer_a.today() - timedelta(days=30)
+    )
     body = matrix(staff_client, car)
     assert verdict_of(body, "KZ") == "needs_documents"
     assert verdict_of(body, "KE") == "blocked"
@@ -146,7 +148,11 @@ def test_the_inventory_list_filters_by_market(staff_client, dealer_a):
 
 
 def test_the_vehicle_page_shows_the_candidate_summary(staff_client, dealer_a):
-    car = VehicleFactory(dealer=dealer_a, stocked_on=dealer_a.today() - timedelta(days=80))
+    car = VehicleFactory(
+        dealer=dealer_a,
+        stocked_on=dealer_a.today() - timedelta(days=80),
+        registered_on=dealer_a.today() - timedelta(days=30),
+    )
     services.export_candidates_flag()
     body = staff_client.get(reverse("inventory:vehicle_detail", args=[car.pk])).content.decode()
     summary = re.search(r'id="candidate-summary">(.*?)</div>', body, re.S).group(1)

@@ -192,7 +192,10 @@ def test_the_inventory_list_offers_cars_in_stock_for_a_shipment(staff_client, de
 
 
 def test_create_from_the_cars_ticked_in_the_inventory(staff_client, staff_a, dealer_a, kz):
-    cars = [VehicleFactory(dealer=dealer_a) for _ in range(2)]
+    cars = [
+        VehicleFactory(dealer=dealer_a, registered_on=dealer_a.today() - timedelta(days=30))
+        for _ in range(2)
+    ]
     page = staff_client.get(CREATE, {"vehicle": [c.pk for c in cars]})
     assert page.status_code == 200
     for car in cars:
@@ -313,7 +316,7 @@ def test_adding_a_car_by_vin_shows_its_papers_hs_code_and_batch(
     staff_client, staff_a, dealer_a, kz
 ):
     shipment = new_shipment(dealer_a, staff_a)
-    car = VehicleFactory(dealer=dealer_a)
+    car = VehicleFactory(dealer=dealer_a, registered_on=dealer_a.today() - timedelta(days=30))
     spaced = " ".join([car.vin[:8], car.vin[8:]]).lower()
     response = staff_client.post(
         url("shipment_add_vehicle", shipment.pk),
@@ -434,7 +437,7 @@ def test_customs_clearance_waits_for_the_outstanding_papers(staff_client, staff_
     from exports import services
 
     shipment = new_shipment(dealer_a, staff_a)
-    car = VehicleFactory(dealer=dealer_a)
+    car = VehicleFactory(dealer=dealer_a, registered_on=dealer_a.today() - timedelta(days=30))
     services.shipment_add_vehicle(shipment=shipment, vehicle=car, sale_price=Decimal("20000"))
     services.shipment_advance(shipment=shipment, to_status=S.BOOKED, by=staff_a)
     page = staff_client.get(shipment.get_absolute_url()).content.decode()

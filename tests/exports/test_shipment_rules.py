@@ -38,7 +38,7 @@ def test_a_car_the_destination_refuses_is_named_with_the_rule(shipment, dealer_a
 
 
 def test_papers_still_needed_are_outstanding_and_hold_back_customs(shipment, dealer_a, manager_a):
-    car = VehicleFactory(dealer=dealer_a)
+    car = VehicleFactory(dealer=dealer_a, registered_on=dealer_a.today() - timedelta(days=30))
     line = services.shipment_add_vehicle(
         shipment=shipment, vehicle=car, sale_price=Decimal("21000"), by=manager_a
     )
@@ -53,7 +53,8 @@ def test_papers_still_needed_are_outstanding_and_hold_back_customs(shipment, dea
     shipment.refresh_from_db()
     assert shipment.status == S.BOOKED
 
-    supply_export_papers(car, by=manager_a)
+    # The confirmation states the export country (C12, Shang Mao Han [2025] No. 648).
+    supply_export_papers(car, country=shipment.destination.country_code, by=manager_a)
     assert shipments.outstanding_documents(shipment) == {line: []}
     services.shipment_advance(shipment=shipment, to_status=S.CUSTOMS_CLEARED, by=manager_a)
 
@@ -205,7 +206,7 @@ def test_another_dealers_car_is_refused(shipment, dealer_b):
 
 
 def test_papers_filed_later_are_seen_at_once(shipment, dealer_a):
-    car = VehicleFactory(dealer=dealer_a)
+    car = VehicleFactory(dealer=dealer_a, registered_on=dealer_a.today() - timedelta(days=30))
     line = services.shipment_add_vehicle(shipment=shipment, vehicle=car)
     inventory_services.vehicle_document_add(
         vehicle=car,
