@@ -348,7 +348,8 @@ class ExportShipment(models.Model):
         return self.status != ShipmentStatus.CANCELLED
 
 
-# Temporary plates for a car transferred pending export run at most this long (domain rule C5).
+# Temporary plates for a car transferred pending export are valid as long as its compulsory
+# insurance, and at most this long (domain rule C5).
 TEMP_PLATE_DAYS = timedelta(days=60)
 
 
@@ -381,7 +382,12 @@ class ShipmentLine(models.Model):
         blank=True,
         help_text=_("The day the registration was endorsed and temporary plates were issued."),
     )
-    temp_plate_expires_on = models.DateField(_("temporary plate expires on"), null=True, blank=True)
+    insurance_ends_on = models.DateField(
+        _("compulsory insurance ends on"),
+        null=True,
+        blank=True,
+        help_text=_("The temporary plates are valid no longer than the compulsory insurance."),
+    )
     deregistered_on = models.DateField(_("de-registered on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
@@ -420,18 +426,29 @@ class ShipmentLine(models.Model):
     def clean(self):
         if self.sale_price is not None and self.sale_price < 0:
             raise ValidationError({"sale_price": _("The sale price cannot be negative.")})
-        if self.transferred_on and self.temp_plate_expires_on:
-            last = self.transferred_on + TEMP_PLATE_DAYS
-            if not self.transferred_on <= self.temp_plate_expires_on <= last:
-                raise ValidationError(
-                    {
-                        "temp_plate_expires_on": _(
-                            "Temporary plates run at most 60 days from the transfer pending "
-                            "export: by %(last)s at the latest."
-                        )
-                        % {"last": last.isoformat()}
-                    }
-                )
+        if (
+            self.transferred_on
+            and self.insurance_ends_on
+            and self.insurance_ends_on < self.transferred_on
+        ):
+            raise ValidationError(
+                {
+                    "insurance_ends_on": _(
+                        "Temporary plates are issued only while the compulsory insurance runs: "
+                        "it cannot end before the transfer pending export."
+                    )
+                }
+            )
+
+    @property
+    def temp_plate_expires_on(self):
+        """The day the temporary plates run out: 60 days after the transfer pending export, or
+        when the compulsory insurance ends if that is sooner (domain rule C5); None until the
+        transfer is recorded, since the plates are issued with it."""
+        if self.transferred_on is None:
+            return None
+        last = self.transferred_on + TEMP_PLATE_DAYS
+        return min(last, self.insurance_ends_on) if self.insurance_ends_on else last
 
 
 class ShipmentMilestoneQuerySet(DealerScopedQuerySet):

@@ -149,11 +149,7 @@ def test_temporary_plates_and_deregistration(dealer_a, today, markets):
     car = shippable_vehicle(dealer_a)
     shipment = ShipmentFactory(dealer=dealer_a)
     line = services.shipment_add_vehicle(shipment=shipment, vehicle=car, sale_price=D("21000"))
-    services.shipment_line_set_dates(
-        line=line,
-        transferred_on=today - timedelta(days=58),
-        temp_plate_expires_on=today + timedelta(days=2),
-    )
+    services.shipment_line_set_dates(line=line, transferred_on=today - timedelta(days=58))
     assert kinds(deadlines.due(dealer_a, today)) == [
         ("temporary_plate", car.vin, today + timedelta(days=2), False)
     ]
@@ -167,6 +163,43 @@ def test_temporary_plates_and_deregistration(dealer_a, today, markets):
     ]
     services.shipment_line_set_dates(line=line, deregistered_on=today)
     assert deadlines.due(dealer_a, today) == []
+
+
+# Domain rule C5 (bramblepropertysearch.com; truckmaker.cn/?Related-Issues/92.html): the
+# temporary plates are valid as long as the compulsory insurance, at most 60 days; the
+# deadline follows from the transfer and the insurance end, with no expiry typed by hand.
+@pytest.mark.parametrize(
+    ("transferred_days_ago", "insurance_ends_in_days", "due_in_days"),
+    [
+        (55, None, 5),  # the 60th day after the transfer
+        (55, 30, 5),  # the insurance outlasts the plates
+        (30, 3, 3),  # the insurance ends first
+        (30, -2, -2),  # overdue with the insurance
+        (61, None, -1),
+        (30, None, None),  # due in 30 days: beyond the week
+    ],
+)
+@pytest.mark.django_db
+def test_the_temporary_plate_is_due_from_the_transfer_and_the_insurance(
+    dealer_a, today, markets, transferred_days_ago, insurance_ends_in_days, due_in_days
+):
+    car = shippable_vehicle(dealer_a)
+    shipment = ShipmentFactory(dealer=dealer_a)
+    line = services.shipment_add_vehicle(shipment=shipment, vehicle=car)
+    insurance_end = (
+        None if insurance_ends_in_days is None else today + timedelta(insurance_ends_in_days)
+    )
+    services.shipment_line_set_dates(
+        line=line,
+        transferred_on=today - timedelta(days=transferred_days_ago),
+        insurance_ends_on=insurance_end,
+    )
+    expected = (
+        []
+        if due_in_days is None
+        else [("temporary_plate", car.vin, today + timedelta(due_in_days), due_in_days < 0)]
+    )
+    assert kinds(deadlines.due(dealer_a, today)) == expected
 
 
 @pytest.mark.django_db
@@ -183,11 +216,7 @@ def overdue_plate(dealer_a, today, markets):
     car = shippable_vehicle(dealer_a)
     shipment = ShipmentFactory(dealer=dealer_a, reference="KZ-26-007")
     line = services.shipment_add_vehicle(shipment=shipment, vehicle=car)
-    services.shipment_line_set_dates(
-        line=line,
-        transferred_on=today - timedelta(days=61),
-        temp_plate_expires_on=today - timedelta(days=1),
-    )
+    services.shipment_line_set_dates(line=line, transferred_on=today - timedelta(days=61))
     return car
 
 
