@@ -188,7 +188,7 @@ def _document_line(number, line) -> DocumentLine:
         model_year=vehicle.model_year,
         colour=vehicle.colour,
         powertrain=vehicle.powertrain,
-        hs_code=line.hs_code or customs.hs_code(vehicle.powertrain, vehicle.engine_cc)[0],
+        hs_code=line.hs_code or customs.vehicle_hs_code(vehicle)[0],
         licence_batch=line.licence_batch or 0,
         dangerous_goods=dangerous_goods(vehicle.powertrain),
         unit_price=line.sale_price,

@@ -213,7 +213,7 @@ def shipment_add_vehicle(*, shipment, vehicle, sale_price=None, by=None) -> Ship
                 ]
             }
         )
-    code, _reason = customs.hs_code(vehicle.powertrain, vehicle.engine_cc)
+    code, _reason = customs.vehicle_hs_code(vehicle)
     line = ShipmentLine(shipment=shipment, vehicle=vehicle, hs_code=code, added_by=by)
     if sale_price is not None:
         line.sale_price = sale_price
