@@ -168,6 +168,19 @@ class TransportMode(models.TextChoices):
     CONTAINER = "container", _("Container")
 
 
+class Stowage(models.TextChoices):
+    """Where on board the cars travel; IMDG special provision 961 exempts vehicles stowed in
+    a ro-ro ship's vehicle spaces or on its weather deck."""
+
+    RORO_SPACE = "roro_space", _("Vehicle, special category or ro-ro space of a ro-ro ship")
+    RORO_DECK = "roro_deck", _("Weather deck of a ro-ro ship")
+    CONTAINER = "container", _("In a container")
+    OTHER = "other", _("Other cargo space")
+
+
+RORO_STOWAGE = frozenset({Stowage.RORO_SPACE, Stowage.RORO_DECK})
+
+
 class Incoterm(models.TextChoices):
     FOB = "FOB", "FOB"
     CFR = "CFR", "CFR"
@@ -218,6 +231,29 @@ class ExportShipment(models.Model):
     port_of_discharge = models.CharField(_("port of discharge"), max_length=80, blank=True)
     transport_mode = models.CharField(
         _("transport"), max_length=10, choices=TransportMode.choices, default=TransportMode.RORO
+    )
+    stowage = models.CharField(
+        _("stowage"),
+        max_length=10,
+        choices=Stowage.choices,
+        blank=True,
+        help_text=_("Where on board the cars travel; the dangerous-goods declaration reads it."),
+    )
+    no_leakage = models.BooleanField(
+        _("no signs of leakage"),
+        default=False,
+        help_text=_(
+            "No car shows signs of leakage from its battery, engine or fuel tank (IMDG "
+            "special provision 961)."
+        ),
+    )
+    fuel_empty_batteries_protected = models.BooleanField(
+        _("fuel tanks empty, batteries protected"),
+        default=False,
+        help_text=_(
+            "Every car's fuel tank is empty and its installed batteries are protected from "
+            "short circuit (IMDG special provision 961)."
+        ),
     )
     vessel = models.CharField(_("vessel"), max_length=80, blank=True)
     voyage = models.CharField(_("voyage"), max_length=30, blank=True)
@@ -315,6 +351,11 @@ class ExportShipment(models.Model):
         for name in ("freight_cost", "insurance_cost"):
             if (getattr(self, name) or 0) < 0:
                 errors[name] = _("This cannot be negative.")
+        if self.stowage in RORO_STOWAGE and self.transport_mode == TransportMode.CONTAINER:
+            errors["stowage"] = _(
+                "A container shipment is not stowed in a ro-ro ship's vehicle spaces or on its "
+                "weather deck."
+            )
         self.bill_of_lading = (self.bill_of_lading or "").strip()
         if (
             self.bill_of_lading
@@ -327,6 +368,16 @@ class ExportShipment(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def special_provision_961(self) -> bool:
+        """Whether the cars with an engine travel outside the IMDG Code under its special
+        provision 961: no sign of leakage, and either stowed in a ro-ro ship's vehicle spaces
+        or on its weather deck, or with empty fuel tanks and batteries protected from short
+        circuit. Until the shipment records this, they are declared as dangerous goods."""
+        return self.no_leakage and (
+            self.stowage in RORO_STOWAGE or self.fuel_empty_batteries_protected
+        )
 
     @property
     def seller_pays_freight(self):
