@@ -455,7 +455,7 @@ def _paperwork(shipment, today):
             export_services.shipment_line_set_dates(
                 line=line,
                 transferred_on=transferred,
-                temp_plate_expires_on=transferred + timedelta(days=60),
+                insurance_ends_on=transferred + timedelta(days=365),
             )
     if shipment.status == ShipmentStatus.DELIVERED:
         for line in lines[: len(lines) // 2]:

@@ -1,9 +1,13 @@
 """Compliance deadlines that follow a car once it is on a shipment (domain rules C5, C11, C12):
 
-* the manufacturer's after-sales confirmation, needed before the export licence for a car
-  exported within 180 days of its registration, due by the shipment's ETD;
-* the temporary plate issued on the transfer pending export (at most 60 days), which must not
-  run out while the car is still in China;
+* the manufacturer's after-sales confirmation, without which no export licence is issued for a
+  car that applies within the rule's days of its registration (C12), due by the licence
+  application: the licence is issued within 3 working days (C6) and customs clear nothing
+  without it, so the application is due 3 working days before the ETD. Whether a car needs
+  it is the rule's own judgement (`exports.rules`, its parameters and effective dates as the
+  market rule in the database states them), asked on the same day customs clearance asks it;
+* the temporary plate issued on the transfer pending export, valid as long as the compulsory
+  insurance and at most 60 days (C5), which must not run out while the car is still in China;
 * de-registration, due two months after export customs clearance.
 """
 
@@ -14,12 +18,14 @@ from datetime import date, timedelta
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models import DocumentKind, VehicleDocument
+from inventory.models import VehicleDocument
 
-from .models import ShipmentLine, ShipmentMilestone, ShipmentStatus
+from . import eligibility, rules
+from .models import MarketRule, ShipmentLine, ShipmentMilestone, ShipmentStatus
 
 ALERT_WINDOW_DAYS = 7
-CONFIRMATION_WINDOW_DAYS = 180  # a car exported this soon after registration needs it
+# The provincial commerce department issues the export licence within 3 working days (C6).
+LICENCE_ISSUE_WORKING_DAYS = 3
 DEREGISTER_MONTHS = 2
 
 S = ShipmentStatus
@@ -70,34 +76,62 @@ class Deadline:
         return self.line.shipment
 
 
-def needs_confirmation(vehicle, export_on: date) -> bool:
-    """Exported within 180 days of registration, or not yet registered (a zero-km export is
-    registered just before it leaves)."""
-    if vehicle.registered_on is None:
-        return True
-    return (export_on - vehicle.registered_on).days <= CONFIRMATION_WINDOW_DAYS
+def working_days_before(day: date, count: int) -> date:
+    """The working day `count` working days (Monday to Friday) before `day`."""
+    while count:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
 
 
-def has_confirmation(vehicle, country_code) -> bool:
-    return any(
-        doc.kind == DocumentKind.AFTER_SALES_CONFIRMATION
-        and doc.issuer_is_listed_manufacturer
-        and doc.country_code in ("", country_code)
-        for doc in vehicle.documents.all()
-    )
+def licence_application_due(etd: date) -> date:
+    """The last day to apply for the export licence and still hold it by the ETD."""
+    return working_days_before(etd, LICENCE_ISSUE_WORKING_DAYS)
 
 
-def line_deadlines(line, on: date):
-    """The deadlines still open for one car on its shipment."""
+def origin_rules() -> tuple[rules.Rule, ...]:
+    """China's rules as the database holds them, whatever their dates: the rule engine judges
+    each only on the days it is in force."""
+    rows = MarketRule.objects.filter(
+        market__is_origin=True, market__is_active=True, is_active=True
+    ).select_related("market")
+    return tuple(eligibility.as_rule(row, row.market.country_code) for row in rows)
+
+
+def confirmation_missing(vehicle, documents, country_code, on: date, *, origin, buyer) -> bool:
+    """Whether China's rules, judged on `on` for an export to `country_code`, still ask for the
+    manufacturer's after-sales confirmation: the same judgement customs clearance makes."""
+    facts = eligibility.vehicle_facts(vehicle, documents, None)
+    verdict = rules.evaluate_market(facts, country_code, (), on, origin_rules=origin, buyer=buyer)
+    return rules.Document.AFTER_SALES_CONFIRMATION in verdict.missing_documents
+
+
+def line_deadlines(line, on: date, *, origin=None):
+    """The deadlines still open for one car on its shipment; `origin` is China's rules
+    (`origin_rules()`), read from the database when not given."""
     shipment = line.shipment
     status = shipment.status
     found = []
     if status in BEFORE_CLEARANCE and shipment.etd:
-        country = shipment.destination.country_code
-        if needs_confirmation(line.vehicle, shipment.etd) and not has_confirmation(
-            line.vehicle, country
+        apply_by = licence_application_due(shipment.etd)
+        origin = origin_rules() if origin is None else origin
+        documents = list(line.vehicle.documents.all())
+        # Asked today, as customs clearance asks it, and on the last day to apply, so that a
+        # rule coming into force before then counts too: a confirmation needed on either day
+        # is one the dealer must be told about.
+        if any(
+            confirmation_missing(
+                line.vehicle,
+                documents,
+                shipment.destination.country_code,
+                day,
+                origin=origin,
+                buyer=shipment.consignee_type,
+            )
+            for day in sorted({on, max(on, apply_by)})
         ):
-            found.append(Deadline("after_sales_confirmation", line, shipment.etd, on))
+            found.append(Deadline("after_sales_confirmation", line, apply_by, on))
     if status in STILL_IN_CHINA and line.temp_plate_expires_on:
         found.append(Deadline("temporary_plate", line, line.temp_plate_expires_on, on))
     cleared = shipment.milestone_on(S.CUSTOMS_CLEARED)
@@ -125,10 +159,15 @@ def due(dealer, on: date | None = None, *, within=ALERT_WINDOW_DAYS) -> list[Dea
     """What falls due within `within` days of `on`, overdue first, then by date."""
     on = on or dealer.today()
     horizon = on + timedelta(days=within)
+    lines = list(open_lines([dealer]))
+    needs_rules = any(
+        line.shipment.status in BEFORE_CLEARANCE and line.shipment.etd for line in lines
+    )
+    origin = origin_rules() if needs_rules else ()
     found = [
         deadline
-        for line in open_lines([dealer])
-        for deadline in line_deadlines(line, on)
+        for line in lines
+        for deadline in line_deadlines(line, on, origin=origin)
         if deadline.due_on <= horizon
     ]
     return sorted(found, key=lambda d: (d.due_on, d.kind, d.line.vehicle.vin))

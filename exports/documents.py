@@ -25,20 +25,16 @@ from inventory.models import Powertrain
 from inventory.spreadsheets import WriteOnlySheet
 
 from . import customs, shipments
-from .models import DocumentKind, TransportMode
+from .models import DocumentKind, Stowage, TransportMode
 
 TEMPLATE = "exports/document_pdf.html"
 
 # UN number, proper shipping name and class as the IMDG Code prints them; carriers match
-# them character for character, so they stay in English in every language.
+# them character for character, so they stay in English in every language and carry nothing
+# the Code does not print (no "(hybrid)"). IMDG Amdt 42-24: UN 3556 for cars driven by lithium
+# ion batteries alone; UN 3166 for every car with a flammable-liquid engine, hybrids included.
 DG_BATTERY_ELECTRIC = "UN 3556, VEHICLE, LITHIUM ION BATTERY POWERED, class 9"
-DG_HYBRID = "UN 3166, VEHICLE, FLAMMABLE LIQUID POWERED (hybrid), class 9"
-DANGEROUS_GOODS = {
-    Powertrain.BEV: DG_BATTERY_ELECTRIC,
-    Powertrain.PHEV: DG_HYBRID,
-    Powertrain.EREV: DG_HYBRID,
-    Powertrain.HEV: DG_HYBRID,
-}
+DG_FLAMMABLE_LIQUID = "UN 3166, VEHICLE, FLAMMABLE LIQUID POWERED, class 9"
 
 # The Incoterms rules whose named place is where the goods are handed over in China; under
 # the others (CFR, CIF, CIP) it is the destination the seller pays carriage to.
@@ -55,10 +51,14 @@ BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def dangerous_goods(powertrain) -> str | None:
-    """The dangerous-goods line a car is booked under at sea, or None for a combustion-only car,
-    which the carrier books as ordinary cargo."""
-    return DANGEROUS_GOODS.get(powertrain)
+def dangerous_goods(powertrain, *, special_provision_961=False) -> str | None:
+    """The dangerous-goods line a car is booked under at sea, or None when it travels outside
+    the IMDG Code. A car with an engine is UN 3166 unless the shipment meets special provision
+    961 (`ExportShipment.special_provision_961`); a battery-electric car stays UN 3556, as
+    carriers book lithium-only vehicles with no exemption."""
+    if powertrain == Powertrain.BEV:
+        return DG_BATTERY_ELECTRIC
+    return None if special_provision_961 else DG_FLAMMABLE_LIQUID
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,8 @@ class DocumentData:
     port_of_loading: str
     port_of_discharge: str
     transport_mode: str  # a TransportMode value
+    stowage: str  # a Stowage value, "" when not recorded
+    special_provision_961: bool  # the engined cars travel outside the IMDG Code
     vessel: str
     voyage: str
     bill_of_lading: str
@@ -170,6 +172,19 @@ class DocumentData:
         return str(TransportMode(self.transport_mode).label)
 
     @property
+    def stowage_label(self):
+        return str(Stowage(self.stowage).label) if self.stowage else _("[stowage not set]")
+
+    @property
+    def special_provision_961_note(self):
+        """What the shipping instruction says of the engined cars that go undeclared."""
+        if not self.special_provision_961:
+            return ""
+        return _(
+            "Vehicles with an engine: not subject to the IMDG Code under special provision 961."
+        )
+
+    @property
     def incoterm_text(self):
         """The Incoterm as contracts write it: rule, named place, edition. A missing place is
         printed as missing rather than left out, so that nobody signs an open-ended term."""
@@ -177,7 +192,7 @@ class DocumentData:
         return f"{self.incoterm} {place} {INCOTERMS_EDITION}"
 
 
-def _document_line(number, line) -> DocumentLine:
+def _document_line(number, line, shipment) -> DocumentLine:
     vehicle = line.vehicle
     model = f"{vehicle.model} {vehicle.trim}" if vehicle.trim else vehicle.model
     return DocumentLine(
@@ -188,9 +203,11 @@ def _document_line(number, line) -> DocumentLine:
         model_year=vehicle.model_year,
         colour=vehicle.colour,
         powertrain=vehicle.powertrain,
-        hs_code=line.hs_code or customs.hs_code(vehicle.powertrain, vehicle.engine_cc)[0],
+        hs_code=line.hs_code or customs.vehicle_hs_code(vehicle)[0],
         licence_batch=line.licence_batch or 0,
-        dangerous_goods=dangerous_goods(vehicle.powertrain),
+        dangerous_goods=dangerous_goods(
+            vehicle.powertrain, special_provision_961=shipment.special_provision_961
+        ),
         unit_price=line.sale_price,
     )
 
@@ -215,6 +232,8 @@ def document_data(shipment, lines) -> DocumentData:
         port_of_loading=shipment.port_of_loading,
         port_of_discharge=shipment.port_of_discharge,
         transport_mode=shipment.transport_mode,
+        stowage=shipment.stowage,
+        special_provision_961=shipment.special_provision_961,
         vessel=shipment.vessel,
         voyage=shipment.voyage,
         bill_of_lading=shipment.bill_of_lading,
@@ -223,7 +242,9 @@ def document_data(shipment, lines) -> DocumentData:
         incoterm=shipment.incoterm,
         incoterm_place=place.strip(),
         currency=shipment.sale_currency,
-        lines=tuple(_document_line(number, line) for number, line in enumerate(lines, start=1)),
+        lines=tuple(
+            _document_line(number, line, shipment) for number, line in enumerate(lines, start=1)
+        ),
         batches=tuple(
             DocumentBatch(batch.number, batch.hs_code, batch.size)
             for batch in shipments.batches_of(shipment, lines)
@@ -412,6 +433,7 @@ def _shipping_instruction_sheet(sheet, data: DocumentData):
     sheet.fact(_("Vessel"), data.vessel)
     sheet.fact(_("Voyage"), data.voyage)
     sheet.fact(_("Transport"), data.transport_mode_label)
+    sheet.fact(_("Stowage"), data.stowage_label)
     sheet.fact(_("ETD"), sheet.day(data.etd))
     if data.bill_of_lading:
         sheet.fact(_("Bill of lading"), data.bill_of_lading)
@@ -420,6 +442,8 @@ def _shipping_instruction_sheet(sheet, data: DocumentData):
     sheet.fact(_("Units"), data.units)
     for summary in data.dangerous_goods_summary:
         sheet.fact(_("Dangerous goods"), f"{summary.line}: {summary.units}")
+    if data.special_provision_961:
+        sheet.fact(_("Dangerous goods"), data.special_provision_961_note)
     sheet.row()
     sheet.header(
         _("No."),

@@ -23,6 +23,9 @@ SHIPMENT_FIELDS = [
     "port_of_loading",
     "port_of_discharge",
     "transport_mode",
+    "stowage",
+    "no_leakage",
+    "fuel_empty_batteries_protected",
     "vessel",
     "voyage",
     "bill_of_lading",
@@ -180,8 +183,8 @@ class LineDatesForm(forms.Form):
     transferred_on = forms.DateField(
         label=_("Transferred pending export"), required=False, widget=DateInput()
     )
-    temp_plate_expires_on = forms.DateField(
-        label=_("Temporary plate expires"), required=False, widget=DateInput()
+    insurance_ends_on = forms.DateField(
+        label=_("Compulsory insurance ends"), required=False, widget=DateInput()
     )
     deregistered_on = forms.DateField(label=_("De-registered"), required=False, widget=DateInput())
 

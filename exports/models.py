@@ -168,6 +168,19 @@ class TransportMode(models.TextChoices):
     CONTAINER = "container", _("Container")
 
 
+class Stowage(models.TextChoices):
+    """Where on board the cars travel; IMDG special provision 961 exempts vehicles stowed in
+    a ro-ro ship's vehicle spaces or on its weather deck."""
+
+    RORO_SPACE = "roro_space", _("Vehicle, special category or ro-ro space of a ro-ro ship")
+    RORO_DECK = "roro_deck", _("Weather deck of a ro-ro ship")
+    CONTAINER = "container", _("In a container")
+    OTHER = "other", _("Other cargo space")
+
+
+RORO_STOWAGE = frozenset({Stowage.RORO_SPACE, Stowage.RORO_DECK})
+
+
 class Incoterm(models.TextChoices):
     FOB = "FOB", "FOB"
     CFR = "CFR", "CFR"
@@ -218,6 +231,29 @@ class ExportShipment(models.Model):
     port_of_discharge = models.CharField(_("port of discharge"), max_length=80, blank=True)
     transport_mode = models.CharField(
         _("transport"), max_length=10, choices=TransportMode.choices, default=TransportMode.RORO
+    )
+    stowage = models.CharField(
+        _("stowage"),
+        max_length=10,
+        choices=Stowage.choices,
+        blank=True,
+        help_text=_("Where on board the cars travel; the dangerous-goods declaration reads it."),
+    )
+    no_leakage = models.BooleanField(
+        _("no signs of leakage"),
+        default=False,
+        help_text=_(
+            "No car shows signs of leakage from its battery, engine or fuel tank (IMDG "
+            "special provision 961)."
+        ),
+    )
+    fuel_empty_batteries_protected = models.BooleanField(
+        _("fuel tanks empty, batteries protected"),
+        default=False,
+        help_text=_(
+            "Every car's fuel tank is empty and its installed batteries are protected from "
+            "short circuit (IMDG special provision 961)."
+        ),
     )
     vessel = models.CharField(_("vessel"), max_length=80, blank=True)
     voyage = models.CharField(_("voyage"), max_length=30, blank=True)
@@ -315,6 +351,11 @@ class ExportShipment(models.Model):
         for name in ("freight_cost", "insurance_cost"):
             if (getattr(self, name) or 0) < 0:
                 errors[name] = _("This cannot be negative.")
+        if self.stowage in RORO_STOWAGE and self.transport_mode == TransportMode.CONTAINER:
+            errors["stowage"] = _(
+                "A container shipment is not stowed in a ro-ro ship's vehicle spaces or on its "
+                "weather deck."
+            )
         self.bill_of_lading = (self.bill_of_lading or "").strip()
         if (
             self.bill_of_lading
@@ -327,6 +368,16 @@ class ExportShipment(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def special_provision_961(self) -> bool:
+        """Whether the cars with an engine travel outside the IMDG Code under its special
+        provision 961: no sign of leakage, and either stowed in a ro-ro ship's vehicle spaces
+        or on its weather deck, or with empty fuel tanks and batteries protected from short
+        circuit. Until the shipment records this, they are declared as dangerous goods."""
+        return self.no_leakage and (
+            self.stowage in RORO_STOWAGE or self.fuel_empty_batteries_protected
+        )
 
     @property
     def seller_pays_freight(self):
@@ -348,7 +399,8 @@ class ExportShipment(models.Model):
         return self.status != ShipmentStatus.CANCELLED
 
 
-# Temporary plates for a car transferred pending export run at most this long (domain rule C5).
+# Temporary plates for a car transferred pending export are valid as long as its compulsory
+# insurance, and at most this long (domain rule C5).
 TEMP_PLATE_DAYS = timedelta(days=60)
 
 
@@ -381,7 +433,12 @@ class ShipmentLine(models.Model):
         blank=True,
         help_text=_("The day the registration was endorsed and temporary plates were issued."),
     )
-    temp_plate_expires_on = models.DateField(_("temporary plate expires on"), null=True, blank=True)
+    insurance_ends_on = models.DateField(
+        _("compulsory insurance ends on"),
+        null=True,
+        blank=True,
+        help_text=_("The temporary plates are valid no longer than the compulsory insurance."),
+    )
     deregistered_on = models.DateField(_("de-registered on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
@@ -420,18 +477,29 @@ class ShipmentLine(models.Model):
     def clean(self):
         if self.sale_price is not None and self.sale_price < 0:
             raise ValidationError({"sale_price": _("The sale price cannot be negative.")})
-        if self.transferred_on and self.temp_plate_expires_on:
-            last = self.transferred_on + TEMP_PLATE_DAYS
-            if not self.transferred_on <= self.temp_plate_expires_on <= last:
-                raise ValidationError(
-                    {
-                        "temp_plate_expires_on": _(
-                            "Temporary plates run at most 60 days from the transfer pending "
-                            "export: by %(last)s at the latest."
-                        )
-                        % {"last": last.isoformat()}
-                    }
-                )
+        if (
+            self.transferred_on
+            and self.insurance_ends_on
+            and self.insurance_ends_on < self.transferred_on
+        ):
+            raise ValidationError(
+                {
+                    "insurance_ends_on": _(
+                        "Temporary plates are issued only while the compulsory insurance runs: "
+                        "it cannot end before the transfer pending export."
+                    )
+                }
+            )
+
+    @property
+    def temp_plate_expires_on(self):
+        """The day the temporary plates run out: 60 days after the transfer pending export, or
+        when the compulsory insurance ends if that is sooner (domain rule C5); None until the
+        transfer is recorded, since the plates are issued with it."""
+        if self.transferred_on is None:
+            return None
+        last = self.transferred_on + TEMP_PLATE_DAYS
+        return min(last, self.insurance_ends_on) if self.insurance_ends_on else last
 
 
 class ShipmentMilestoneQuerySet(DealerScopedQuerySet):

@@ -213,7 +213,7 @@ def shipment_add_vehicle(*, shipment, vehicle, sale_price=None, by=None) -> Ship
                 ]
             }
         )
-    code, _reason = customs.hs_code(vehicle.powertrain, vehicle.engine_cc)
+    code, _reason = customs.vehicle_hs_code(vehicle)
     line = ShipmentLine(shipment=shipment, vehicle=vehicle, hs_code=code, added_by=by)
     if sale_price is not None:
         line.sale_price = sale_price
@@ -253,13 +253,14 @@ def shipment_line_set_price(*, line, sale_price) -> ShipmentLine:
     return locked
 
 
-LINE_DATES = frozenset({"transferred_on", "temp_plate_expires_on", "deregistered_on"})
+LINE_DATES = frozenset({"transferred_on", "insurance_ends_on", "deregistered_on"})
 
 
 @transaction.atomic
 def shipment_line_set_dates(*, line, **dates) -> ShipmentLine:
-    """Record a car's transfer pending export, its temporary plate's expiry (at most 60 days
-    later) and its de-registration after export."""
+    """Record a car's transfer pending export, the end of its compulsory insurance (which,
+    with the 60 days, sets its temporary plate's expiry) and its de-registration after
+    export."""
     unknown = set(dates) - LINE_DATES
     if unknown:
         raise TypeError(f"not a line date: {', '.join(sorted(unknown))}")

@@ -213,7 +213,7 @@ def _detail(request, shipment, *, status=200, **bound):
             prefix=f"dates-{line.pk}",
             initial={
                 "transferred_on": line.transferred_on,
-                "temp_plate_expires_on": line.temp_plate_expires_on,
+                "insurance_ends_on": line.insurance_ends_on,
                 "deregistered_on": line.deregistered_on,
             },
         )

@@ -68,14 +68,14 @@ def batches_of(shipment, lines=None) -> list[Batch]:
     result = []
     for number, members in sorted(grouped.items(), key=lambda item: item[0] or 0):
         first = members[0].vehicle
-        code, reason = customs.hs_code(first.powertrain, first.engine_cc)
+        code, reason = customs.vehicle_hs_code(first)
         result.append(Batch(number or 0, members[0].hs_code or code, message_text(reason), members))
     return result
 
 
 def hs_reason(vehicle) -> str:
     """Why the car's HS code applies, in the active language."""
-    return message_text(customs.hs_code(vehicle.powertrain, vehicle.engine_cc)[1])
+    return message_text(customs.vehicle_hs_code(vehicle)[1])
 
 
 def outstanding_documents(shipment, lines=None) -> dict:

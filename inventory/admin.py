@@ -397,6 +397,7 @@ class VehicleAdmin(GuardedDeleteAdminMixin, DealerScopedAdminMixin, SimpleHistor
                     "model_year",
                     "powertrain",
                     "engine_cc",
+                    "fuel",
                     "power_kw",
                     "colour",
                     "steering_side",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from . import vin as vin_rules
-from .models import FloorPlanLine, PaymentKind, Vehicle, VehicleDocument, message_text
+from .models import FloorPlanLine, Fuel, PaymentKind, Vehicle, VehicleDocument, message_text
 
 
 def attach_refusal(form, exc: ValidationError, fields=None):
@@ -44,6 +44,7 @@ VEHICLE_FACTS = [
     "model_year",
     "powertrain",
     "engine_cc",
+    "fuel",
     "power_kw",
     "colour",
     "steering_side",
@@ -100,10 +101,17 @@ class VehicleForm(forms.ModelForm):
             if name in self.fields:
                 self.fields[name].validators.append(MinValueValidator(0))
                 self.fields[name].widget.attrs["min"] = 0
+        if "fuel" in self.fields:
+            # The select shows petrol already chosen; a client that leaves the field out
+            # (older imports and scripts) keeps the petrol engine those cars always had.
+            self.fields["fuel"].required = False
         if "vin" in self.fields:
             self.fields["vin"].widget.attrs.update(
                 {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
             )
+
+    def clean_fuel(self):
+        return self.cleaned_data.get("fuel") or Fuel.PETROL
 
     @property
     def odometer_goes_down(self):

@@ -315,6 +315,13 @@ ELECTRIFIED = frozenset({Powertrain.BEV, Powertrain.PHEV, Powertrain.EREV})
 TRACTION_BATTERY = ELECTRIFIED | {Powertrain.HEV}
 
 
+class Fuel(models.TextChoices):
+    """What the engine burns; the customs heading splits spark-ignition from diesel."""
+
+    PETROL = "petrol", _("Petrol (spark ignition)")
+    DIESEL = "diesel", _("Diesel (compression ignition)")
+
+
 class SteeringSide(models.TextChoices):
     LHD = "LHD", _("Left-hand drive")
     RHD = "RHD", _("Right-hand drive")
@@ -405,6 +412,14 @@ class Vehicle(models.Model):
     powertrain = models.CharField(_("powertrain"), max_length=4, choices=Powertrain.choices)
     engine_cc = models.PositiveIntegerField(
         _("engine displacement (cc)"), null=True, blank=True, help_text=_("Empty for BEVs.")
+    )
+    fuel = models.CharField(
+        _("engine fuel"),
+        max_length=6,
+        choices=Fuel.choices,
+        default=Fuel.PETROL,
+        db_default=Fuel.PETROL,
+        help_text=_("Of the combustion engine; not used for BEVs."),
     )
     power_kw = models.PositiveIntegerField(
         _("power (kW)"),

@@ -14,13 +14,19 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from exports import documents, services, shipments
-from exports.models import DestinationMarket, DocumentKind, ShipmentDocument, ShipmentStatus
+from exports.models import (
+    DestinationMarket,
+    DocumentKind,
+    ExportShipment,
+    ShipmentDocument,
+    ShipmentStatus,
+)
 from inventory.models import Powertrain
 from tests.factories import ShipmentFactory, VehicleFactory
 
 VIN = re.compile(r"\b[A-HJ-NPR-Z0-9]{17}\b")
 UN_BEV = "UN 3556, VEHICLE, LITHIUM ION BATTERY POWERED, class 9"
-UN_HYBRID = "UN 3166, VEHICLE, FLAMMABLE LIQUID POWERED (hybrid), class 9"
+UN_ENGINE = "UN 3166, VEHICLE, FLAMMABLE LIQUID POWERED, class 9"
 PRICES = {
     "bev": Decimal("23456.78"),
     "phev": Decimal("19870.15"),
@@ -146,18 +152,90 @@ def test_all_four_documents_list_the_same_vins_in_the_same_order(cif, manager_a)
         assert document.vins == expected, kind
 
 
+# IMDG Code Amdt 42-24 dangerous goods list: UN 3556 "VEHICLE, LITHIUM ION BATTERY POWERED"
+# and UN 3166 "VEHICLE, FLAMMABLE LIQUID POWERED", class 9, exactly as printed (domain rules
+# 5.3: sakerhetsradgivarna.se/farligt-gods/guide/un-3556-adr-rid-imdg; lithium-batterie-
+# service.de/en/newsblog/requirements-for-booking-electric-vehicles). Special provision 961:
+# a vehicle with an engine is not subject to the Code when it shows no leakage and is stowed
+# in a ro-ro ship's vehicle spaces or weather deck, or has empty tanks and batteries protected
+# from short circuit; lithium-only vehicles are booked with no exemption.
 @pytest.mark.parametrize(
-    ("powertrain", "line"),
+    ("powertrain", "special_provision_961", "line"),
     [
-        (Powertrain.BEV, UN_BEV),
-        (Powertrain.PHEV, UN_HYBRID),
-        (Powertrain.EREV, UN_HYBRID),
-        (Powertrain.HEV, UN_HYBRID),
-        (Powertrain.ICE, None),
+        (Powertrain.BEV, False, UN_BEV),
+        (Powertrain.BEV, True, UN_BEV),
+        (Powertrain.PHEV, False, UN_ENGINE),
+        (Powertrain.EREV, False, UN_ENGINE),
+        (Powertrain.HEV, False, UN_ENGINE),
+        (Powertrain.ICE, False, UN_ENGINE),
+        (Powertrain.PHEV, True, None),
+        (Powertrain.HEV, True, None),
+        (Powertrain.ICE, True, None),
     ],
 )
-def test_dangerous_goods_line_follows_the_powertrain(powertrain, line):
-    assert documents.dangerous_goods(powertrain) == line
+def test_dangerous_goods_line_follows_the_powertrain(powertrain, special_provision_961, line):
+    found = documents.dangerous_goods(powertrain, special_provision_961=special_provision_961)
+    assert found == line
+    assert "(" not in (found or "")
+
+
+@pytest.mark.parametrize(
+    ("transport_mode", "stowage", "no_leakage", "emptied", "met"),
+    [
+        ("roro", "", False, False, False),  # nothing recorded: declared
+        ("roro", "roro_space", False, False, False),  # leakage not checked
+        ("roro", "roro_space", True, False, True),
+        ("roro", "roro_deck", True, False, True),
+        ("roro", "other", True, False, False),
+        ("container", "container", True, False, False),
+        ("container", "container", True, True, True),  # tanks empty, batteries protected
+        ("container", "container", False, True, False),
+    ],
+)
+def test_special_provision_961_needs_its_conditions_recorded(
+    transport_mode, stowage, no_leakage, emptied, met
+):
+    shipment = ExportShipment(
+        transport_mode=transport_mode,
+        stowage=stowage,
+        no_leakage=no_leakage,
+        fuel_empty_batteries_protected=emptied,
+    )
+    assert shipment.special_provision_961 is met
+
+
+@pytest.mark.django_db
+def test_a_container_shipment_cannot_be_stowed_on_a_roro_deck(markets, dealer_a):
+    with pytest.raises(ValidationError) as caught:
+        services.shipment_create(
+            dealer=dealer_a,
+            reference="AE-SP961",
+            destination=DestinationMarket.objects.get(country_code="AE"),
+            consignee="Gulf Motors Trading LLC",
+            transport_mode="container",
+            stowage="roro_deck",
+        )
+    assert "stowage" in caught.value.message_dict
+
+
+@pytest.mark.django_db
+def test_a_shipment_meeting_special_provision_961_declares_only_its_electric_cars(
+    markets, dealer_a, manager_a
+):
+    shipment, vins = make_shipment(
+        dealer_a, manager_a, stowage="roro_space", no_leakage=True, reference="AE-961"
+    )
+    pdf, xlsx = read(generate(shipment, manager_a)[DocumentKind.SHIPPING_INSTRUCTION])
+    cars = {row["VIN"]: row["Dangerous goods"] for row in table(xlsx_rows(xlsx), "No.")}
+    assert cars == {
+        vins["bev"]: UN_BEV,
+        vins["bev2"]: UN_BEV,
+        vins["phev"]: None,
+        vins["ice"]: None,
+    }
+    text = " ".join(pdf_text(pdf).split())
+    assert "special provision 961" in text
+    assert "ro-ro space of a ro-ro ship" in text
 
 
 @pytest.mark.django_db
@@ -167,7 +245,7 @@ def test_each_car_carries_its_own_dangerous_goods_line(cif, manager_a, kind):
     pdf, xlsx = read(generate(shipment, manager_a)[kind])
 
     text = pdf_text(pdf)
-    expected = {"bev": "UN 3556", "bev2": "UN 3556", "phev": "UN 3166", "ice": None}
+    expected = {"bev": "UN 3556", "bev2": "UN 3556", "phev": "UN 3166", "ice": "UN 3166"}
     for name, number in expected.items():
         segment = after(text, vins[name], vins.values())
         if number is None:
@@ -179,8 +257,8 @@ def test_each_car_carries_its_own_dangerous_goods_line(cif, manager_a, kind):
     assert cars == {
         vins["bev"]: UN_BEV,
         vins["bev2"]: UN_BEV,
-        vins["phev"]: UN_HYBRID,
-        vins["ice"]: None,
+        vins["phev"]: UN_ENGINE,
+        vins["ice"]: UN_ENGINE,
     }
 
 

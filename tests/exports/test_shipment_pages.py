@@ -351,7 +351,10 @@ def test_a_negative_sale_price_is_refused_on_its_line(staff_client, staff_a, dea
     assert line.sale_price == Decimal("20500")
 
 
-def test_temporary_plates_run_at_most_sixty_days(staff_client, staff_a, dealer_a, kz):
+def test_the_page_records_the_insurance_end_and_shows_the_plates_expiry(
+    staff_client, staff_a, dealer_a, kz
+):
+    # Domain rule C5: the plates run 60 days from the transfer, or until the insurance ends.
     shipment = new_shipment(dealer_a, staff_a)
     line = on_board(shipment, VehicleFactory(dealer=dealer_a))
     today = dealer_a.today()
@@ -360,22 +363,25 @@ def test_temporary_plates_run_at_most_sixty_days(staff_client, staff_a, dealer_a
         url("shipment_line_dates", shipment.pk, line.pk),
         {
             f"{prefix}-transferred_on": (today - timedelta(days=5)).isoformat(),
-            f"{prefix}-temp_plate_expires_on": (today + timedelta(days=70)).isoformat(),
+            f"{prefix}-insurance_ends_on": (today - timedelta(days=6)).isoformat(),
         },
     )
     assert response.status_code == 400
-    assert "Temporary plates run at most 60 days" in response.content.decode()
+    assert "cannot end before the transfer pending export" in response.content.decode()
     line.refresh_from_db()
     assert line.transferred_on is None
     staff_client.post(
         url("shipment_line_dates", shipment.pk, line.pk),
         {
             f"{prefix}-transferred_on": (today - timedelta(days=5)).isoformat(),
-            f"{prefix}-temp_plate_expires_on": (today + timedelta(days=50)).isoformat(),
+            f"{prefix}-insurance_ends_on": (today + timedelta(days=50)).isoformat(),
         },
     )
     line.refresh_from_db()
+    assert line.insurance_ends_on == today + timedelta(days=50)
     assert line.temp_plate_expires_on == today + timedelta(days=50)
+    page = staff_client.get(url("shipment_detail", shipment.pk)).content.decode()
+    assert (today + timedelta(days=50)).isoformat() in page
 
 
 def test_advancing_through_the_page_records_the_move_with_the_user(

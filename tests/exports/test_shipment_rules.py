@@ -179,23 +179,51 @@ def test_cars_are_batched_by_hs_code_twenty_to_a_licence(shipment, dealer_a):
     assert sizes[-2:] == [("8703.80", 20), ("8703.80", 1)]
 
 
-def test_line_dates_keep_the_temporary_plate_within_sixty_days(shipment, dealer_a):
+# Domain rule C5 (Announcement No. 6 of 2024, bramblepropertysearch.com; truckmaker.cn/
+# ?Related-Issues/92.html): temporary plates are valid as long as the compulsory insurance,
+# at most 60 days; so the expiry is the transfer date plus 60 days, or the insurance end if
+# earlier.
+@pytest.mark.parametrize(
+    ("insurance_ends_in_days", "expires_in_days"),
+    [
+        (None, 60),  # insurance not recorded: the 60 days
+        (200, 60),  # insurance runs longer: the 60 days
+        (60, 60),
+        (59, 59),  # insurance ends first: the plates end with it
+        (10, 10),
+        (0, 0),  # insurance ends on the transfer day
+    ],
+)
+def test_the_temporary_plate_expires_after_60_days_or_with_the_insurance(
+    shipment, dealer_a, insurance_ends_in_days, expires_in_days
+):
+    line = services.shipment_add_vehicle(shipment=shipment, vehicle=VehicleFactory(dealer=dealer_a))
+    transferred = dealer_a.today() - timedelta(days=5)
+    insurance_end = (
+        None if insurance_ends_in_days is None else transferred + timedelta(insurance_ends_in_days)
+    )
+    services.shipment_line_set_dates(
+        line=line, transferred_on=transferred, insurance_ends_on=insurance_end
+    )
+    line.refresh_from_db()
+    assert line.insurance_ends_on == insurance_end
+    assert line.temp_plate_expires_on == transferred + timedelta(days=expires_in_days)
+
+
+def test_line_dates_are_checked(shipment, dealer_a):
     line = services.shipment_add_vehicle(shipment=shipment, vehicle=VehicleFactory(dealer=dealer_a))
     transferred = dealer_a.today() - timedelta(days=5)
     with pytest.raises(ValidationError) as caught:
         services.shipment_line_set_dates(
-            line=line,
-            transferred_on=transferred,
-            temp_plate_expires_on=transferred + timedelta(days=61),
+            line=line, transferred_on=transferred, insurance_ends_on=transferred - timedelta(1)
         )
-    assert "at most 60 days" in caught.value.message_dict["temp_plate_expires_on"][0]
+    assert "cannot end before the transfer" in caught.value.message_dict["insurance_ends_on"][0]
     with pytest.raises(ValidationError, match="after its export customs clearance"):
         services.shipment_line_set_dates(line=line, deregistered_on=dealer_a.today())
-    services.shipment_line_set_dates(
-        line=line, transferred_on=transferred, temp_plate_expires_on=transferred + timedelta(60)
-    )
+    # No transfer recorded: no temporary plates yet, so nothing expires.
+    services.shipment_line_set_dates(line=line, insurance_ends_on=transferred + timedelta(30))
     line.refresh_from_db()
-    assert line.temp_plate_expires_on == transferred + timedelta(days=60)
+    assert line.temp_plate_expires_on is None
 
 
 def test_another_dealers_car_is_refused(shipment, dealer_b):

@@ -120,6 +120,12 @@ def test_hs_code_follows_the_powertrain(shipment, dealer_a):
         vehicle=VehicleFactory(dealer=dealer_a, powertrain="PHEV", engine_cc=1498),
     )
     assert (bev.hs_code, phev.hs_code) == ("8703.80", "8703.60")
+    # A diesel car gets the compression-ignition code, not the petrol one (HS 2022 8703.32).
+    diesel = services.shipment_add_vehicle(
+        shipment=shipment,
+        vehicle=VehicleFactory(dealer=dealer_a, powertrain="ICE", engine_cc=1996, fuel="diesel"),
+    )
+    assert diesel.hs_code == "8703.32"
 
 
 @pytest.mark.django_db(transaction=True)
