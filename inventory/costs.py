@@ -9,6 +9,7 @@ Conventions, the ones Chinese floor-plan lenders bill by:
 - A curtailment pays back a share of the original principal on a schedule: the first after N
   days, then every M days, and at the end of the term whatever is left.
 - Depreciation is a share of the acquisition cost per 30 days, spread evenly over the days.
+  It is value lost, not money paid: cash comparisons leave it out and show it beside them.
 """
 
 from collections.abc import Iterable
@@ -153,6 +154,11 @@ class HoldingCost:
     def total(self) -> Decimal:
         return self.interest + self.overhead + self.depreciation
 
+    @property
+    def cash(self) -> Decimal:
+        """What is paid out in money: interest and overhead; depreciation leaves no account."""
+        return self.interest + self.overhead
+
 
 def depreciation_per_day(acquisition_cost: Decimal, carry: Carry) -> Decimal:
     return (
@@ -217,8 +223,15 @@ class ExportOrHold:
 
     @property
     def cash_if_held(self) -> Decimal:
-        # The payoff then is the payoff now plus the interest in the carrying cost.
-        return self.domestic_price - self.payoff - self.carrying_cost.total
+        # The payoff then is the payoff now plus the interest in the carrying cost. The
+        # domestic price already carries the markdown, the car's loss of value by then, so
+        # depreciation is not taken off again: it is no payment, and it would count twice.
+        return self.domestic_price - self.payoff - self.carrying_cost.cash
+
+    @property
+    def value_lost(self) -> Decimal:
+        """Depreciation over the days held, shown beside the cash, never subtracted from it."""
+        return self.carrying_cost.depreciation
 
     @property
     def export_advantage(self) -> Decimal:

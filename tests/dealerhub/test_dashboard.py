@@ -105,9 +105,11 @@ def test_vehicle_page_weighs_export_against_holding(staff_client, book):
     html = staff_client.get(book["floored"].get_absolute_url()).content.decode()
     # 160,000 - 4,500 - (100,000 + 600 interest + 700 fees)
     assert text_of(html, "cash-released") == "CNY 54,200.00"
-    # 170,000 - 101,300 - 60 days of (20.00 + 25.00 + 75.00)
-    assert text_of(html, "cash-if-held") == "CNY 61,500.00"
-    assert "Holding leaves CNY 7,300.00 more cash" in html
+    # Cash against cash (README "Cash flow"): 170,000 - 101,300 - 60 days of (20.00 interest
+    # + 25.00 overhead); the 60 days of 75.00 depreciation are value lost, shown apart.
+    assert text_of(html, "cash-if-held") == "CNY 66,000.00"
+    assert "CNY 4,500.00" in text_of(html, "value-lost")
+    assert "Holding leaves CNY 11,800.00 more cash" in html
     assert text_of(html, "carry-per-day") == "CNY 120.00"
     assert text_of(html, "floor-plan-payoff") == "CNY 101,300.00"
 
