@@ -203,7 +203,11 @@ class Dealer(models.Model):
 
     def today(self):
         """The calendar date at the dealer's own location."""
-        return timezone.now().astimezone(ZoneInfo(self.time_zone)).date()
+        return self.local_date(timezone.now())
+
+    def local_date(self, moment):
+        """The calendar date a person at the dealer reads for `moment`, not the UTC one."""
+        return moment.astimezone(ZoneInfo(self.time_zone)).date()
 
     def clean(self):
         errors = {}
@@ -672,7 +676,9 @@ class VehicleDocument(models.Model):
 
     def clean(self):
         self.country_code = (self.country_code or "").strip().upper()
-        if self.issued_on and self.issued_on > timezone.localdate():
+        # Today where the car's dealer is, not where the server is.
+        today = self.vehicle.dealer.today() if self.vehicle_id else timezone.localdate()
+        if self.issued_on and self.issued_on > today:
             raise ValidationError({"issued_on": _("The issue date cannot be in the future.")})
 
 

@@ -697,7 +697,9 @@ def inspection_issue(*, report, by) -> InspectionReport:
     locked.issued_at = now
     locked.issued_by = by
     locked.issued_by_name = issuer_name
-    locked.certificate_number = f"DH{now:%Y%m%d}-{locked.pk:06d}"
+    # The date in the number is the one the issuer and the buyer read: the dealer's own.
+    issued_on = locked.vehicle.dealer.local_date(now)
+    locked.certificate_number = f"DH{issued_on:%Y%m%d}-{locked.pk:06d}"
     locked.content_version = CONTENT_VERSION
     locked.vehicle_identity = certificates.vehicle_identity(locked.vehicle)
     locked.content_hash = certificates.content_hash(locked)
