@@ -111,24 +111,39 @@ def curtailment_schedule(
     return schedule
 
 
+def curtailments_owed(
+    *, principal: Decimal, balance: Decimal, floored_on: date, terms: FloorPlanTerms
+) -> list[Curtailment]:
+    """Every instalment of the schedule not yet covered, each with what is still owed of it.
+
+    Principal paid so far (principal - balance) covers the schedule from the start, so the
+    first instalment it does not cover may be owed in part. Every instalment keeps its own due
+    date: when several dates have passed, each one is overdue on its own, never folded into one.
+    """
+    balance = Decimal(balance)
+    if balance <= 0:
+        return []
+    paid = Decimal(principal) - balance
+    owed = []
+    scheduled = ZERO
+    left = balance
+    for instalment in curtailment_schedule(principal=principal, floored_on=floored_on, terms=terms):
+        scheduled += instalment.amount
+        amount = min(scheduled - paid, instalment.amount, left)
+        if amount > 0:
+            owed.append(Curtailment(instalment.due_on, amount))
+            left -= amount
+    return owed
+
+
 def next_curtailment(
     *, principal: Decimal, balance: Decimal, floored_on: date, terms: FloorPlanTerms
 ) -> Curtailment | None:
-    """The earliest repayment not yet covered, with everything owed by that day.
-
-    Principal paid so far (principal - balance) covers the schedule from the start; the first
-    instalment it does not cover fully is the next one due. Its date may have passed: then it
-    is overdue, and the amount includes the part still missing.
-    """
-    paid = Decimal(principal) - Decimal(balance)
-    if balance <= 0:
-        return None
-    scheduled = ZERO
-    for instalment in curtailment_schedule(principal=principal, floored_on=floored_on, terms=terms):
-        scheduled += instalment.amount
-        if scheduled > paid:
-            return Curtailment(instalment.due_on, min(scheduled - paid, Decimal(balance)))
-    return None
+    """The earliest instalment still owed, or None."""
+    owed = curtailments_owed(
+        principal=principal, balance=balance, floored_on=floored_on, terms=terms
+    )
+    return owed[0] if owed else None
 
 
 def payoff(*, balance: Decimal, interest_due: Decimal, fees_due: Decimal) -> Decimal:

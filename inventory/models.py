@@ -1498,6 +1498,53 @@ class VehicleFloorPlan(models.Model):
         )
 
 
+class CurtailmentOwedQuerySet(DealerScopedQuerySet):
+    def due(self, *, by):
+        """Instalments of open floor plans due on or before `by`, the overdue ones included."""
+        return self.filter(due_on__lte=by, floor_plan__paid_off_on__isnull=True)
+
+
+class CurtailmentOwed(models.Model):
+    """One scheduled repayment of principal that a car's floor plan still owes, or owes in part.
+
+    Kept by the floor-plan services at every flooring and payment, one row per instalment, so
+    that two overdue instalments on one car are two rows: each is listed and counted.
+    """
+
+    dealer = models.ForeignKey(
+        Dealer, on_delete=models.PROTECT, related_name="+", verbose_name=_("dealer")
+    )
+    floor_plan = models.ForeignKey(
+        VehicleFloorPlan,
+        on_delete=models.CASCADE,
+        related_name="curtailments_owed",
+        verbose_name=_("floor plan"),
+    )
+    due_on = models.DateField(_("due on"))
+    amount = models.DecimalField(_("still owed"), **money)
+
+    objects = CurtailmentOwedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("curtailment owed")
+        verbose_name_plural = _("curtailments owed")
+        indexes = [models.Index(fields=["dealer", "due_on"], name="curtailment_owed_dealer_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["floor_plan", "due_on"], name="curtailment_owed_one_per_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="curtailment_owed_positive",
+                violation_error_message=_("An instalment still owed is more than zero."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.due_on} {self.amount}"
+
+
 class PaymentKind(models.TextChoices):
     CURTAILMENT = "curtailment", _("Curtailment")
     INTEREST = "interest", _("Interest")

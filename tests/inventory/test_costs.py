@@ -107,6 +107,51 @@ def test_next_curtailment_is_the_first_one_not_fully_paid(balance, due):
     )
 
 
+@pytest.mark.parametrize(
+    ("balance", "owed"),
+    [
+        # Issue #14 item 4: every instalment not yet paid is owed on its own date, so two
+        # overdue curtailments are two, never folded into the oldest.
+        (
+            D("100000"),
+            [
+                (date(2026, 4, 1), D("10000")),
+                (date(2026, 5, 1), D("10000")),
+                (date(2026, 5, 31), D("10000")),
+                (date(2026, 6, 30), D("70000")),
+            ],
+        ),
+        # the oldest paid: the second is next, and the rest stay owed
+        (
+            D("90000"),
+            [
+                (date(2026, 5, 1), D("10000")),
+                (date(2026, 5, 31), D("10000")),
+                (date(2026, 6, 30), D("70000")),
+            ],
+        ),
+        # 15,000 paid: 5,000 of the second is left, the third untouched
+        (
+            D("85000"),
+            [
+                (date(2026, 5, 1), D("5000")),
+                (date(2026, 5, 31), D("10000")),
+                (date(2026, 6, 30), D("70000")),
+            ],
+        ),
+        # more than the schedule asked by then: the balloon shrinks
+        (D("50000"), [(date(2026, 6, 30), D("50000"))]),
+        (D("0"), []),
+    ],
+)
+def test_every_instalment_not_yet_paid_is_owed_on_its_own_date(balance, owed):
+    found = costs.curtailments_owed(
+        principal=D("100000"), balance=balance, floored_on=FLOORED, terms=CURTAILED
+    )
+    assert [(each.due_on, each.amount) for each in found] == owed
+    assert sum(each.amount for each in found) == balance
+
+
 def test_flooring_fees_are_the_flat_fee_plus_the_share_of_principal():
     # 500 + 0.2% of 100,000
     assert costs.flooring_fees(D("100000"), CURTAILED) == D("700.00")
