@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from exports import cashflow, deadlines
 from inventory import holding
 from inventory.filters import bucket_label
-from inventory.models import Dealer, VehicleFloorPlan
+from inventory.models import CurtailmentOwed, Dealer
 from inventory.templatetags.money import format_money
 
 from . import charts
@@ -101,11 +101,12 @@ def dealer_summary(dealer: Dealer, *, on: date | None = None, details=True) -> S
         summary.top_candidates = list(
             cashflow.candidates_by_cash_released(dealer, on)[:TOP_CANDIDATES]
         )
+        # One row per instalment due, so a car with two overdue curtailments shows twice.
         summary.curtailments = list(
-            VehicleFloorPlan.objects.filter(dealer=dealer)
-            .curtailments_due(by=on + timedelta(days=cashflow.CURTAILMENT_WINDOW_DAYS))
-            .select_related("vehicle", "line")
-            .order_by("next_curtailment_due", "id")[:CURTAILMENTS_SHOWN]
+            CurtailmentOwed.objects.filter(dealer=dealer)
+            .due(by=on + timedelta(days=cashflow.CURTAILMENT_WINDOW_DAYS))
+            .select_related("floor_plan__vehicle", "floor_plan__line")
+            .order_by("due_on", "id")[:CURTAILMENTS_SHOWN]
         )
         summary.deadlines = deadlines.due(dealer, on)
     return summary

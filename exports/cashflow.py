@@ -14,7 +14,7 @@ from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q,
 from django.db.models.functions import Coalesce, Round
 
 from inventory import costs, holding
-from inventory.models import Dealer, Vehicle, VehicleFloorPlan
+from inventory.models import CurtailmentOwed, Dealer, Vehicle, VehicleFloorPlan
 
 from .models import CashFlowSnapshot, ExportShipment, ShipmentLine, ShipmentStatus
 from .money import SELLER_PAYS_FREIGHT, SELLER_PAYS_INSURANCE
@@ -107,7 +107,7 @@ def _by_local_day(dealers, on):
 def dealer_figures(dealers, on: date | None = None) -> dict[int, Figures]:
     """Each dealer's figures on `on` (default: the dealer's own today).
 
-    Three aggregate queries per distinct day among the dealers (one day, unless they sit in
+    Four aggregate queries per distinct day among the dealers (one day, unless they sit in
     time zones on different dates), whatever the number of cars.
     """
     result = {}
@@ -158,22 +158,26 @@ def _stock(day, by_id, result):
 
 
 def _floor_plans(day, by_id, result):
-    window = day + timedelta(days=CURTAILMENT_WINDOW_DAYS)
-    due = Q(next_curtailment_due__lte=window)
     rows = (
         VehicleFloorPlan.objects.open()
         .filter(dealer_id__in=list(by_id))
         .values("dealer_id")
-        .annotate(
-            balance=Sum("balance"),
-            due=Count("id", filter=due),
-            due_amount=Sum("next_curtailment_amount", filter=due),
-        )
+        .annotate(balance=Sum("balance"))
         .order_by()
     )
     for row in rows:
+        result[row["dealer_id"]].floor_plan_balance = costs.cents(row["balance"] or ZERO)
+    # Every instalment due in the window counts, each overdue one on its own: a car two
+    # curtailments behind owes both, and paying the older one leaves the other counted.
+    due = (
+        CurtailmentOwed.objects.due(by=day + timedelta(days=CURTAILMENT_WINDOW_DAYS))
+        .filter(dealer_id__in=list(by_id))
+        .values("dealer_id")
+        .annotate(due=Count("id"), due_amount=Sum("amount"))
+        .order_by()
+    )
+    for row in due:
         figures = result[row["dealer_id"]]
-        figures.floor_plan_balance = costs.cents(row["balance"] or ZERO)
         figures.curtailments_due = row["due"]
         figures.curtailments_due_amount = costs.cents(row["due_amount"] or ZERO)
 

@@ -9,6 +9,7 @@ Conventions, the ones Chinese floor-plan lenders bill by:
 - A curtailment pays back a share of the original principal on a schedule: the first after N
   days, then every M days, and at the end of the term whatever is left.
 - Depreciation is a share of the acquisition cost per 30 days, spread evenly over the days.
+  It is value lost, not money paid: cash comparisons leave it out and show it beside them.
 """
 
 from collections.abc import Iterable
@@ -110,24 +111,39 @@ def curtailment_schedule(
     return schedule
 
 
+def curtailments_owed(
+    *, principal: Decimal, balance: Decimal, floored_on: date, terms: FloorPlanTerms
+) -> list[Curtailment]:
+    """Every instalment of the schedule not yet covered, each with what is still owed of it.
+
+    Principal paid so far (principal - balance) covers the schedule from the start, so the
+    first instalment it does not cover may be owed in part. Every instalment keeps its own due
+    date: when several dates have passed, each one is overdue on its own, never folded into one.
+    """
+    balance = Decimal(balance)
+    if balance <= 0:
+        return []
+    paid = Decimal(principal) - balance
+    owed = []
+    scheduled = ZERO
+    left = balance
+    for instalment in curtailment_schedule(principal=principal, floored_on=floored_on, terms=terms):
+        scheduled += instalment.amount
+        amount = min(scheduled - paid, instalment.amount, left)
+        if amount > 0:
+            owed.append(Curtailment(instalment.due_on, amount))
+            left -= amount
+    return owed
+
+
 def next_curtailment(
     *, principal: Decimal, balance: Decimal, floored_on: date, terms: FloorPlanTerms
 ) -> Curtailment | None:
-    """The earliest repayment not yet covered, with everything owed by that day.
-
-    Principal paid so far (principal - balance) covers the schedule from the start; the first
-    instalment it does not cover fully is the next one due. Its date may have passed: then it
-    is overdue, and the amount includes the part still missing.
-    """
-    paid = Decimal(principal) - Decimal(balance)
-    if balance <= 0:
-        return None
-    scheduled = ZERO
-    for instalment in curtailment_schedule(principal=principal, floored_on=floored_on, terms=terms):
-        scheduled += instalment.amount
-        if scheduled > paid:
-            return Curtailment(instalment.due_on, min(scheduled - paid, Decimal(balance)))
-    return None
+    """The earliest instalment still owed, or None."""
+    owed = curtailments_owed(
+        principal=principal, balance=balance, floored_on=floored_on, terms=terms
+    )
+    return owed[0] if owed else None
 
 
 def payoff(*, balance: Decimal, interest_due: Decimal, fees_due: Decimal) -> Decimal:
@@ -152,6 +168,11 @@ class HoldingCost:
     @property
     def total(self) -> Decimal:
         return self.interest + self.overhead + self.depreciation
+
+    @property
+    def cash(self) -> Decimal:
+        """What is paid out in money: interest and overhead; depreciation leaves no account."""
+        return self.interest + self.overhead
 
 
 def depreciation_per_day(acquisition_cost: Decimal, carry: Carry) -> Decimal:
@@ -217,8 +238,15 @@ class ExportOrHold:
 
     @property
     def cash_if_held(self) -> Decimal:
-        # The payoff then is the payoff now plus the interest in the carrying cost.
-        return self.domestic_price - self.payoff - self.carrying_cost.total
+        # The payoff then is the payoff now plus the interest in the carrying cost. The
+        # domestic price already carries the markdown, the car's loss of value by then, so
+        # depreciation is not taken off again: it is no payment, and it would count twice.
+        return self.domestic_price - self.payoff - self.carrying_cost.cash
+
+    @property
+    def value_lost(self) -> Decimal:
+        """Depreciation over the days held, shown beside the cash, never subtracted from it."""
+        return self.carrying_cost.depreciation
 
     @property
     def export_advantage(self) -> Decimal:

@@ -200,6 +200,8 @@ class VehicleHolding:
     per_day: Decimal
     payoff: Decimal
     floor_plan: object  # VehicleFloorPlan or None
+    # Every overdue instalment, each on its own, then the next one not yet due.
+    curtailments: tuple = ()
 
     def held_for(self, days: int) -> costs.HoldingCost:
         """What `days` more in stock would cost at today's balance."""
@@ -233,7 +235,18 @@ def vehicle_holding(vehicle: Vehicle, on: date) -> VehicleHolding:
         ),
         payoff=plan.payoff(on) if plan else Decimal("0"),
         floor_plan=plan,
+        curtailments=_curtailments_to_show(plan, on),
     )
+
+
+def _curtailments_to_show(plan, on: date) -> tuple:
+    if plan is None or not plan.is_open:
+        return ()
+    owed = list(plan.curtailments_owed.all())
+    for instalment in owed:
+        instalment.overdue = instalment.due_on < on
+    overdue = [each for each in owed if each.overdue]
+    return tuple(overdue + [each for each in owed if not each.overdue][:1])
 
 
 # Cars that have stood longer than their dealer's aged threshold; needs `with_days_in_stock`.

@@ -203,7 +203,11 @@ class Dealer(models.Model):
 
     def today(self):
         """The calendar date at the dealer's own location."""
-        return timezone.now().astimezone(ZoneInfo(self.time_zone)).date()
+        return self.local_date(timezone.now())
+
+    def local_date(self, moment):
+        """The calendar date a person at the dealer reads for `moment`, not the UTC one."""
+        return moment.astimezone(ZoneInfo(self.time_zone)).date()
 
     def clean(self):
         errors = {}
@@ -687,7 +691,9 @@ class VehicleDocument(models.Model):
 
     def clean(self):
         self.country_code = (self.country_code or "").strip().upper()
-        if self.issued_on and self.issued_on > timezone.localdate():
+        # Today where the car's dealer is, not where the server is.
+        today = self.vehicle.dealer.today() if self.vehicle_id else timezone.localdate()
+        if self.issued_on and self.issued_on > today:
             raise ValidationError({"issued_on": _("The issue date cannot be in the future.")})
 
 
@@ -1505,6 +1511,53 @@ class VehicleFloorPlan(models.Model):
             interest_due=self.interest_due(on),
             fees_due=self.fees - self.fees_paid,
         )
+
+
+class CurtailmentOwedQuerySet(DealerScopedQuerySet):
+    def due(self, *, by):
+        """Instalments of open floor plans due on or before `by`, the overdue ones included."""
+        return self.filter(due_on__lte=by, floor_plan__paid_off_on__isnull=True)
+
+
+class CurtailmentOwed(models.Model):
+    """One scheduled repayment of principal that a car's floor plan still owes, or owes in part.
+
+    Kept by the floor-plan services at every flooring and payment, one row per instalment, so
+    that two overdue instalments on one car are two rows: each is listed and counted.
+    """
+
+    dealer = models.ForeignKey(
+        Dealer, on_delete=models.PROTECT, related_name="+", verbose_name=_("dealer")
+    )
+    floor_plan = models.ForeignKey(
+        VehicleFloorPlan,
+        on_delete=models.CASCADE,
+        related_name="curtailments_owed",
+        verbose_name=_("floor plan"),
+    )
+    due_on = models.DateField(_("due on"))
+    amount = models.DecimalField(_("still owed"), **money)
+
+    objects = CurtailmentOwedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("curtailment owed")
+        verbose_name_plural = _("curtailments owed")
+        indexes = [models.Index(fields=["dealer", "due_on"], name="curtailment_owed_dealer_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["floor_plan", "due_on"], name="curtailment_owed_one_per_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="curtailment_owed_positive",
+                violation_error_message=_("An instalment still owed is more than zero."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.due_on} {self.amount}"
 
 
 class PaymentKind(models.TextChoices):

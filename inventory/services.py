@@ -24,6 +24,7 @@ from .models import (
     CONTENT_VERSION,
     LIFECYCLE_FIELDS,
     REPORT_CONTENT_FIELDS,
+    CurtailmentOwed,
     FloorPlanLine,
     FloorPlanPayment,
     InspectionPhoto,
@@ -280,6 +281,27 @@ def _schedule_next_curtailment(floor_plan):
     floor_plan.next_curtailment_amount = due.amount if due else None
 
 
+def _store_curtailments_owed(floor_plan):
+    """One row per instalment still owed, so that each overdue one is listed and counted."""
+    CurtailmentOwed.objects.filter(floor_plan=floor_plan).delete()
+    if not floor_plan.is_open:
+        return
+    CurtailmentOwed.objects.bulk_create(
+        CurtailmentOwed(
+            dealer_id=floor_plan.dealer_id,
+            floor_plan=floor_plan,
+            due_on=instalment.due_on,
+            amount=instalment.amount,
+        )
+        for instalment in costs.curtailments_owed(
+            principal=floor_plan.principal,
+            balance=floor_plan.balance,
+            floored_on=floor_plan.floored_on,
+            terms=floor_plan.line.terms,
+        )
+    )
+
+
 @transaction.atomic
 def vehicle_floor(*, vehicle, line, principal=None, floored_on=None, by=None) -> VehicleFloorPlan:
     """Finance a car on a lender's line; the principal defaults to its acquisition cost."""
@@ -324,6 +346,7 @@ def vehicle_floor(*, vehicle, line, principal=None, floored_on=None, by=None) ->
     _schedule_next_curtailment(floor_plan)
     floor_plan.full_clean()
     floor_plan.save()
+    _store_curtailments_owed(floor_plan)
     return floor_plan
 
 
@@ -400,6 +423,7 @@ def floor_plan_pay(
     _schedule_next_curtailment(locked)
     locked.full_clean()
     locked.save()
+    _store_curtailments_owed(locked)
     payment = FloorPlanPayment(
         floor_plan=locked,
         kind=kind,
@@ -697,7 +721,9 @@ def inspection_issue(*, report, by) -> InspectionReport:
     locked.issued_at = now
     locked.issued_by = by
     locked.issued_by_name = issuer_name
-    locked.certificate_number = f"DH{now:%Y%m%d}-{locked.pk:06d}"
+    # The date in the number is the one the issuer and the buyer read: the dealer's own.
+    issued_on = locked.vehicle.dealer.local_date(now)
+    locked.certificate_number = f"DH{issued_on:%Y%m%d}-{locked.pk:06d}"
     locked.content_version = CONTENT_VERSION
     locked.vehicle_identity = certificates.vehicle_identity(locked.vehicle)
     locked.content_hash = certificates.content_hash(locked)

@@ -11,7 +11,7 @@ from dealerhub.summary import dealer_summary
 from exports.models import CashFlowSnapshot, ShipmentLine
 from exports.services import SNAPSHOT_FIELDS
 from inventory.models import FloorPlanPayment
-from inventory.services import vehicle_floor
+from inventory.services import floor_plan_pay, vehicle_floor
 from tests.factories import FloorPlanLineFactory, ShipmentFactory, VehicleFactory
 
 
@@ -94,10 +94,10 @@ def test_dashboard_queries_do_not_grow_with_the_stock(
             vehicle_floor(vehicle=vehicle, line=line)
         if n % 3 == 1:
             ShipmentLine.objects.create(shipment=shipment, vehicle=vehicle)
-    # session, user, dealers, four aggregates, buckets, trend, top candidates, curtailments,
+    # session, user, dealers, five aggregates, buckets, trend, top candidates, curtailments,
     # and the export deadlines: shipment lines, their cars' papers, their shipments' milestones
     # and China's rules, which judge whether the maker's after-sales confirmation is due
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = staff_client.get(reverse("dashboard"))
     assert response.status_code == 200
 
@@ -106,9 +106,11 @@ def test_vehicle_page_weighs_export_against_holding(staff_client, book):
     html = staff_client.get(book["floored"].get_absolute_url()).content.decode()
     # 160,000 - 4,500 - (100,000 + 600 interest + 700 fees)
     assert text_of(html, "cash-released") == "CNY 54,200.00"
-    # 170,000 - 101,300 - 60 days of (20.00 + 25.00 + 75.00)
-    assert text_of(html, "cash-if-held") == "CNY 61,500.00"
-    assert "Holding leaves CNY 7,300.00 more cash" in html
+    # Cash against cash (README "Cash flow"): 170,000 - 101,300 - 60 days of (20.00 interest
+    # + 25.00 overhead); the 60 days of 75.00 depreciation are value lost, shown apart.
+    assert text_of(html, "cash-if-held") == "CNY 66,000.00"
+    assert "CNY 4,500.00" in text_of(html, "value-lost")
+    assert "Holding leaves CNY 11,800.00 more cash" in html
     assert text_of(html, "carry-per-day") == "CNY 120.00"
     assert text_of(html, "floor-plan-payoff") == "CNY 101,300.00"
 
@@ -170,3 +172,27 @@ def test_the_e_mailed_trend_lists_one_day_a_week_ending_today(dealer_a):
     assert len(summary.trend_chart.rows) == 20
     days = [row[0] for row in summary.weekly_trend_chart.rows]
     assert days == [(today - timedelta(days=back)).isoformat() for back in (14, 7, 0)]
+
+
+def test_each_overdue_curtailment_shows_with_its_mark_on_both_pages(staff_client, dealer_a, line):
+    """Issue #14 item 4: a car two curtailments behind (days 35 and 65 of 70) shows both, each
+    marked overdue; once the older is paid the other still is, and the tile drops by it."""
+    today = dealer_a.today()
+    vehicle = VehicleFactory(dealer=dealer_a, acquisition_cost=D("100000"))
+    plan = vehicle_floor(vehicle=vehicle, line=line, floored_on=today - timedelta(days=70))
+    html = staff_client.get(reverse("dashboard")).content.decode()
+    assert text_of(html, "kpi-curtailments").startswith("CNY 20,000.00")
+    table = html.split('id="curtailments"')[1].split("</table>")[0]
+    assert table.count('class="overdue"') == 2
+    page = staff_client.get(vehicle.get_absolute_url()).content.decode()
+    owed = page.split('id="curtailments-owed"')[1].split("</dd>")[0]
+    assert owed.count('class="overdue"') == 2 and (today - timedelta(days=35)).isoformat() in owed
+    floor_plan_pay(floor_plan=plan, kind="curtailment", paid_on=today, amount=D("10000"))
+    html = staff_client.get(reverse("dashboard")).content.decode()
+    assert text_of(html, "kpi-curtailments").startswith("CNY 10,000.00")
+    table = html.split('id="curtailments"')[1].split("</table>")[0]
+    assert table.count('class="overdue"') == 1
+    assert (today - timedelta(days=5)).isoformat() in table
+    page = staff_client.get(vehicle.get_absolute_url()).content.decode()
+    owed = page.split('id="curtailments-owed"')[1].split("</dd>")[0]
+    assert owed.count('class="overdue"') == 1 and (today - timedelta(days=5)).isoformat() in owed

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from dealerhub import summary
 from exports import cashflow, services
 from exports.models import CashFlowSnapshot, ExportShipment
 from inventory import services as inventory_services
@@ -69,7 +70,7 @@ def test_the_snapshot_costs_the_same_queries_for_3_or_30_cars(
     for _ in range(3):
         VehicleFactory(dealer=dealer_a, export_candidate=True)
     # One of them closes runs a killed worker left "running".
-    with django_assert_num_queries(15) as few:
+    with django_assert_num_queries(16) as few:
         services.cash_flow_snapshot_take()
     for _ in range(27):
         vehicle = VehicleFactory(dealer=dealer_b, export_candidate=True)
@@ -129,6 +130,34 @@ def test_floor_plan_payments_keep_exact_balances(dealer_a, line):
     plan.refresh_from_db()
     assert plan.paid_off_on == today and plan.payoff(today) == 0
     assert plan.next_curtailment_due is None
+
+
+@pytest.mark.parametrize(
+    ("paid", "due", "amount", "rows"),
+    [
+        # Issue #14 item 4: floored 70 days ago on 10% after 35 days then every 30, two
+        # instalments are overdue (days 35 and 65); each is listed and counted, and paying the
+        # older leaves the other counted, still overdue. Day 95 is outside the 7-day window.
+        ([], 2, D("20000.00"), [(35, "10000.00"), (5, "10000.00")]),
+        ([D("10000")], 1, D("10000.00"), [(5, "10000.00")]),
+        ([D("15000")], 1, D("5000.00"), [(5, "5000.00")]),
+        ([D("10000"), D("10000")], 0, D("0"), []),
+    ],
+)
+def test_every_overdue_curtailment_is_listed_and_counted(dealer_a, line, paid, due, amount, rows):
+    today = dealer_a.today()
+    vehicle = VehicleFactory(dealer=dealer_a, acquisition_cost=D("100000"))
+    plan = inventory_services.vehicle_floor(
+        vehicle=vehicle, line=line, floored_on=today - timedelta(days=70)
+    )
+    for each in paid:
+        inventory_services.floor_plan_pay(
+            floor_plan=plan, kind=PaymentKind.CURTAILMENT, paid_on=today, amount=each
+        )
+    figures = cashflow.dealer_figures([dealer_a], on=today)[dealer_a.pk]
+    assert (figures.curtailments_due, figures.curtailments_due_amount) == (due, amount)
+    listed = summary.dealer_summary(dealer_a, on=today).curtailments
+    assert [((today - each.due_on).days, str(each.amount)) for each in listed] == rows
 
 
 @pytest.mark.parametrize(

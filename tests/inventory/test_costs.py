@@ -107,6 +107,51 @@ def test_next_curtailment_is_the_first_one_not_fully_paid(balance, due):
     )
 
 
+@pytest.mark.parametrize(
+    ("balance", "owed"),
+    [
+        # Issue #14 item 4: every instalment not yet paid is owed on its own date, so two
+        # overdue curtailments are two, never folded into the oldest.
+        (
+            D("100000"),
+            [
+                (date(2026, 4, 1), D("10000")),
+                (date(2026, 5, 1), D("10000")),
+                (date(2026, 5, 31), D("10000")),
+                (date(2026, 6, 30), D("70000")),
+            ],
+        ),
+        # the oldest paid: the second is next, and the rest stay owed
+        (
+            D("90000"),
+            [
+                (date(2026, 5, 1), D("10000")),
+                (date(2026, 5, 31), D("10000")),
+                (date(2026, 6, 30), D("70000")),
+            ],
+        ),
+        # 15,000 paid: 5,000 of the second is left, the third untouched
+        (
+            D("85000"),
+            [
+                (date(2026, 5, 1), D("5000")),
+                (date(2026, 5, 31), D("10000")),
+                (date(2026, 6, 30), D("70000")),
+            ],
+        ),
+        # more than the schedule asked by then: the balloon shrinks
+        (D("50000"), [(date(2026, 6, 30), D("50000"))]),
+        (D("0"), []),
+    ],
+)
+def test_every_instalment_not_yet_paid_is_owed_on_its_own_date(balance, owed):
+    found = costs.curtailments_owed(
+        principal=D("100000"), balance=balance, floored_on=FLOORED, terms=CURTAILED
+    )
+    assert [(each.due_on, each.amount) for each in found] == owed
+    assert sum(each.amount for each in found) == balance
+
+
 def test_flooring_fees_are_the_flat_fee_plus_the_share_of_principal():
     # 500 + 0.2% of 100,000
     assert costs.flooring_fees(D("100000"), CURTAILED) == D("700.00")
@@ -158,9 +203,40 @@ def test_export_or_hold_worked_example():
     )
     # 160,000 - 4,500 - 101,300
     assert decision.cash_released == D("54200.00")
-    # 170,000 - 101,300 - (1,200 + 1,500 + 4,500)
-    assert decision.cash_if_held == D("61500.00")
-    assert decision.export_advantage == D("-7300.00")
+    # Cash against cash (README "Cash flow", worked example): the domestic price after the
+    # 15% markdown already is the car's value then, so depreciation is not subtracted again.
+    # 170,000 - 101,300 - (1,200 interest + 1,500 overhead) = 66,000; value lost 4,500 apart.
+    assert decision.cash_if_held == D("66000.00")
+    assert decision.value_lost == D("4500.00")
+    assert decision.export_advantage == D("-11800.00")
+
+
+@pytest.mark.parametrize(
+    ("interest", "overhead", "depreciation", "cash_if_held", "value_lost"),
+    [
+        # Issue #14 item 21: depreciation is not cash, and the markdown already prices the
+        # loss of value; only interest and overhead paid come off the domestic price.
+        ("0", "0", "0", "170000.00", "0"),
+        ("0", "0", "4500", "170000.00", "4500"),
+        ("1200", "1500", "0", "167300.00", "0"),
+        ("1200", "1500", "4500", "167300.00", "4500"),
+    ],
+)
+def test_cash_if_held_takes_off_only_cash_paid(
+    interest, overhead, depreciation, cash_if_held, value_lost
+):
+    decision = costs.export_or_hold(
+        list_price=D("200000"),
+        discount_pct=D("20"),
+        staff_price=None,
+        export_costs=D("0"),
+        payoff_now=D("0"),
+        hold_days=60,
+        markdown_pct=D("15"),
+        carrying_cost=costs.HoldingCost(D(interest), D(overhead), D(depreciation)),
+    )
+    assert decision.cash_if_held == D(cash_if_held)
+    assert decision.value_lost == D(value_lost)
 
 
 def test_a_price_staff_entered_replaces_the_discounted_list_price():

@@ -2,6 +2,7 @@
 revoking, photos and the certificate PDF, each for the dealer's own cars only."""
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
@@ -238,3 +239,25 @@ def test_another_dealers_inspections_are_not_found(client, staff_a, dealer_b, se
         issued.certificate_number
         not in client.get(reverse("inventory:inspection_list")).content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("time_zone", "shown"),
+    [
+        # Issue #14 item 6: a time a person reads is the dealer's local one. 18:14 UTC on
+        # 4 Dec is 02:14 on 5 Dec in Shanghai and 07:14 on 5 Dec in Auckland (UTC+13).
+        ("Asia/Shanghai", "2026-12-05 02:14"),
+        ("Pacific/Auckland", "2026-12-05 07:14"),
+        ("UTC", "2026-12-04 18:14"),
+    ],
+)
+def test_the_issue_time_reads_in_the_dealers_zone(client, staff_a, car, time_zone, shown):
+    client.force_login(staff_a)
+    report = issued_inspection(car)
+    InspectionReport.objects.filter(pk=report.pk).update(
+        issued_at=datetime(2026, 12, 4, 18, 14, tzinfo=UTC)
+    )
+    car.dealer.time_zone = time_zone
+    car.dealer.save()
+    html = client.get(reverse("inventory:inspection_detail", args=[report.pk])).content.decode()
+    assert f"<dd>{shown}" in html

@@ -3,7 +3,7 @@ immutable certificate, corrections, revocation, tamper evidence, photos and what
 reads from the latest issued report."""
 
 import io
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -64,9 +64,34 @@ def test_the_dealers_own_thresholds_judge_its_reports(dealer_a):
 def test_issuing_freezes_the_report_with_a_number_and_a_hash(dealer_a, manager_a):
     report = issued_inspection(VehicleFactory(dealer=dealer_a), by=manager_a)
     assert report.status == "issued"
-    assert report.certificate_number == f"DH{timezone.now():%Y%m%d}-{report.pk:06d}"
+    assert report.certificate_number == f"DH{dealer_a.today():%Y%m%d}-{report.pk:06d}"
     assert report.issued_by == manager_a
     assert len(report.content_hash) == 64
+    assert certificates.verify(report).state == "valid"
+
+
+@pytest.mark.parametrize(
+    ("time_zone", "issued_at_utc", "number_date"),
+    [
+        # Issue #14 item 6: issued 02:14 on 5 Dec in Shanghai (UTC+8) is numbered 5 Dec, the
+        # date the issuer and the buyer read, not the UTC 4 Dec.
+        ("Asia/Shanghai", datetime(2026, 12, 4, 18, 14, tzinfo=UTC), "20261205"),
+        ("Asia/Shanghai", datetime(2026, 12, 4, 15, 59, tzinfo=UTC), "20261204"),  # 23:59
+        ("Asia/Shanghai", datetime(2026, 12, 4, 16, 0, tzinfo=UTC), "20261205"),  # 00:00
+        ("Asia/Almaty", datetime(2026, 12, 4, 18, 14, tzinfo=UTC), "20261204"),  # UTC+5, 23:14
+        ("UTC", datetime(2026, 12, 4, 23, 59, tzinfo=UTC), "20261204"),
+    ],
+)
+def test_the_certificate_number_carries_the_dealers_local_date(
+    dealer_a, manager_a, monkeypatch, time_zone, issued_at_utc, number_date
+):
+    dealer_a.time_zone = time_zone
+    dealer_a.save()
+    vehicle = VehicleFactory(dealer=dealer_a, stocked_on=date(2026, 11, 1))
+    report = draft_inspection(vehicle, inspected_on=date(2026, 11, 2))
+    monkeypatch.setattr(timezone, "now", lambda: issued_at_utc)
+    report = services.inspection_issue(report=report, by=manager_a)
+    assert report.certificate_number == f"DH{number_date}-{report.pk:06d}"
     assert certificates.verify(report).state == "valid"
 
 

@@ -1,10 +1,11 @@
 """Receiving and changing vehicles: errors name the field, history is kept, nothing half-saved."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from inventory import services
 from inventory.models import Vehicle, VehicleStatus
@@ -143,3 +144,39 @@ def test_a_dealer_time_zone_must_exist(dealer_a):
     assert exc.value.message_dict["time_zone"] == [
         "Asia/Beijing is not a time zone; use a name such as Asia/Shanghai."
     ]
+
+
+@pytest.mark.parametrize(
+    ("time_zone", "issued_on", "accepted"),
+    [
+        # Issue #14 item 6: "today" is the dealer's date. At 12:00 UTC on 4 Dec it is already
+        # 5 Dec in Auckland (UTC+13) while the server's Shanghai still reads 4 Dec.
+        ("Pacific/Auckland", date(2026, 12, 5), True),
+        ("Pacific/Auckland", date(2026, 12, 6), False),
+        ("Asia/Shanghai", date(2026, 12, 4), True),
+        ("Asia/Shanghai", date(2026, 12, 5), False),
+    ],
+)
+def test_a_papers_issue_date_is_judged_by_the_dealers_today(
+    dealer_a, monkeypatch, time_zone, issued_on, accepted
+):
+    dealer_a.time_zone = time_zone
+    dealer_a.save()
+    vehicle = VehicleFactory(dealer=dealer_a, stocked_on=date(2026, 11, 1))
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 12, 4, 12, 0, tzinfo=UTC))
+
+    def add():
+        return services.vehicle_document_add(
+            vehicle=vehicle,
+            kind="manufacturer_after_sales_confirmation",
+            issuer="BYD Auto Co., Ltd.",
+            issuer_is_listed_manufacturer=True,
+            issued_on=issued_on,
+        )
+
+    if accepted:
+        assert add().issued_on == issued_on
+    else:
+        with pytest.raises(ValidationError) as refused:
+            add()
+        assert "issued_on" in refused.value.message_dict
