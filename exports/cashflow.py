@@ -10,22 +10,17 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value, When
+from django.db.models import Count, ExpressionWrapper, F, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce, Round
 
 from inventory import costs, holding
 from inventory.models import CurtailmentOwed, Dealer, Vehicle, VehicleFloorPlan
 
-from .models import CashFlowSnapshot, ExportShipment, ShipmentLine, ShipmentStatus
-from .money import SELLER_PAYS_FREIGHT, SELLER_PAYS_INSURANCE
+from . import shipments
+from .models import CashFlowSnapshot, ExportShipment, ShipmentLine
 
 # A car has left, and its sale counts as cash, once it is loaded on the ship.
-SHIPPED = (
-    ShipmentStatus.LOADED,
-    ShipmentStatus.IN_TRANSIT,
-    ShipmentStatus.ARRIVED,
-    ShipmentStatus.DELIVERED,
-)
+SHIPPED = shipments.LOADED_OR_LATER
 CURTAILMENT_WINDOW_DAYS = 7
 ZERO = Decimal("0")
 
@@ -188,59 +183,29 @@ def realised_export_lines():
 
 
 def _shipped(by_id, result):
-    """Realised proceeds: the loaded cars' sale prices less the freight and insurance their
-    Incoterm puts on the seller, each shipment at its FX rate; margin against the cars' cost."""
-    lines = (
-        realised_export_lines()
-        .filter(shipment__dealer_id__in=list(by_id))
-        .values("shipment__dealer_id")
-        .annotate(
-            proceeds=Sum(
-                Round(
-                    ExpressionWrapper(
-                        F("sale_price") * F("shipment__fx_rate_to_base"),
-                        output_field=DecimalField(max_digits=24, decimal_places=8),
-                    ),
-                    2,
-                )
+    """Realised proceeds and margin: each loaded shipment's money as its page shows it
+    (`shipments.money_of`, converted once per shipment and rounded to the cent), added up.
+
+    Three queries for any number of dealers: the shipments, their milestones and their cars
+    with the floor plans whose interest and fees count against the margin."""
+    loaded = ExportShipment.objects.filter(
+        dealer_id__in=list(by_id), status__in=SHIPPED
+    ).prefetch_related(
+        "milestones",
+        Prefetch(
+            "lines",
+            queryset=realised_export_lines().select_related(
+                "vehicle", "vehicle__floor_plan", "vehicle__floor_plan__line"
             ),
-            cost=Sum("vehicle__acquisition_cost"),
-        )
-        .order_by()
+            to_attr="loaded_lines",
+        ),
     )
-    seller_pays = (
-        ExportShipment.objects.filter(dealer_id__in=list(by_id), status__in=SHIPPED)
-        .values("dealer_id")
-        .annotate(
-            costs=Sum(
-                Round(
-                    ExpressionWrapper(
-                        (
-                            Case(
-                                When(incoterm__in=SELLER_PAYS_FREIGHT, then=F("freight_cost")),
-                                default=Value(ZERO),
-                            )
-                            + Case(
-                                When(incoterm__in=SELLER_PAYS_INSURANCE, then=F("insurance_cost")),
-                                default=Value(ZERO),
-                            )
-                        )
-                        * F("fx_rate_to_base"),
-                        output_field=DecimalField(max_digits=24, decimal_places=8),
-                    ),
-                    2,
-                )
-            )
-        )
-        .order_by()
-    )
-    seller_costs = {row["dealer_id"]: row["costs"] or ZERO for row in seller_pays}
-    for row in lines:
-        dealer_id = row["shipment__dealer_id"]
-        figures = result[dealer_id]
-        proceeds = (row["proceeds"] or ZERO) - seller_costs.get(dealer_id, ZERO)
-        figures.realised_export_proceeds = costs.cents(proceeds)
-        figures.realised_export_margin = costs.cents(proceeds - (row["cost"] or ZERO))
+    for shipment in loaded:
+        shipment.dealer = by_id[shipment.dealer_id]
+        figures = result[shipment.dealer_id]
+        money = shipments.money_of(shipment, shipment.loaded_lines)
+        figures.realised_export_proceeds += money.realised
+        figures.realised_export_margin += money.margin_on_cost
 
 
 def trend(dealer: Dealer, *, days=90, today: Figures | None = None):

@@ -22,12 +22,20 @@ class ShipmentMoney:
     seller_insurance: Decimal
     fx_rate: Decimal
     realised: Decimal  # in the base currency: (sales - seller's freight and insurance) x FX
-    cost: Decimal  # acquisition cost of the cars, base currency
+    acquisition: Decimal  # what the dealer paid for the cars, base currency
+    interest: Decimal  # floor-plan interest on them, paid and due up to the loading day
+    fees: Decimal  # the floor-plan fees charged on them
+    export_costs: Decimal  # inspection, transport to port and documents
     payoff: Decimal  # what the floor-plan lender is owed for them, base currency
 
     @property
     def net_sale(self):
         return self.sale_total - self.seller_freight - self.seller_insurance
+
+    @property
+    def cost(self):
+        """Everything the cars cost the dealer: bought, financed and made ready for export."""
+        return self.acquisition + self.interest + self.fees + self.export_costs
 
     @property
     def margin_on_cost(self):
@@ -39,8 +47,30 @@ class ShipmentMoney:
         return self.realised - self.payoff
 
 
-def shipment_money(*, prices, incoterm, freight, insurance, fx_rate, costs=(), payoffs=()):
-    """The money of one shipment; `prices` are the lines' sale prices in the sale currency."""
+def _total(amounts):
+    return cents(sum((Decimal(a) for a in amounts), ZERO))
+
+
+def shipment_money(
+    *,
+    prices,
+    incoterm,
+    freight,
+    insurance,
+    fx_rate,
+    costs=(),
+    interest=(),
+    fees=(),
+    export_costs=(),
+    payoffs=(),
+):
+    """The money of one shipment; `prices` are the lines' sale prices in the sale currency,
+    the per-car `costs` (acquisition), `interest`, `fees`, `export_costs` and `payoffs` are
+    in the base currency.
+
+    The one rounding rule: the sale is converted once per shipment, (sales - the seller's
+    freight and insurance) x FX, rounded half up to the cent; a dealer's totals add these
+    rounded shipment figures, never car-by-car conversions."""
     sale_total = sum((Decimal(p) for p in prices), ZERO)
     seller_freight = Decimal(freight) if incoterm in SELLER_PAYS_FREIGHT else ZERO
     seller_insurance = Decimal(insurance) if incoterm in SELLER_PAYS_INSURANCE else ZERO
@@ -51,6 +81,9 @@ def shipment_money(*, prices, incoterm, freight, insurance, fx_rate, costs=(), p
         seller_insurance=cents(seller_insurance),
         fx_rate=fx_rate,
         realised=cents((sale_total - seller_freight - seller_insurance) * fx_rate),
-        cost=cents(sum((Decimal(c) for c in costs), ZERO)),
-        payoff=cents(sum((Decimal(p) for p in payoffs), ZERO)),
+        acquisition=_total(costs),
+        interest=_total(interest),
+        fees=_total(fees),
+        export_costs=_total(export_costs),
+        payoff=_total(payoffs),
     )

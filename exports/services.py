@@ -135,6 +135,15 @@ def shipment_update(*, shipment, by=None, **changes) -> ExportShipment:
         )
     for name, value in changed.items():
         setattr(locked, name, value)
+    # What a past move needed stays recorded, and the ETD stays on or before the loading day.
+    kept = _missing_for(locked, locked.status)
+    loaded_on = locked.milestone_on(S.LOADED)
+    if loaded_on and locked.etd and locked.etd > loaded_on:
+        kept["etd"] = _("The cars were loaded on %(day)s; the ETD cannot be later.") % {
+            "day": loaded_on.isoformat()
+        }
+    if kept:
+        raise ValidationError(kept)
     locked.full_clean()
     locked._history_user = by
     locked.save()
@@ -152,6 +161,20 @@ def _rebatch(shipment):
 
 def _blocking_reasons(verdict):
     return [r for r in verdict.reasons if r.outcome in (Outcome.BLOCK, Outcome.NOT_EVALUATED)]
+
+
+def _refusals(vehicle, shipment, verdict):
+    """Why the destination's or China's rules refuse the car, one message per rule."""
+    return [
+        _("Vehicle %(vin)s cannot go to %(market)s: %(rule)s: %(reason)s")
+        % {
+            "vin": vehicle.vin,
+            "market": shipment.destination.name,
+            "rule": reason.rule_code,
+            "reason": message_text(reason.message),
+        }
+        for reason in _blocking_reasons(verdict)
+    ]
 
 
 @transaction.atomic
@@ -197,22 +220,9 @@ def shipment_add_vehicle(*, shipment, vehicle, sale_price=None, by=None) -> Ship
         shipment.dealer.today(),
         buyer=shipment.consignee_type,
     )
-    blocking = _blocking_reasons(verdict)
-    if blocking:
-        raise ValidationError(
-            {
-                "vehicle": [
-                    _("Vehicle %(vin)s cannot go to %(market)s: %(rule)s: %(reason)s")
-                    % {
-                        "vin": vehicle.vin,
-                        "market": shipment.destination.name,
-                        "rule": reason.rule_code,
-                        "reason": message_text(reason.message),
-                    }
-                    for reason in blocking
-                ]
-            }
-        )
+    refusals = _refusals(vehicle, shipment, verdict)
+    if refusals:
+        raise ValidationError({"vehicle": refusals})
     code, _reason = customs.vehicle_hs_code(vehicle)
     line = ShipmentLine(shipment=shipment, vehicle=vehicle, hs_code=code, added_by=by)
     if sale_price is not None:
@@ -327,6 +337,64 @@ def shipment_delete_draft(*, shipment, by=None) -> None:
     )
 
 
+# The moves that commit the cars to the export: each re-applies the rules on its day, since a
+# car can become blocked after it was added (a newer inspection, a salvage title, a new rule).
+COMMITTING_MOVES = frozenset({S.BOOKED, S.CUSTOMS_CLEARED, S.LOADED})
+# What the shipment must record before a move, and keep afterwards: the ship and the bill of
+# lading once the cars are on board, and the ETD that the later moves cannot precede.
+NEEDED_FOR = {
+    S.LOADED: ("vessel", "bill_of_lading"),
+    S.IN_TRANSIT: ("vessel", "bill_of_lading"),
+    S.ARRIVED: ("vessel", "bill_of_lading"),
+    S.DELIVERED: ("vessel", "bill_of_lading"),
+}
+# Moves that happen once the ship sails, or as it is loaded for sailing: never before the ETD.
+NOT_BEFORE_ETD = frozenset(NEEDED_FOR)
+
+
+def _rule_refusals(shipment, lines, on):
+    """Every car on the shipment the rules in force on `on` refuse, named with the rule."""
+    verdicts = eligibility.market_verdicts(
+        [line.vehicle for line in lines],
+        shipment.destination.country_code,
+        on,
+        buyer=shipment.consignee_type,
+    )
+    problems = []
+    for line in lines:
+        problems.extend(_refusals(line.vehicle, shipment, verdicts[line.vehicle_id]))
+    return problems
+
+
+def _missing_for(shipment, status):
+    """{field: message} for what `status` needs that the shipment does not record."""
+    return {
+        name: _("Needed before the shipment is %(status)s: %(field)s.")
+        % {
+            "status": ShipmentStatus(status).label.lower(),
+            "field": ExportShipment._meta.get_field(name).verbose_name,
+        }
+        for name in NEEDED_FOR.get(status, ())
+        if not getattr(shipment, name)
+    }
+
+
+def _before_etd(shipment, status, on):
+    if status in NOT_BEFORE_ETD and shipment.etd and on < shipment.etd:
+        return {
+            "on": _(
+                "The shipment cannot be %(status)s on %(day)s, before its ETD %(etd)s; "
+                "correct the ETD if the ship left early."
+            )
+            % {
+                "status": ShipmentStatus(status).label.lower(),
+                "day": on.isoformat(),
+                "etd": shipment.etd.isoformat(),
+            }
+        }
+    return {}
+
+
 def _clearance_problems(shipment):
     problems = []
     for line, missing in shipments.outstanding_documents(shipment).items():
@@ -382,6 +450,13 @@ def shipment_advance(*, shipment, to_status, by=None, reason="", on=None) -> Exp
     lines = list(shipment.lines.filter(is_active=True).select_related("vehicle"))
     if to_status == S.BOOKED and not lines:
         raise ValidationError(_("Add at least one vehicle before booking the shipment."))
+    needs = {**_missing_for(shipment, to_status), **_before_etd(shipment, to_status, on)}
+    if needs:
+        raise ValidationError(needs, code="move_needs")
+    if to_status in COMMITTING_MOVES:
+        refusals = _rule_refusals(shipment, lines, on)
+        if refusals:
+            raise ValidationError(refusals, code="vehicle_refused")
     if to_status == S.CUSTOMS_CLEARED:
         problems = _clearance_problems(shipment)
         if problems:

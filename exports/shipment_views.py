@@ -237,7 +237,8 @@ def _detail(request, shipment, *, status=200, **bound):
             "cancel_form": bound.get("cancel")
             or CancelForm(prefix="cancel", initial={"on": today}),
             "timeline": shipments.timeline(shipment),
-            "money": shipments.money_of(shipment, lines if shipment.is_active else []),
+            "money": shipments.money_of(shipment, lines),
+            "cancelled_on": None if shipment.is_active else shipment.milestone_on(S.CANCELLED),
             "batches": shipments.batches_of(shipment, lines) if shipment.is_active else [],
             "documents": _document_versions(shipment),
             "documents_form": DocumentsForm(

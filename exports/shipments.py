@@ -27,15 +27,24 @@ def active_lines(shipment):
     )
 
 
-def money_of(shipment, lines=None) -> money.ShipmentMoney:
-    """Sales, the seller's freight and insurance, realised cash in the base currency, and the
-    margins; the lender's payoff is taken on the loading day once the cars are loaded."""
+def money_of(shipment, lines=None) -> money.ShipmentMoney | None:
+    """Sales, the seller's freight and insurance, realised cash in the base currency, what the
+    cars cost and the margin; the lender's payoff and interest are taken on the loading day
+    once the cars are loaded, today until then. A cancelled shipment settles nothing: None.
+
+    The shipment page, its documents and the dealer's figures (`exports.cashflow`) all read
+    this, so they agree to the cent."""
+    if shipment.status == ShipmentStatus.CANCELLED:
+        return None
     lines = active_lines(shipment) if lines is None else lines
     on = shipment.milestone_on(ShipmentStatus.LOADED) or shipment.dealer.today()
-    payoffs = []
+    payoffs, interest, fees = [], [], []
     for line in lines:
         plan = getattr(line.vehicle, "floor_plan", None)
         payoffs.append(plan.payoff(on) if plan else 0)
+        # Interest already paid to the lender plus what runs until the day the car left.
+        interest.append(plan.interest_paid + plan.interest_due(on) if plan else 0)
+        fees.append(plan.fees if plan else 0)
     return money.shipment_money(
         prices=[line.sale_price for line in lines],
         incoterm=shipment.incoterm,
@@ -43,6 +52,9 @@ def money_of(shipment, lines=None) -> money.ShipmentMoney:
         insurance=shipment.insurance_cost,
         fx_rate=shipment.fx_rate_to_base,
         costs=[line.vehicle.acquisition_cost for line in lines],
+        interest=interest,
+        fees=fees,
+        export_costs=[shipment.dealer.export_costs for _line in lines],
         payoffs=payoffs,
     )
 

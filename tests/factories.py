@@ -79,6 +79,9 @@ class ShipmentFactory(factory.django.DjangoModelFactory):
         )[0]
     )
     consignee = "Almaty Auto Trade LLP"
+    # Loading needs the ship and the bill of lading; tests that are about them clear these.
+    vessel = "Morning Cara"
+    bill_of_lading = factory.Sequence(lambda n: f"COSU{n:010d}")
 
 
 class FloorPlanLineFactory(factory.django.DjangoModelFactory):

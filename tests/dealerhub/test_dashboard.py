@@ -94,9 +94,31 @@ def test_dashboard_queries_do_not_grow_with_the_stock(
             vehicle_floor(vehicle=vehicle, line=line)
         if n % 3 == 1:
             ShipmentLine.objects.create(shipment=shipment, vehicle=vehicle)
-    # session, user, dealers, five aggregates, buckets, trend, top candidates, curtailments,
-    # and the export deadlines: shipment lines, their cars' papers, their shipments' milestones
-    # and China's rules, which judge whether the maker's after-sales confirmation is due
+    # session, user, dealers, four aggregates, the curtailments owed and the loaded shipments
+    # (none yet), buckets, trend, top candidates, curtailments, and the export deadlines:
+    # shipment lines, their cars' papers, their shipments' milestones and China's rules
+    with django_assert_num_queries(15):
+        response = staff_client.get(reverse("dashboard"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_dashboard_queries_do_not_grow_with_the_loaded_shipments(
+    staff_client, dealer_a, line, markets, count, django_assert_num_queries
+):
+    from exports import services
+    from exports.models import ShipmentStatus as S
+    from tests.factories import shippable_vehicle
+
+    for _ in range(count):
+        shipment = ShipmentFactory(dealer=dealer_a)
+        for _car in range(2):
+            car = shippable_vehicle(dealer_a)
+            vehicle_floor(vehicle=car, line=line)
+            services.shipment_add_vehicle(shipment=shipment, vehicle=car, sale_price=1000)
+        for step in (S.BOOKED, S.CUSTOMS_CLEARED, S.LOADED):
+            services.shipment_advance(shipment=shipment, to_status=step)
+    # as above, with the loaded shipments' milestones and cars (and their floor plans)
     with django_assert_num_queries(16):
         response = staff_client.get(reverse("dashboard"))
     assert response.status_code == 200

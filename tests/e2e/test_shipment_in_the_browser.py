@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from playwright.sync_api import expect
 
+from exports import services
 from exports.models import ExportShipment, ShipmentDocument
 from inventory import services as inventory_services
 from inventory.models import VehicleStatus
@@ -102,9 +103,21 @@ def test_ship_two_candidates_to_kazakhstan(
     assert download.value.suggested_filename == invoice.pdf.name.rsplit("/", 1)[-1]
     assert download.value.suggested_filename.endswith(".pdf")
 
+    # Loading names what it needs: the ship and the bill of lading.
+    page.get_by_role("button", name="Clear customs").click()
+    expect(messages).to_contain_text("Shipment KZ-2026-001 is now customs cleared.")
+    page.get_by_role("button", name="Mark loaded").click()
+    expect(page.locator("#move-errors")).to_contain_text(
+        "Needed before the shipment is loaded: vessel."
+    )
+    expect(page.locator("#move-errors")).to_contain_text("bill of lading")
+    services.shipment_update(
+        shipment=shipment, vessel="Morning Cara", bill_of_lading="COSU6213456780"
+    )
+    page.goto(live_server.url + shipment.get_absolute_url())
+
     # Along the lifecycle to delivery.
     for button, status in [
-        ("Clear customs", "customs cleared"),
         ("Mark loaded", "loaded"),
         ("Mark in transit", "in transit"),
         ("Mark arrived", "arrived"),

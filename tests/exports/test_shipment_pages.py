@@ -514,7 +514,9 @@ def test_the_money_block_follows_the_incoterm(staff_client, staff_a, dealer_a, k
     assert re.search(r'id="money-insurance">\W+USD 200.00<', text)
     assert re.search(r'id="money-net">USD 18,800.00<', text)
     assert re.search(r'id="money-realised">CNY 133,480.00<', text)  # 18,800 x 7.1
-    assert re.search(r'id="money-margin">CNY 33,480.00<', text)
+    # less everything the car cost: 100,000 bought, 4,500 export costs, not floored
+    assert re.search(r'id="money-cost">CNY 104,500.00<', text)
+    assert re.search(r'id="money-margin">CNY 28,980.00<', text)
     assert "not fixed yet" in text
 
     fob = new_shipment(dealer_a, staff_a, reference="FOB-1", freight_cost=Decimal("1000"))
