@@ -10,7 +10,13 @@ from django.core.exceptions import ValidationError
 from exports import services
 from exports.models import DestinationMarket, ShipmentStatus
 from inventory import services as inventory_services
-from tests.factories import ShipmentFactory, issued_inspection, shippable_vehicle
+from tests.factories import (
+    ShipmentFactory,
+    VehicleFactory,
+    issued_inspection,
+    shippable_vehicle,
+    supply_export_papers,
+)
 
 pytestmark = pytest.mark.django_db
 S = ShipmentStatus
@@ -53,9 +59,12 @@ def test_a_car_blocked_after_it_was_added_stops_every_committing_move(
     shipment = ShipmentFactory(
         dealer=dealer_a, destination=DestinationMarket.objects.get(country_code=market)
     )
-    fine = shippable_vehicle(dealer_a)
-    car = shippable_vehicle(dealer_a)
+    # Registered a month ago: a used export, whose confirmation names the destination (C12).
+    registered = dealer_a.today() - timedelta(days=30)
+    fine = VehicleFactory(dealer=dealer_a, registered_on=registered)
+    car = VehicleFactory(dealer=dealer_a, registered_on=registered)
     for vehicle in (fine, car):
+        supply_export_papers(vehicle, country=market)
         services.shipment_add_vehicle(shipment=shipment, vehicle=vehicle, sale_price=Decimal("1"))
     if market == "JO":  # Jordan's conformity certificate, which customs clearance waits for
         for vehicle in (fine, car):
