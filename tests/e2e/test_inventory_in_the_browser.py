@@ -14,8 +14,13 @@ from tests.factories import VehicleFactory, next_vin
 def test_log_in_filter_the_list_and_open_a_vehicle(logged_in, live_server, dealer_a, dealer_b):
     page = logged_in
     today = dealer_a.today()
+    # Registered: a used export, which China's rules ask papers for.
     aged = VehicleFactory(
-        dealer=dealer_a, make="Geely", model="Galaxy E5", stocked_on=today - timedelta(days=75)
+        dealer=dealer_a,
+        make="Geely",
+        model="Galaxy E5",
+        stocked_on=today - timedelta(days=75),
+        registered_on=today - timedelta(days=70),
     )
     fresh = VehicleFactory(dealer=dealer_a, make="Geely", stocked_on=today - timedelta(days=3))
     other_make = VehicleFactory(dealer=dealer_a, make="BYD", stocked_on=today - timedelta(days=80))

@@ -3,6 +3,7 @@ them to Kazakhstan, price them, are held at customs until the papers are in, and
 ship to delivery; the dashboard then counts the cash the sale brought in."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 from playwright.sync_api import expect
@@ -33,7 +34,12 @@ def test_ship_two_candidates_to_kazakhstan(
 ):
     settings.MEDIA_ROOT = tmp_path
     cars = [
-        VehicleFactory(dealer=dealer_a, export_candidate=True, acquisition_cost=Decimal("120000"))
+        VehicleFactory(
+            dealer=dealer_a,
+            export_candidate=True,
+            acquisition_cost=Decimal("120000"),
+            registered_on=dealer_a.today() - timedelta(days=60),
+        )
         for _ in range(2)
     ]
     VehicleFactory(dealer=dealer_a)  # stays at home
