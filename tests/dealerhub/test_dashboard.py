@@ -197,7 +197,7 @@ def test_the_e_mailed_trend_lists_one_day_a_week_ending_today(dealer_a):
 
 
 def test_each_overdue_curtailment_shows_with_its_mark_on_both_pages(staff_client, dealer_a, line):
-    """Issue #14 item 4: a car two curtailments behind (days 35 and 65 of 70) shows both, each
+    """A car two curtailments behind (days 35 and 65 of 70) shows both, each
     marked overdue; once the older is paid the other still is, and the tile drops by it."""
     today = dealer_a.today()
     vehicle = VehicleFactory(dealer=dealer_a, acquisition_cost=D("100000"))

@@ -138,7 +138,7 @@ def test_floor_plan_payments_keep_exact_balances(dealer_a, line):
 @pytest.mark.parametrize(
     ("paid", "due", "amount", "rows"),
     [
-        # Issue #14 item 4: floored 70 days ago on 10% after 35 days then every 30, two
+        # Floored 70 days ago on 10% after 35 days then every 30, two
         # instalments are overdue (days 35 and 65); each is listed and counted, and paying the
         # older leaves the other counted, still overdue. Day 95 is outside the 7-day window.
         ([], 2, D("20000.00"), [(35, "10000.00"), (5, "10000.00")]),

@@ -110,7 +110,7 @@ def _loaded(dealer, *, prices, incoterm="FOB", fx="7.1", freight="0", insurance=
     return shipment
 
 
-# Item 20: one rounding rule (README "Export shipments", Money): the sale is converted once
+# One rounding rule (README "Export shipments", Money): the sale is converted once
 # per shipment, (sales - the seller's freight and insurance) x FX, rounded half up to the
 # cent; the dashboard adds these shipment figures. Car by car, 20,000.10 x 7.125 =
 # 142,500.7125 rounds to 142,500.71 twice (285,001.42); once, 285,001.425 rounds to .43.
@@ -164,7 +164,7 @@ def test_the_readme_worked_example_of_a_shipment_margin(dealer_a, line):
     assert dealer_summary(dealer_a).figures.realised_export_margin == D("7500.00")
 
 
-# Item 3: a cancelled shipment settles nothing, whatever its Incoterm and however far it got.
+# A cancelled shipment settles nothing, whatever its Incoterm and however far it got.
 @pytest.mark.parametrize("incoterm", ["FOB", "CFR", "CIF", "CIP"])
 @pytest.mark.parametrize("got_to", [S.DRAFT, S.BOOKED, S.CUSTOMS_CLEARED])
 def test_a_cancelled_shipment_settles_nothing(client, staff_a, dealer_a, markets, incoterm, got_to):

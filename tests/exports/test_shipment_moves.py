@@ -39,7 +39,7 @@ def salvage_title(car):
     inventory_services.vehicle_update(vehicle=car, is_salvage=True)
 
 
-# Item 8: a car that became blocked after it was added is refused by every move that commits
+# A car that became blocked after it was added is refused by every move that commits
 # it. Sources: Jordan, used EVs need battery state of health >= 90% (domain_rules.md J2 / B3,
 # dooz.com/en/public/car-news/D9EDB91; seed USED_EV_MIN_SOH_PERCENT); Saudi Arabia bans
 # salvage vehicles (domain_rules.md S3, wcshipping.com; seed
@@ -85,7 +85,7 @@ def test_a_car_blocked_after_it_was_added_stops_every_committing_move(
     assert shipment.status == stands
 
 
-# Item 5: the bill of lading is the document of title that carries the VINs once the cars are
+# The bill of lading is the document of title that carries the VINs once the cars are
 # on board (domain_rules.md 5.1, whale.autos); the ship is named on it.
 @pytest.mark.parametrize(
     ("vessel", "bill_of_lading", "missing"),

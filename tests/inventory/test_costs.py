@@ -110,7 +110,7 @@ def test_next_curtailment_is_the_first_one_not_fully_paid(balance, due):
 @pytest.mark.parametrize(
     ("balance", "owed"),
     [
-        # Issue #14 item 4: every instalment not yet paid is owed on its own date, so two
+        # Every instalment not yet paid is owed on its own date, so two
         # overdue curtailments are two, never folded into the oldest.
         (
             D("100000"),
@@ -214,7 +214,7 @@ def test_export_or_hold_worked_example():
 @pytest.mark.parametrize(
     ("interest", "overhead", "depreciation", "cash_if_held", "value_lost"),
     [
-        # Issue #14 item 21: depreciation is not cash, and the markdown already prices the
+        # Depreciation is not cash, and the markdown already prices the
         # loss of value; only interest and overhead paid come off the domestic price.
         ("0", "0", "0", "170000.00", "0"),
         ("0", "0", "4500", "170000.00", "4500"),

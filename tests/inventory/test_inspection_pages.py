@@ -244,7 +244,7 @@ def test_another_dealers_inspections_are_not_found(client, staff_a, dealer_b, se
 @pytest.mark.parametrize(
     ("time_zone", "shown"),
     [
-        # Issue #14 item 6: a time a person reads is the dealer's local one. 18:14 UTC on
+        # A time a person reads is the dealer's local one. 18:14 UTC on
         # 4 Dec is 02:14 on 5 Dec in Shanghai and 07:14 on 5 Dec in Auckland (UTC+13).
         ("Asia/Shanghai", "2026-12-05 02:14"),
         ("Pacific/Auckland", "2026-12-05 07:14"),

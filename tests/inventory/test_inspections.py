@@ -73,7 +73,7 @@ def test_issuing_freezes_the_report_with_a_number_and_a_hash(dealer_a, manager_a
 @pytest.mark.parametrize(
     ("time_zone", "issued_at_utc", "number_date"),
     [
-        # Issue #14 item 6: issued 02:14 on 5 Dec in Shanghai (UTC+8) is numbered 5 Dec, the
+        # Issued 02:14 on 5 Dec in Shanghai (UTC+8) is numbered 5 Dec, the
         # date the issuer and the buyer read, not the UTC 4 Dec.
         ("Asia/Shanghai", datetime(2026, 12, 4, 18, 14, tzinfo=UTC), "20261205"),
         ("Asia/Shanghai", datetime(2026, 12, 4, 15, 59, tzinfo=UTC), "20261204"),  # 23:59

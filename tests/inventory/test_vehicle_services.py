@@ -149,7 +149,7 @@ def test_a_dealer_time_zone_must_exist(dealer_a):
 @pytest.mark.parametrize(
     ("time_zone", "issued_on", "accepted"),
     [
-        # Issue #14 item 6: "today" is the dealer's date. At 12:00 UTC on 4 Dec it is already
+        # "today" is the dealer's date. At 12:00 UTC on 4 Dec it is already
         # 5 Dec in Auckland (UTC+13) while the server's Shanghai still reads 4 Dec.
         ("Pacific/Auckland", date(2026, 12, 5), True),
         ("Pacific/Auckland", date(2026, 12, 6), False),
