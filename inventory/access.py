@@ -7,8 +7,6 @@ superuser: a new relation must be classified here before a manager can pick from
 """
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
 
 from .models import Dealer, Membership, Role
 
@@ -75,7 +73,5 @@ def restrict_choices(queryset, user, *, roles=(Role.MANAGER,)):
         return queryset.filter(pk__in=users_manageable_by(user).values("pk"))
     if model._meta.label_lower in _SHARED_LABELS:
         return queryset
-    if model in (Group, Permission, ContentType):
-        # Only superusers hand out groups and permissions; others are offered none.
-        return queryset.none()
+    # Anything else, groups and permissions included: only superusers pick from it.
     return queryset.none()

@@ -730,15 +730,14 @@ class DealerUserAdmin(ScopedRelationsMixin, UserAdmin):
         manageable = users_manageable_by(request.user).values("pk")
         return qs.filter(Q(pk__in=colleagues) | Q(pk__in=manageable), is_superuser=False)
 
+    def _may_change(self, request, obj):
+        return obj is None or users_manageable_by(request.user).filter(pk=obj.pk).exists()
+
     def has_change_permission(self, request, obj=None):
-        if obj is not None and not users_manageable_by(request.user).filter(pk=obj.pk).exists():
-            return False
-        return super().has_change_permission(request, obj)
+        return self._may_change(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and not users_manageable_by(request.user).filter(pk=obj.pk).exists():
-            return False
-        return super().has_delete_permission(request, obj)
+        return self._may_change(request, obj) and super().has_delete_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
