@@ -9,9 +9,12 @@ class ExportsConfig(AppConfig):
     verbose_name = _("Exports")
 
     def ready(self):
-        # The inventory list filters on export markets without importing this app.
-        from inventory import filters
+        # The inventory list filters on export markets, and its services re-judge the cars
+        # they write, without importing this app.
+        from inventory import filters, judging
 
+        from .candidates import rejudge, rejudge_dealer
         from .eligibility import market_choices
 
         filters.market_choices_provider = market_choices
+        judging.register(vehicles=rejudge, dealer=rejudge_dealer)

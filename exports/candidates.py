@@ -20,6 +20,7 @@ and day are exactly those of the last successful run stops after a few aggregate
 
 import hashlib
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -152,15 +153,30 @@ def papered_vehicles(limits):
     )
 
 
-def dealer_limits(dealers):
-    """(dealer id, latest stocked-on date, odometer maximum, today, in-stock status) per dealer."""
+def latest_stocked_on(dealer, on: date) -> date:
+    """Aged past the dealer's threshold on `on`: stocked on this day or before, so more days
+    in stock than the threshold."""
+    return date.fromordinal(on.toordinal() - dealer.aged_threshold_days - 1)
+
+
+def passes_stock_age_and_odometer(vehicle, dealer, on: date) -> bool:
+    """The part of the candidate test the rules do not decide, for one vehicle in memory."""
+    return (
+        vehicle.status == VehicleStatus.IN_STOCK
+        and vehicle.stocked_on <= latest_stocked_on(dealer, on)
+        and vehicle.odometer_km <= dealer.zero_km_max_odometer_km
+    )
+
+
+def dealer_limits(dealers, on: date):
+    """(dealer id, latest stocked-on date, odometer maximum, today, in-stock status) per dealer,
+    on the day `on` the dealers share."""
     return [
         (
             d.pk,
-            # aged past the threshold: more days in stock than the threshold
-            date.fromordinal(d.today().toordinal() - d.aged_threshold_days - 1),
+            latest_stocked_on(d, on),
             d.zero_km_max_odometer_km,
-            d.today(),
+            on,
             VehicleStatus.IN_STOCK.value,
         )
         for d in dealers
@@ -179,7 +195,7 @@ def fingerprint(dealers, rulebook: Rulebook) -> str:
         n=Count("id", filter=Q(status=InspectionStatus.ISSUED)), last=Max("issued_at")
     )
     limits = sorted(
-        (d.pk, d.aged_threshold_days, d.zero_km_max_odometer_km, str(d.today())) for d in dealers
+        (d.pk, d.aged_threshold_days, d.zero_km_max_odometer_km, str(rulebook.on)) for d in dealers
     )
     rules_seen = [
         (
@@ -210,13 +226,14 @@ def _sql_date_part(part, column):
     return f"CAST(strftime('{STRFTIME[part]}', {column}) AS integer)"
 
 
-def profile_key_sql(on: date, cutoffs: tuple[date, ...]):
+def profile_key_sql(on: date, cutoffs: tuple[date, ...], limits: tuple[int, ...]):
     """SQL for a vehicle's profile key (alias v), and its parameters.
 
     The key holds only what the rules can tell apart on `on`: build year and month and
     whether the build day falls before, on or after today's day of the month; the
     registration date as the latest rule cutoff on or before it
-    (see `rules.canonical_registered_on`).
+    (see `rules.canonical_registered_on`); the odometer as the number of rule limits it is
+    over (see `rules.canonical_odometer`).
     """
     registered = ["CASE WHEN v.registered_on IS NULL THEN -2"]
     params = [on.day, on.day]
@@ -224,6 +241,11 @@ def profile_key_sql(on: date, cutoffs: tuple[date, ...]):
         registered.append(f"WHEN v.registered_on >= %s THEN {index}")
         params.append(cutoffs[index])
     registered.append("ELSE -1 END")
+    odometer = ["CASE"]
+    for index in reversed(range(len(limits))):
+        odometer.append(f"WHEN v.odometer_km > %s THEN {index + 1}")
+        params.append(limits[index])
+    odometer.append("ELSE 0 END")
     columns = [
         "v.powertrain",
         "v.steering_side",
@@ -233,6 +255,7 @@ def profile_key_sql(on: date, cutoffs: tuple[date, ...]):
         f"CASE WHEN {_sql_date_part('DAY', 'v.manufactured_on')} > %s THEN 2 "
         f"WHEN {_sql_date_part('DAY', 'v.manufactured_on')} = %s THEN 1 ELSE 0 END",
         " ".join(registered),
+        " ".join(odometer) if limits else "0",
         "v.is_salvage",
         "v.is_flood_damaged",
     ]
@@ -247,6 +270,7 @@ KEY_NAMES = (
     "built_month",
     "built_day",
     "registered",
+    "odometer",
     "salvage",
     "flood",
 )
@@ -259,14 +283,15 @@ NOT_PAPERED = (
 )
 
 
-def _profile_facts(key, on, cutoffs) -> rules.VehicleFacts:
-    powertrain, steering, model_year, year, month, day, registered, salvage, flood = key
+def _profile_facts(key, on, cutoffs, limits) -> rules.VehicleFacts:
+    powertrain, steering, model_year, year, month, day, registered, odometer, salvage, flood = key
     return rules.VehicleFacts(
         powertrain=powertrain,
         steering_side=steering,
         model_year=model_year,
         built_on=rules.canonical_built_on(year, month, day, on) if year else None,
         registered_on=rules.canonical_registered_on(registered, cutoffs),
+        odometer_km=rules.canonical_odometer(odometer, limits),
         is_salvage=bool(salvage),
         flood_damage=bool(flood),
     )
@@ -290,30 +315,53 @@ TEMPORARY_TABLES = {
     "stock_status varchar(16)",
     "dh_profile_verdict": "powertrain varchar(4), steering_side varchar(3), model_year integer, "
     "built_year integer, built_month integer, built_day integer, registered integer, "
-    "salvage boolean, flood boolean, verdict_id bigint",
+    "odometer integer, salvage boolean, flood boolean, verdict_id bigint",
     "dh_single_verdict": "vehicle_id bigint, verdict_id bigint",
 }
 
 
-def run(*, dealers, on: date, dry_run=False, last_fingerprint="") -> Outcome:
-    """Flag and unflag candidates of `dealers`; call inside a transaction."""
+def run(*, dealers, on: date | None = None, dry_run=False, last_fingerprint="") -> Outcome:
+    """Flag and unflag candidates of `dealers`, each on its own today (or all on `on`); call
+    inside a transaction."""
     dealers = list(dealers)
     outcome = Outcome()
     if not dealers:
         return outcome
-    rulebook = load_rulebook(on)
-    outcome.fingerprint = fingerprint(dealers, rulebook)
+    by_day = defaultdict(list)
+    for dealer in dealers:
+        by_day[on or dealer.today()].append(dealer)
+    days = sorted(by_day)
+    rulebooks = {day: load_rulebook(day) for day in days}
+    prints = [fingerprint(by_day[day], rulebooks[day]) for day in days]
+    outcome.fingerprint = (
+        prints[0] if len(prints) == 1 else hashlib.sha256("".join(prints).encode()).hexdigest()
+    )
     candidates_now = Vehicle.objects.filter(dealer__in=dealers, export_candidate=True).count()
     if last_fingerprint and outcome.fingerprint == last_fingerprint:
         outcome.unchanged = True
         outcome.candidates = candidates_now
         return outcome
 
+    broken: set[str] = set()
+    kept: set[int] = set()
+    for day in days:
+        kept.update(_run_on(by_day[day], day, rulebooks[day], outcome, broken, dry_run=dry_run))
+    outcome.not_evaluated_rules = sorted(broken)
+    # Verdicts no vehicle points at any more.
+    ExportVerdict.objects.exclude(pk__in=kept).exclude(
+        Exists(Vehicle.objects.filter(export_verdict=OuterRef("pk")))
+    ).delete()
+    outcome.candidates = candidates_now + outcome.flagged - outcome.unflagged
+    return outcome
+
+
+def _run_on(dealers, on, rulebook, outcome, broken, *, dry_run) -> set[int]:
+    """One run over dealers that share a calendar day; returns the verdict ids it judged."""
     all_rules = [*rulebook.origin, *(r for rs in rulebook.markets.values() for r in rs)]
     cutoffs = rules.registration_cutoffs(all_rules, on)
-    key_columns, key_params = profile_key_sql(on, cutoffs)
-    broken: set[str] = set()
-    limits = dealer_limits(dealers)
+    odometer_limits = rules.odometer_limits(all_rules, on)
+    key_columns, key_params = profile_key_sql(on, cutoffs, odometer_limits)
+    limits = dealer_limits(dealers, on)
     table = Vehicle._meta.db_table
     with connection.cursor() as cursor:
         for name, columns in TEMPORARY_TABLES.items():
@@ -336,12 +384,12 @@ def run(*, dealers, on: date, dry_run=False, last_fingerprint="") -> Outcome:
         for *key, _was, _old, _vehicles in groups:
             key = tuple(key)
             if key not in judged:
-                judged[key] = judge(rulebook, _profile_facts(key, on, cutoffs), broken)
-        outcome.profiles = len(judged)
+                facts = _profile_facts(key, on, cutoffs, odometer_limits)
+                judged[key] = judge(rulebook, facts, broken)
+        outcome.profiles += len(judged)
         # Vehicles with papers of their own: few, so one by one.
         singles = _judge_papered(limits, rulebook, broken)
-        outcome.papered = len(singles)
-        outcome.not_evaluated_rules = sorted(broken)
+        outcome.papered += len(singles)
 
         ids = verdict_ids([*judged.values(), *(j for _v, j in singles)])
         transitions = [
@@ -370,12 +418,70 @@ def run(*, dealers, on: date, dry_run=False, last_fingerprint="") -> Outcome:
             _write(cursor, key_columns, key_params, profiles=profile_changes, dropped=dropped)
         for name in TEMPORARY_TABLES:
             cursor.execute(f"DROP TABLE {name}")
-    # Verdicts no vehicle points at any more.
-    ExportVerdict.objects.exclude(pk__in=ids.values()).exclude(
-        Exists(Vehicle.objects.filter(export_verdict=OuterRef("pk")))
-    ).delete()
-    outcome.candidates = candidates_now + outcome.flagged - outcome.unflagged
-    return outcome
+    return set(ids.values())
+
+
+def fresh_judgements(vehicles) -> dict[int, Judgement | None]:
+    """Each vehicle's judgement now, one by one with all its facts, on its dealer's today;
+    None for a car that fails the stock, age or odometer test. Four queries, plus two per
+    distinct day among the dealers."""
+    ids = [vehicle.pk for vehicle in vehicles]
+    papers = defaultdict(list)
+    for document in VehicleDocument.objects.filter(vehicle_id__in=ids):
+        papers[document.vehicle_id].append(document)
+    latest = {}
+    for report in InspectionReport.objects.filter(vehicle_id__in=ids).latest_issued_first():
+        latest.setdefault(report.vehicle_id, report)
+    rulebooks = {}
+    judged = {}
+    for vehicle in vehicles:
+        today = vehicle.dealer.today()
+        if not passes_stock_age_and_odometer(vehicle, vehicle.dealer, today):
+            judged[vehicle.pk] = None
+            continue
+        if today not in rulebooks:
+            rulebooks[today] = load_rulebook(today)
+        facts = vehicle_facts(vehicle, papers[vehicle.pk], latest.get(vehicle.pk))
+        judged[vehicle.pk] = judge(rulebooks[today], facts, set())
+    return judged
+
+
+def rejudge(vehicles) -> int:
+    """Judge these vehicles now, exactly as a run on each dealer's today would, and store what
+    changed: the flag, the verdict and the day the car became a candidate. Call inside the
+    transaction of the write that changed what the rules read. Vehicle instances passed in
+    are brought up to date as well; returns how many vehicles changed."""
+    given = {v.pk: v for v in vehicles if isinstance(v, Vehicle)}
+    ids = sorted({v.pk if isinstance(v, Vehicle) else v for v in vehicles})
+    if not ids:
+        return 0
+    rows = list(Vehicle.objects.filter(pk__in=ids).select_related("dealer"))
+    judged = fresh_judgements(rows)
+    verdicts = verdict_ids(j for j in judged.values() if j is not None)
+    changed = 0
+    for vehicle in rows:
+        judgement = judged[vehicle.pk]
+        verdict_id = verdicts.get(judgement.digest) if judgement else None
+        flagged = verdict_id is not None
+        since = vehicle.export_candidate_since if vehicle.export_candidate else None
+        state = {
+            "export_candidate": flagged,
+            "export_verdict_id": verdict_id,
+            "export_candidate_since": (since or vehicle.dealer.today()) if flagged else None,
+        }
+        if any(getattr(vehicle, name) != value for name, value in state.items()):
+            Vehicle.objects.filter(pk=vehicle.pk).update(**state)
+            changed += 1
+        if vehicle.pk in given:
+            for name, value in state.items():
+                setattr(given[vehicle.pk], name, value)
+    return changed
+
+
+def rejudge_dealer(dealer) -> Outcome:
+    """Judge all of one dealer's cars again on its today, set-based as the nightly run does;
+    for a change of its thresholds or time zone. Call inside the transaction of the change."""
+    return run(dealers=[dealer])
 
 
 def _tally(outcome, transitions) -> bool:

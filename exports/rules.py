@@ -299,14 +299,19 @@ class RuleSpec:
     # The first-registration dates where the rule's answer can change on a given day: it
     # compares the registration date only with these (registered on or after each one).
     registration_cutoffs: Callable[[Rule, date], list[date]] | None = None
+    # The odometer readings where the rule's answer can change: it compares the reading only
+    # with these (over each one or not).
+    odometer_limits: Callable[[Rule], list[int]] | None = None
 
 
 RULES: dict[str, RuleSpec] = {}
 
 
-def rule(code, description, registration_cutoffs=None, **params):
+def rule(code, description, registration_cutoffs=None, odometer_limits=None, **params):
     def register(check):
-        RULES[code] = RuleSpec(code, check, params, description, registration_cutoffs)
+        RULES[code] = RuleSpec(
+            code, check, params, description, registration_cutoffs, odometer_limits
+        )
         return check
 
     return register
@@ -649,6 +654,7 @@ def new_bev_licence(rule, facts, situation):
         if "max_days_since_registration" in rule.params
         else []
     ),
+    odometer_limits=lambda rule: [rule.params["max_km"]] if "max_km" in rule.params else [],
     max_days_since_registration=Param(int, required=False, minimum=0),
     max_km=Param(int, required=False, minimum=0),
 )
@@ -1485,6 +1491,26 @@ def registration_cutoffs(all_rules: Iterable[Rule], on: date) -> tuple[date, ...
             continue
         cutoffs.update(spec.registration_cutoffs(rule, on))
     return tuple(sorted(cutoffs))
+
+
+def odometer_limits(all_rules: Iterable[Rule], on: date) -> tuple[int, ...]:
+    """Every odometer reading, ascending, over which some valid rule in force answers
+    differently."""
+    limits = set()
+    for rule in all_rules:
+        spec = RULES.get(rule.code)
+        if spec is None or spec.odometer_limits is None or not rule.in_force(on):
+            continue
+        if parameter_problems(rule.code, rule.params):
+            continue
+        limits.update(spec.odometer_limits(rule))
+    return tuple(sorted(limits))
+
+
+def canonical_odometer(bucket: int, limits: tuple[int, ...]) -> int:
+    """A stand-in reading: 0 below every limit, else one kilometre over the highest limit the
+    real reading is over (`bucket` is how many limits it is over)."""
+    return 0 if bucket == 0 else limits[bucket - 1] + 1
 
 
 def canonical_built_on(year: int, month: int, day_class: int, on: date) -> date:

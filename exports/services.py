@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inventory.files import delete_files_on_commit
@@ -591,7 +590,7 @@ def export_candidates_flag(*, dealer=None, dry_run=False, on=None) -> JobRun:
                 job_runs_abandon(job=CANDIDATE_JOB, keep=run)
                 outcome = candidates.run(
                     dealers=dealers,
-                    on=on or timezone.localdate(),
+                    on=on,
                     dry_run=dry_run,
                     last_fingerprint="" if dry_run else _last_fingerprint(dealer),
                 )

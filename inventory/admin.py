@@ -258,6 +258,7 @@ class DealerAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "code", "city"]
     prepopulated_fields = {"code": ["name"]}
     inlines = [MembershipInline]
+
     fieldsets = [
         (None, {"fields": ["name", "code", "city", "is_active"]}),
         (
@@ -301,6 +302,9 @@ class DealerAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
             },
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        services.dealer_save(dealer=obj, changed=form.changed_data if change else ())
 
     def has_add_permission(self, request):
         # A new dealer has no managers yet, so only a superuser can create one and staff it.

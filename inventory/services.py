@@ -15,7 +15,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import certificates, costs, paint, uploads
+from . import certificates, costs, judging, paint, uploads
 from . import vin as vin_rules
 from .access import PLATFORM_OPERATORS_GROUP
 from .files import delete_files_on_commit
@@ -25,6 +25,7 @@ from .models import (
     LIFECYCLE_FIELDS,
     REPORT_CONTENT_FIELDS,
     CurtailmentOwed,
+    Dealer,
     FloorPlanLine,
     FloorPlanPayment,
     InspectionPhoto,
@@ -75,6 +76,20 @@ def _save_vehicle(vehicle, *, by):
         raise
 
 
+# The dealer's settings the candidate test reads: its day, its aged threshold, its zero-km limit.
+CANDIDATE_SETTINGS = frozenset({"time_zone", "aged_threshold_days", "zero_km_max_odometer_km"})
+
+
+@transaction.atomic
+def dealer_save(*, dealer, changed=()) -> Dealer:
+    """Save a dealer's details and settings; when a setting the candidate test reads changed,
+    every one of its cars is judged again in the same transaction."""
+    dealer.save()
+    if CANDIDATE_SETTINGS & set(changed):
+        judging.rejudge_dealer(dealer)
+    return dealer
+
+
 @transaction.atomic
 def vehicle_receive(*, dealer, vin, by=None, **facts) -> Vehicle:
     """Take a vehicle into a dealer's stock."""
@@ -84,6 +99,7 @@ def vehicle_receive(*, dealer, vin, by=None, **facts) -> Vehicle:
     facts.setdefault("stocked_on", dealer.today())
     vehicle = Vehicle(dealer=dealer, vin=vin_rules.normalise(vin), **facts)
     _save_vehicle(vehicle, by=by)
+    judging.rejudge([vehicle])
     return vehicle
 
 
@@ -118,6 +134,7 @@ def vehicle_update(*, vehicle, by=None, confirm_odometer_decrease=False, **chang
     for name, value in changed.items():
         setattr(locked, name, value)
     _save_vehicle(locked, by=by)
+    judging.rejudge([locked])
     return locked
 
 
@@ -141,6 +158,7 @@ def vehicle_change_status(*, vehicle, to_status, by=None) -> Vehicle:
     locked.status = to_status
     locked._history_user = by
     locked.save(update_fields=["status", "updated_at"])
+    judging.rejudge([locked])
     return locked
 
 
@@ -184,14 +202,15 @@ def vehicle_delete(*, vehicle, by=None) -> None:
 
 def vehicle_set_shipment_status(*, vehicles, to_status, by=None) -> int:
     """Move vehicles as their shipment moves; only the exports services call this."""
-    count = 0
+    moved = []
     for vehicle in vehicles:
         if vehicle.status != to_status:
             vehicle.status = to_status
             vehicle._history_user = by
             vehicle.save(update_fields=["status", "updated_at"])
-            count += 1
-    return count
+            moved.append(vehicle)
+    judging.rejudge(moved)
+    return len(moved)
 
 
 # What staff file about a paper, in the order the form asks for it.
@@ -222,6 +241,7 @@ def vehicle_document_add(*, vehicle, by=None, **fields) -> VehicleDocument:
     document = VehicleDocument(vehicle=vehicle, added_by=by, **fields)
     document.full_clean()
     document.save()
+    judging.rejudge([vehicle])
     return document
 
 
@@ -247,6 +267,7 @@ def vehicle_document_remove(*, document, by=None) -> None:
         return
     stored.delete()
     delete_files_on_commit([stored.scan])
+    judging.rejudge([vehicle])
 
 
 @transaction.atomic
@@ -733,6 +754,7 @@ def inspection_issue(*, report, by) -> InspectionReport:
         if previous.status == InspectionStatus.ISSUED:
             previous.status = InspectionStatus.SUPERSEDED
             previous.save(update_fields=["status"])
+    judging.rejudge([locked.vehicle_id])
     return locked
 
 
@@ -800,6 +822,7 @@ def inspection_revoke(*, report, reason, by) -> InspectionReport:
     locked.revoked_at = timezone.now()
     locked.revoked_by = by
     locked.save(update_fields=sorted(LIFECYCLE_FIELDS))
+    judging.rejudge([locked.vehicle_id])
     return locked
 
 
