@@ -4,6 +4,43 @@ import django.core.validators
 import inventory.models
 from django.db import migrations, models
 
+from inventory import paint
+
+
+def judge_drafts_per_point(apps, schema_editor):
+    """Drafts are judged again whenever they are saved or issued; judge them now, so that
+    their pages show per-point verdicts before that. Issued reports keep what they certify."""
+    InspectionReport = apps.get_model("inventory", "InspectionReport")
+    PaintReading = apps.get_model("inventory", "PaintReading")
+    for report in InspectionReport.objects.filter(status="draft").select_related("vehicle__dealer"):
+        dealer = report.vehicle.dealer
+        limits = paint.Thresholds(
+            repaint_min_um=dealer.paint_repaint_min_um,
+            repaint_baseline_factor=dealer.paint_repaint_factor,
+            filler_min_um=dealer.paint_filler_min_um,
+            structural_min_um=dealer.paint_structural_min_um,
+            replaced_below_baseline_um=dealer.paint_replaced_below_um,
+            baseline_min_panels=dealer.paint_baseline_min_panels,
+        )
+        readings = list(PaintReading.objects.filter(report=report))
+        if not readings:
+            continue
+        assessment = paint.assess({r.panel: (r.substrate, r.points) for r in readings}, limits)
+        results = {result.panel: result for result in assessment.panels}
+        for reading in readings:
+            result = results[reading.panel]
+            reading.verdict = result.verdict
+            reading.local_finding = result.local or ""
+            reading.point_verdicts = [str(v) for v in result.point_verdicts]
+        PaintReading.objects.bulk_update(readings, ["verdict", "local_finding", "point_verdicts"])
+        report.paint_baselines = {s: um for s, um in assessment.baselines.items() if um is not None}
+        report.paint_baseline_um = assessment.baselines.get("steel")
+        report.paint_finding = assessment.finding
+        report.paint_thresholds = limits.as_json()
+        report.save(
+            update_fields=["paint_baselines", "paint_baseline_um", "paint_finding", "paint_thresholds"]
+        )
+
 
 class Migration(migrations.Migration):
 
@@ -56,4 +93,5 @@ class Migration(migrations.Migration):
             model_name='dealer',
             constraint=models.CheckConstraint(condition=models.Q(('paint_baseline_min_panels__gte', 1)), name='dealer_paint_baseline_from_a_panel', violation_error_message='A paint baseline needs at least one panel.'),
         ),
+        migrations.RunPython(judge_drafts_per_point, migrations.RunPython.noop, elidable=True),
     ]

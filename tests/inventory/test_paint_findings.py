@@ -92,9 +92,7 @@ def test_a_car_with_nothing_measurable_says_it_cannot_be_judged(dealer_a):
          "no_baseline"),
     ],
 )  # fmt: skip
-def test_the_dealers_own_thresholds_change_the_verdict(
-    dealer_a, rule, own, points, panel, verdict
-):
+def test_the_dealers_own_thresholds_change_the_verdict(dealer_a, rule, own, points, panel, verdict):
     for name, value in own.items():
         setattr(dealer_a, name, value)
     dealer_a.full_clean()
@@ -199,3 +197,28 @@ def test_the_staff_page_of_an_old_certificate_keeps_its_roof_baseline(
     page = client.get(v3_certificate.get_absolute_url()).content.decode()
     assert "roof baseline 259 µm" in page
     assert "Steel baseline" not in page
+
+
+def test_drafts_started_before_per_point_judging_are_judged_again(dealer_a, v3_certificate):
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    # A draft as the roof-baseline method left it: the factory hood "replaced".
+    draft = draft_inspection(VehicleFactory(dealer=dealer_a), points=REPAINTED_ROOF)
+    PaintReading.objects.filter(report=draft).update(point_verdicts=[], local_finding="")
+    PaintReading.objects.filter(report=draft, panel="hood").update(
+        verdict="panel_replaced_suspected"
+    )
+    InspectionReport.objects.filter(pk=draft.pk).update(paint_baselines={}, paint_baseline_um=259)
+
+    migration = importlib.import_module("inventory.migrations.0015_paint_judged_per_point")
+    migration.judge_drafts_per_point(django_apps, None)
+
+    draft.refresh_from_db()
+    assert verdicts(draft)["hood"] == ("original", "")
+    assert draft.paint_baselines == {"steel": 126}
+    # The issued certificate is left exactly as issued.
+    stored = certificates.for_certificate().get(pk=v3_certificate.pk)
+    assert certificates.verify(stored).state == "valid"
+    assert verdicts(stored)["hood"] == ("panel_replaced_suspected", "")
