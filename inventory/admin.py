@@ -298,6 +298,7 @@ class DealerAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
                     "paint_filler_min_um",
                     "paint_structural_min_um",
                     "paint_replaced_below_um",
+                    "paint_baseline_min_panels",
                 ]
             },
         ),
@@ -499,8 +500,8 @@ class ReportPartInline(FrozenParentInlineMixin, admin.TabularInline):
 class PaintReadingInline(ReportPartInline):
     model = PaintReading
     form = PaintReadingAdminForm
-    fields = ["panel", "substrate", "points", "microns", "verdict"]
-    readonly_fields = ["microns", "verdict"]
+    fields = ["panel", "substrate", "points", "microns", "verdict", "local_finding"]
+    readonly_fields = ["microns", "verdict", "local_finding"]
 
 
 class StructuralFindingInline(ReportPartInline):
@@ -547,6 +548,7 @@ class InspectionReportAdmin(GuardedDeleteAdminMixin, DealerScopedAdminMixin, adm
         "status",
         "revision",
         "paint_baseline_um",
+        "paint_baselines",
         "paint_finding",
         "paint_thresholds",
         "certificate_number",

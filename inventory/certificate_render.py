@@ -17,7 +17,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from . import certificates
-from .models import PANEL_ORDER, InspectionStatus, PaintVerdict, Panel
+from .models import PANEL_ORDER, POINT_VERDICTS, InspectionStatus, PaintVerdict, Panel
 
 TEMPLATE = "inventory/certificate_pdf.html"
 
@@ -34,6 +34,9 @@ OUTLINE_COLOURS = {
     PaintVerdict.STRUCTURAL_REPAIR_LIKELY: "#c62828",
     PaintVerdict.PANEL_REPLACED_SUSPECTED: "#7b1fa2",
     PaintVerdict.NOT_MEASURABLE: "#9e9e9e",
+    PaintVerdict.SPOT_REPAIR_SUSPECTED: "#c0ca33",
+    PaintVerdict.FILLER_SPOT_SUSPECTED: "#ff8a65",
+    PaintVerdict.NO_BASELINE: "#b0bec5",
 }
 NOT_RECORDED_COLOUR = "#ffffff"
 HATCH_COLOUR = "#9e9e9e"
@@ -56,6 +59,9 @@ VERDICT_CODES = {
     PaintVerdict.STRUCTURAL_REPAIR_LIKELY: "SR",
     PaintVerdict.PANEL_REPLACED_SUSPECTED: "PR",
     PaintVerdict.NOT_MEASURABLE: "NM",
+    PaintVerdict.SPOT_REPAIR_SUSPECTED: "SP",
+    PaintVerdict.FILLER_SPOT_SUSPECTED: "FS",
+    PaintVerdict.NO_BASELINE: "NB",
 }
 NOT_RECORDED_CODE = "NR"
 NOT_RECORDED_LABEL = _("Not recorded")
@@ -168,9 +174,12 @@ def verdict_key(verdict: str) -> VerdictKey:
     )
 
 
-def legend_keys() -> list[VerdictKey]:
-    """Every verdict in the order of PaintVerdict, then "not recorded", in the active language."""
-    return [verdict_key(value) for value in PaintVerdict.values] + [verdict_key("")]
+def legend_keys(*, per_point: bool = True) -> list[VerdictKey]:
+    """Every verdict in the order of PaintVerdict, then "not recorded", in the active language.
+    `per_point=False` leaves out the verdicts that only reports judged per point can carry, so
+    that a certificate issued before them keeps the legend it was issued with."""
+    values = [v for v in PaintVerdict.values if per_point or v not in POINT_VERDICTS]
+    return [verdict_key(value) for value in values] + [verdict_key("")]
 
 
 def _code_text(x: float, y: float, code: str, colour: str, size: int) -> str:
@@ -187,11 +196,13 @@ def _code_text(x: float, y: float, code: str, colour: str, size: int) -> str:
     )
 
 
-def _description(verdicts: Mapping[str, str], names: Mapping[str, str]) -> str:
+def _description(
+    verdicts: Mapping[str, str], names: Mapping[str, str], *, per_point: bool = True
+) -> str:
     """What a screen reader says: the orientation, then which panels got which verdict."""
     sentences = [gettext("Top view, front at the top, the car's left side on the left.")]
     separator = pgettext("between the items of a list", ", ")
-    for key in legend_keys():
+    for key in legend_keys(per_point=per_point):
         panels = [names[panel] for panel in Panel.values if verdicts[panel] == key.verdict]
         if not panels:
             continue
@@ -205,9 +216,9 @@ def _description(verdicts: Mapping[str, str], names: Mapping[str, str]) -> str:
     return " ".join(sentences)
 
 
-def _legend_entries(hatch_url: str) -> list[str]:
+def _legend_entries(hatch_url: str, *, per_point: bool = True) -> list[str]:
     entries = []
-    for index, key in enumerate(legend_keys()):
+    for index, key in enumerate(legend_keys(per_point=per_point)):
         y = LEGEND_Y + index * LEGEND_STEP
         fill = hatch_url if key.hatched else key.colour
         entries.append(
@@ -232,7 +243,11 @@ def _legend_entries(hatch_url: str) -> list[str]:
 
 
 def car_outline_svg(
-    verdicts: Mapping[str, str], labels: Mapping[str, str] | None = None, *, legend: bool = True
+    verdicts: Mapping[str, str],
+    labels: Mapping[str, str] | None = None,
+    *,
+    legend: bool = True,
+    per_point: bool = True,
 ) -> SafeString:
     """A top-down outline of the car, each body panel filled by its paint verdict.
 
@@ -245,6 +260,9 @@ def car_outline_svg(
     `legend=False` leaves out the legend and the word "Front", the only text in the drawing
     in the reader's language: WeasyPrint draws SVG text glyph by glyph without the bidi
     algorithm, which garbles Arabic, so the PDF prints those as HTML beside the drawing.
+
+    `per_point=False` draws the legend of certificates issued before paint was judged per
+    point, without the verdicts they cannot carry.
     """
     unknown = sorted(set(verdicts) - set(Panel.values))
     if unknown:
@@ -254,7 +272,7 @@ def car_outline_svg(
     verdicts = {panel: verdicts.get(panel) or "" for panel in Panel.values}
 
     title = gettext("Paint condition by body panel")
-    description = _description(verdicts, names)
+    description = _description(verdicts, names, per_point=per_point)
     content = "\0".join([title, description, str(legend), *verdicts.values()])
     figure_id = "car-" + hashlib.sha1(content.encode(), usedforsecurity=False).hexdigest()[:8]
     hatch_url = f"url(#{figure_id}-hatch)"
@@ -307,7 +325,7 @@ def car_outline_svg(
             )
         )
     if legend:
-        body.extend(_legend_entries(hatch_url))
+        body.extend(_legend_entries(hatch_url, per_point=per_point))
 
     width = CAR_WIDTH + LEGEND_WIDTH if legend else CAR_WIDTH
     svg = _element(
@@ -404,10 +422,12 @@ def inline_only_fetcher():
     )
 
 
-def _thresholds(values):
+def _thresholds(values, *, per_point=False):
     """The dealer's paint thresholds the verdicts were judged by, as sentences."""
     if not values:
         return []
+    if per_point:
+        return _per_point_thresholds(values)
     return [
         gettext("Repaint suspected above %(factor)s times the roof baseline and above %(um)s µm")
         % {"factor": values["repaint_baseline_factor"], "um": values["repaint_min_um"]},
@@ -415,6 +435,27 @@ def _thresholds(values):
         gettext("Structural repair likely above %(um)s µm") % {"um": values["structural_min_um"]},
         gettext("Panel replaced suspected more than %(um)s µm below the roof baseline")
         % {"um": values["replaced_below_baseline_um"]},
+    ]
+
+
+def _per_point_thresholds(values):
+    """The thresholds of a report judged per point against each material's baseline."""
+    return [
+        gettext(
+            "Baseline: the median of the panel means of one material (steel, aluminium), "
+            "from at least %(panels)s panels; plastic and glass are not measured"
+        )
+        % {"panels": values["baseline_min_panels"]},
+        gettext("Repaint suspected above %(factor)s times the baseline and above %(um)s µm")
+        % {"factor": values["repaint_baseline_factor"], "um": values["repaint_min_um"]},
+        gettext("Filler suspected above %(um)s µm") % {"um": values["filler_min_um"]},
+        gettext("Structural repair likely above %(um)s µm") % {"um": values["structural_min_um"]},
+        gettext("Panel replaced suspected more than %(um)s µm below the baseline")
+        % {"um": values["replaced_below_baseline_um"]},
+        gettext(
+            "Every reading is judged too: a point above the panel's other points that crosses "
+            "a threshold they do not is a spot repair or filler spot on that panel"
+        ),
     ]
 
 
@@ -452,6 +493,7 @@ def certificate_context(report, *, verify_url):
     verification = certificates.verify(report)
     readings = sorted(report.readings.all(), key=lambda r: PANEL_ORDER[r.panel])
     right_to_left = translation.get_language_bidi()
+    per_point = report.judged_per_point
     return {
         "report": report,
         "vehicle": report.certified_vehicle,
@@ -460,12 +502,18 @@ def certificate_context(report, *, verify_url):
         "banner": _banner(verification),
         # The name frozen at issue; the issuer's login never reaches a buyer.
         "issued_by": report.issued_by_name,
-        "readings": [(reading, verdict_key(reading.verdict)) for reading in readings],
-        "thresholds": _thresholds(report.paint_thresholds),
+        "readings": [
+            (reading, verdict_key(reading.verdict), verdict_key(reading.local_finding))
+            for reading in readings
+        ],
+        "thresholds": _thresholds(report.paint_thresholds, per_point=per_point),
+        "per_point": per_point,
         "structural_findings": list(report.structural_findings.all()),
         "has_battery": report.has_battery_figures,
-        "outline": car_outline_svg({r.panel: r.verdict for r in readings}, legend=False),
-        "legend": legend_keys(),
+        "outline": car_outline_svg(
+            {r.panel: r.shows_worst for r in readings}, legend=False, per_point=per_point
+        ),
+        "legend": legend_keys(per_point=per_point),
         "qr": qr_svg(verify_url),
         "verify_url": verify_url,
         "time_zone": report.vehicle.dealer.time_zone,

@@ -118,7 +118,28 @@ def _content_v3(report):
     return {**_content_v2(report), "issued_by": report.issued_by_name}
 
 
-CONTENT_LAYOUTS = {1: _content_v1, 2: _content_v2, 3: _content_v3}
+def _content_v4(report):
+    """The third layout with paint judged per point: each material's baseline, and for every
+    panel its verdict, its local finding and one verdict per reading."""
+    content = _content_v3(report)
+    readings = {r.panel: r for r in report.readings.all()}
+    content["paint"] = {
+        "thresholds": report.paint_thresholds,
+        "baselines": report.paint_baselines,
+        "finding": report.paint_finding,
+        "readings": [
+            {
+                **reading,
+                "local_finding": readings[reading["panel"]].local_finding,
+                "point_verdicts": list(readings[reading["panel"]].point_verdicts),
+            }
+            for reading in content["paint"]["readings"]
+        ],
+    }
+    return content
+
+
+CONTENT_LAYOUTS = {1: _content_v1, 2: _content_v2, 3: _content_v3, 4: _content_v4}
 
 
 def canonical_content(report) -> dict:

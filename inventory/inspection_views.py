@@ -150,7 +150,9 @@ def inspection_detail(request, pk):
             "report": report,
             "vehicle": report.certified_vehicle,
             "readings": readings,
-            "outline": car_outline_svg({r.panel: r.verdict for r in readings}),
+            "outline": car_outline_svg(
+                {r.panel: r.shows_worst for r in readings}, per_point=report.judged_per_point
+            ),
             "verification": certificates.verify(report) if issued else None,
             "verify_url": verify_url,
             "qr": qr_svg(verify_url) if issued else None,

@@ -78,6 +78,11 @@ class DealerQuerySet(DealerScopedQuerySet):
     dealer_lookup = "pk"
 
 
+def body_panel_count():
+    """How many panels an inspection measures: the most a baseline can ask for."""
+    return len(Panel.values)
+
+
 class Dealer(models.Model):
     """A car dealership: the tenant that owns vehicles, shipments and reports."""
 
@@ -152,6 +157,15 @@ class Dealer(models.Model):
         default=paint.DEFAULT_THRESHOLDS.replaced_below_baseline_um,
         help_text=_("Aftermarket panels lack the factory e-coat and read 20 to 30 µm thinner."),
     )
+    paint_baseline_min_panels = models.PositiveSmallIntegerField(
+        _("baseline: at least (panels)"),
+        default=paint.DEFAULT_THRESHOLDS.baseline_min_panels,
+        validators=[MinValueValidator(1), MaxValueValidator(body_panel_count)],
+        help_text=_(
+            "The baseline is the median of the panels of one material; with fewer panels "
+            "measured, the car is not judged against it."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -195,6 +209,11 @@ class Dealer(models.Model):
                     "Paint thresholds must rise: repaint, then filler, then structural repair "
                     "(at most 5,000 µm), and the roof factor must be at least 1."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(paint_baseline_min_panels__gte=1),
+                name="dealer_paint_baseline_from_a_panel",
+                violation_error_message=_("A paint baseline needs at least one panel."),
             ),
         ]
 
@@ -251,6 +270,7 @@ class Dealer(models.Model):
             filler_min_um=self.paint_filler_min_um,
             structural_min_um=self.paint_structural_min_um,
             replaced_below_baseline_um=self.paint_replaced_below_um,
+            baseline_min_panels=self.paint_baseline_min_panels,
         )
 
     @property
@@ -745,6 +765,19 @@ class PaintVerdict(models.TextChoices):
         _("Panel replaced suspected"),
     )
     NOT_MEASURABLE = paint.PanelVerdict.NOT_MEASURABLE, _("Not measurable")
+    SPOT_REPAIR_SUSPECTED = paint.PanelVerdict.SPOT_REPAIR_SUSPECTED, _("Spot repair suspected")
+    FILLER_SPOT_SUSPECTED = paint.PanelVerdict.FILLER_SPOT_SUSPECTED, _("Filler spot suspected")
+    NO_BASELINE = paint.PanelVerdict.NO_BASELINE, _("Cannot judge: no baseline")
+
+
+# Verdicts that only reports judged per point carry; older certificates never show them.
+POINT_VERDICTS = frozenset(
+    {
+        PaintVerdict.SPOT_REPAIR_SUSPECTED,
+        PaintVerdict.FILLER_SPOT_SUSPECTED,
+        PaintVerdict.NO_BASELINE,
+    }
+)
 
 
 class InspectionQuerySet(DealerScopedQuerySet):
@@ -801,7 +834,9 @@ LIFECYCLE_FIELDS = frozenset({"status", "revoked_reason", "revoked_at", "revoked
 
 # The layout of the content a certificate's hash covers. An issued report keeps the version it
 # was hashed under, so a later change to the layout never makes old certificates look tampered.
-CONTENT_VERSION = 3
+CONTENT_VERSION = 4
+# From this layout on, paint is judged per point against per-substrate baselines.
+POINT_FINDINGS_VERSION = 4
 
 
 class InspectionReport(models.Model):
@@ -864,7 +899,18 @@ class InspectionReport(models.Model):
         _("verdict"), max_length=12, choices=InspectionVerdict.choices, blank=True
     )
     findings = models.TextField(_("findings"), blank=True)
-    paint_baseline_um = models.PositiveIntegerField(_("roof baseline (µm)"), null=True, blank=True)
+    paint_baseline_um = models.PositiveIntegerField(
+        _("paint baseline (µm)"),
+        null=True,
+        blank=True,
+        help_text=_("Reports judged per point: the steel panels' median; earlier: the roof."),
+    )
+    paint_baselines = models.JSONField(
+        _("paint baselines (µm)"),
+        default=dict,
+        blank=True,
+        help_text=_("Per material, the median of its panel means; empty when too few panels."),
+    )
     paint_finding = models.CharField(
         _("paint finding"), max_length=30, choices=PaintVerdict.choices, blank=True
     )
@@ -1022,6 +1068,23 @@ class InspectionReport(models.Model):
         return self.status == InspectionStatus.DRAFT
 
     @property
+    def baseline_lines(self):
+        """(material, µm) for each material with a baseline, steel first."""
+        labels = dict(Substrate.choices)
+        return [
+            (labels.get(substrate, substrate), um)
+            for substrate, um in sorted(
+                (self.paint_baselines or {}).items(), key=lambda item: item[0] != Substrate.STEEL
+            )
+        ]
+
+    @property
+    def judged_per_point(self):
+        """Whether its paint was judged point by point against per-material baselines: every
+        draft, and every report issued since; older certificates read as they were issued."""
+        return self.is_editable or self.content_version >= POINT_FINDINGS_VERSION
+
+    @property
     def has_battery_figures(self):
         return any(getattr(self, name) not in (None, "") for name in BATTERY_FIELDS)
 
@@ -1131,6 +1194,19 @@ class PaintReading(ReportPart):
     verdict = models.CharField(
         _("verdict"), max_length=30, choices=PaintVerdict.choices, blank=True
     )
+    local_finding = models.CharField(
+        _("local finding"),
+        max_length=30,
+        choices=PaintVerdict.choices,
+        blank=True,
+        help_text=_("A spot above the panel's other points: filler or a spot repair."),
+    )
+    point_verdicts = models.JSONField(
+        _("verdict per point"),
+        default=list,
+        blank=True,
+        help_text=_("One verdict for each reading, in the order the readings were taken."),
+    )
 
     objects = ReportPartQuerySet.as_manager()
 
@@ -1158,6 +1234,33 @@ class PaintReading(ReportPart):
 
     def __str__(self):
         return f"{self.get_panel_display()}: {self.microns if self.microns is not None else '-'}"
+
+    @property
+    def shows_worst(self):
+        """The verdict the body diagram colours the panel by: its own, or its worst spot."""
+        if not self.local_finding:
+            return self.verdict
+        return max(self.verdict, self.local_finding, key=paint.rank)
+
+    @property
+    def judged_points(self):
+        """Every point on the panel with its own verdict; `stands_out` marks a point judged
+        otherwise than its panel (a spot, or a point across a threshold), which the pages
+        name beside the reading."""
+        verdicts = list(self.point_verdicts or [])
+        labels = dict(PaintVerdict.choices)
+        rows = []
+        for index, point in enumerate(self.points or []):
+            verdict = verdicts[index] if index < len(verdicts) else ""
+            rows.append(
+                {
+                    "um": point,
+                    "verdict": verdict,
+                    "label": labels.get(verdict, ""),
+                    "stands_out": bool(verdict) and verdict != self.verdict,
+                }
+            )
+        return rows
 
     def clean(self):
         try:

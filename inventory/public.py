@@ -226,7 +226,9 @@ def verify(request, token, *, language):
             (_("Door frame"), report.vin_at_door_frame),
             (_("Chassis"), report.vin_at_chassis),
         ],
-        "car_outline": car_outline_svg({r.panel: r.verdict for r in readings}),
+        "car_outline": car_outline_svg(
+            {r.panel: r.shows_worst for r in readings}, per_point=report.judged_per_point
+        ),
         "pdf_url": f"{reverse('verify_pdf', args=[token])}?lang={language}",
         "issued_on": _moment(report.issued_at, zone),
         "revoked_on": _moment(report.revoked_at, zone),

@@ -533,19 +533,30 @@ def _replace_findings(report, findings):
 
 
 def _judge_paint(report):
-    """Every panel's verdict and the report's finding, by the dealer's thresholds now."""
+    """Every panel's and point's verdict and the report's finding, by the dealer's thresholds
+    now, against the median of the panels of the same material."""
     limits = report.vehicle.dealer.paint_thresholds
     readings = list(report.readings.all())
     assessment = paint.assess({r.panel: (r.substrate, r.points) for r in readings}, limits)
     by_panel = {result.panel: result for result in assessment.panels}
     for reading in readings:
-        reading.microns = by_panel[reading.panel].microns
-        reading.verdict = by_panel[reading.panel].verdict
-    PaintReading.objects.bulk_update(readings, ["microns", "verdict"])
-    report.paint_baseline_um = assessment.baseline_um
+        result = by_panel[reading.panel]
+        reading.microns = result.microns
+        reading.verdict = result.verdict
+        reading.local_finding = result.local or ""
+        reading.point_verdicts = [str(verdict) for verdict in result.point_verdicts]
+    PaintReading.objects.bulk_update(
+        readings, ["microns", "verdict", "local_finding", "point_verdicts"]
+    )
+    report.paint_baselines = {
+        substrate: um for substrate, um in assessment.baselines.items() if um is not None
+    }
+    report.paint_baseline_um = assessment.baselines.get(Substrate.STEEL)
     report.paint_finding = assessment.finding if readings else ""
     report.paint_thresholds = limits.as_json()
-    report.save(update_fields=["paint_baseline_um", "paint_finding", "paint_thresholds"])
+    report.save(
+        update_fields=["paint_baseline_um", "paint_baselines", "paint_finding", "paint_thresholds"]
+    )
 
 
 @transaction.atomic

@@ -219,7 +219,7 @@ def test_pdf_is_an_a4_certificate_with_its_number_vehicle_readings_and_hash(repo
     assert report.vehicle.vin in text
     assert "310 · 320 · 330" in text
     assert "Repaint suspected" in text
-    assert "Roof baseline: 120 µm" in text
+    assert "Steel baseline: 126 µm" in text
     assert report.content_hash in text
     assert "Revoked" not in text
     assert "Superseded" not in text

@@ -47,7 +47,9 @@ def test_a_draft_gets_a_verdict_for_every_panel_and_an_overall_finding(dealer_a)
     assert len(found) == len(Panel) == 17
     assert found["front_door_l"] == "repaint_suspected"
     assert found["hood"] == "original"
-    assert report.paint_baseline_um == 120  # the roof's 118, 121, 122
+    # The median of the steel panels' means (16 at 126, the roof 120), not the roof alone.
+    assert report.paint_baseline_um == 126
+    assert report.paint_baselines == {"steel": 126}
     assert report.paint_finding == "repaint_suspected"
     door = report.readings.get(panel="front_door_l")
     assert (door.points, door.microns) == ([310, 330, 290], 310)
@@ -56,8 +58,10 @@ def test_a_draft_gets_a_verdict_for_every_panel_and_an_overall_finding(dealer_a)
 def test_the_dealers_own_thresholds_judge_its_reports(dealer_a):
     dealer_a.paint_repaint_min_um = 150
     dealer_a.save()
-    report = draft_inspection(VehicleFactory(dealer=dealer_a), points={"hood": [185]})
-    assert verdicts(report)["hood"] == "repaint_suspected"  # original by the default 200 µm
+    # Above 1.5 x the steel baseline of 126 = 189 and above the dealer's 150; original by the
+    # default 200 µm.
+    report = draft_inspection(VehicleFactory(dealer=dealer_a), points={"hood": [195]})
+    assert verdicts(report)["hood"] == "repaint_suspected"
     assert report.paint_thresholds["repaint_min_um"] == 150
 
 

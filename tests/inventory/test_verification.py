@@ -117,7 +117,7 @@ def test_valid_certificate_without_login_shows_vehicle_certificate_and_every_rea
     assert "SH welded" in html
     assert "Left front rail welded after a minor collision." in html
     assert "Launch X-431" in html and "18 mV" in html
-    assert "Roof baseline: 120 µm" in html
+    assert "Baseline for steel panels: 126 µm, the median of their means." in html
     assert report.content_hash in html
     assert 'id="computed-hash"' not in html
     readings = report.readings.all()
