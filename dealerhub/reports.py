@@ -156,8 +156,15 @@ def _aged_sheet(workbook, dealer, on, aged, progress):
         progress.row_done()
 
 
+def market_mark(market) -> str:
+    """A market's code, with a warning sign when a warning puts it in doubt ("PK ⚠")."""
+    return f"{market.code} ⚠" if market.doubtful else market.code
+
+
 def _candidates_sheet(workbook, on, candidates, progress):
-    sheet = _Sheet(workbook, _("Export candidates"), widths=(20, 14, 16, 10, 18, 18, 16, 18, 18))
+    sheet = _Sheet(
+        workbook, _("Export candidates"), widths=(20, 14, 16, 10, 18, 18, 16, 18, 18, 60)
+    )
     sheet.header(
         _("VIN"),
         _("Make"),
@@ -168,18 +175,26 @@ def _candidates_sheet(workbook, on, candidates, progress):
         _("Export costs"),
         _("Floor-plan payoff"),
         _("Cash released"),
+        _("Warnings"),
     )
     for vehicle in candidates.iterator(chunk_size=CHUNK):
+        markets = vehicle.export_market_list
         sheet.row(
             vehicle.vin,
             vehicle.make,
             vehicle.model,
             aging.days_in_stock(vehicle.stocked_on, on),
-            ", ".join(vehicle.export_markets.split()),
+            ", ".join(market_mark(market) for market in markets),
             sheet.money(vehicle.expected_export_price),
             sheet.money(vehicle.expected_export_costs),
             sheet.money(vehicle.expected_payoff),
             sheet.money(vehicle.cash_released),
+            # Last, so the columns that were there before keep their place.
+            "\n".join(
+                f"{market_mark(market)}: {' '.join(market.warnings)}"
+                for market in markets
+                if market.doubtful
+            ),
         )
         progress.row_done()
 

@@ -9,8 +9,8 @@ once named documents are supplied). One run, inside one transaction:
    apart today (their *profile*), and by their current flag and verdict. The rules run once
    per profile; the groups give the counts. Vehicles with papers of their own (documents
    filed or an issued inspection) are judged one by one; there are few of them.
-2. Each distinct result is an `ExportVerdict` row (markets and missing documents), shared by
-   every vehicle judged alike.
+2. Each distinct result is an `ExportVerdict` row (markets, missing documents and the
+   warnings that put a market in doubt), shared by every vehicle judged alike.
 3. Only vehicles whose flag or verdict changes are updated, in place, by one statement for
    the profiles, one for the papered cars and one for former candidates that no longer pass.
 
@@ -27,6 +27,7 @@ from datetime import date
 from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Q
 
+from inventory.messages import as_data
 from inventory.models import (
     ExportVerdict,
     InspectionReport,
@@ -74,7 +75,8 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Judgement:
-    """A profile's or a vehicle's result: where it may go and what papers are missing."""
+    """A profile's or a vehicle's result: where it may go, what papers are missing and which
+    markets carry warnings."""
 
     markets: str  # " KZ UZ ", empty when no market takes the car
     summary: dict  # see `summarise`
@@ -86,10 +88,15 @@ class Judgement:
 
 
 def summarise(verdicts) -> dict:
-    """A short summary of the exportable markets and the documents still missing.
+    """A short summary of the exportable markets, the documents still missing and the
+    warnings that put a market in doubt.
 
-    {"markets": ["KZ", "RU"], "needs": [documents every one of them still needs],
-     "also": {"RU": [documents only that market needs as well]}}
+    {"markets": ["KZ", "PK"], "needs": [documents every one of them still needs],
+     "also": {"KZ": [documents only that market needs as well]},
+     "warnings": {"PK": [{"rule": "RHD_MARKET", "message": <the sentence, as data>}]},
+     "clean": whether some market has no warning}
+    A market with a warning stays listed (the car may still leave for it) but is shown
+    marked, and a car whose every market has one ranks after the cars with a clean market.
     The verdict's `markets` holds the same markets as text, for filtering.
     """
     missing = {v.market: list(v.missing_documents) for v in verdicts}
@@ -101,7 +108,18 @@ def summarise(verdicts) -> dict:
         for market, docs in missing.items()
         if (extra := [doc for doc in docs if doc not in everywhere])
     }
-    return {"markets": list(missing), "needs": everywhere, "also": also}
+    warnings = {
+        v.market: [{"rule": r.rule_code, "message": as_data(r.message)} for r in v.warnings]
+        for v in verdicts
+        if v.warnings
+    }
+    return {
+        "markets": list(missing),
+        "needs": everywhere,
+        "also": also,
+        "warnings": warnings,
+        "clean": len(warnings) < len(missing),
+    }
 
 
 def judge(rulebook: Rulebook, facts: rules.VehicleFacts, broken: set[str]) -> Judgement:

@@ -10,7 +10,18 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, ExpressionWrapper, F, Prefetch, Q, Sum, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Round
 
 from inventory import costs, holding
@@ -71,12 +82,19 @@ def export_costs():
 
 
 def candidates_by_cash_released(dealer: Dealer, on: date):
-    """The dealer's export candidates, the most cash released first."""
+    """The dealer's export candidates, the most cash released first; the cars whose every
+    market carries a warning come after all those with a market in no doubt."""
     candidates = Vehicle.objects.filter(dealer=dealer, export_candidate=True)
     return (
         holding.with_open_floor_plan(candidates, [dealer.pk])
         .select_related("export_verdict")
         .annotate(
+            # A verdict written before warnings were recorded has no "clean": not in doubt.
+            only_doubtful_markets=Case(
+                When(export_verdict__summary__clean=False, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
             days_in_stock_on=holding.DaysSince(F("stocked_on"), on),
             expected_export_price=export_price(),
             expected_export_costs=export_costs(),
@@ -88,7 +106,7 @@ def candidates_by_cash_released(dealer: Dealer, on: date):
                 output_field=holding.MONEY,
             )
         )
-        .order_by("-cash_released", "id")
+        .order_by("only_doubtful_markets", "-cash_released", "id")
     )
 
 

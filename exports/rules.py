@@ -183,6 +183,11 @@ class MarketVerdict:
         )
 
     @property
+    def warnings(self) -> tuple[Reason, ...]:
+        """The warning rules the car breaks: the export stays possible, but is in doubt."""
+        return tuple(r for r in self.reasons if r.outcome is Outcome.WARN)
+
+    @property
     def exportable(self) -> bool:
         """Eligible now, or once the missing documents are supplied."""
         return self.verdict in (Verdict.ELIGIBLE, Verdict.NEEDS_DOCUMENTS)
@@ -209,6 +214,14 @@ class Missing:
 
 @dataclass(frozen=True)
 class Note:
+    message: Message
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """The rule can no longer vouch for the export (its window has ended, say): a warning
+    whatever the rule's severity, so the market is never read as plainly open."""
+
     message: Message
 
 
@@ -880,11 +893,13 @@ def commercial_used_max_age(rule, facts, situation):
     until = date.fromisoformat(rule.params["until"])
     limit = rule.params["max_age_years_exclusive"]
     if situation.on > until:
-        return Note(
+        # The channel was opened only until `until`; what follows is not on file.
+        return Doubt(
             Message(
                 gettext_noop(
-                    "The used-car import window of %(country)s closed on %(until)s; check the "
-                    "current import policy."
+                    "The window for commercial imports of used cars into %(country)s ended on "
+                    "%(until)s; no rule on file says they are still allowed: check the current "
+                    "import policy before shipping."
                 ),
                 country=rule.market,
                 until=until.isoformat(),
@@ -1340,6 +1355,8 @@ def judge(rule: Rule, facts: VehicleFacts, situation: Situation) -> Reason | Non
         return reason(Outcome.PASS, result.message or Message(gettext_noop("No objection.")))
     if isinstance(result, Note):
         return reason(Outcome.INFO, result.message)
+    if isinstance(result, Doubt):
+        return reason(Outcome.WARN, result.message)
     if isinstance(result, Missing):
         outcome = Outcome.NEEDS_DOCUMENT if rule.severity == "block" else Outcome.WARN
         return reason(outcome, result.message, result.document)

@@ -58,12 +58,14 @@ def vehicle_eligibility(request, pk):
                 "name": rulebook.names.get(verdict.market, verdict.market),
                 "verdict": verdict.verdict.value,
                 "verdict_label": VERDICT_LABELS[verdict.verdict],
+                # Exportable, but a warning rule is broken: never to be read as plainly open.
+                "warned": verdict.exportable and bool(verdict.warnings),
                 "missing": [paper_label(kind) for kind in verdict.missing_documents],
                 "reasons": [shown_reason(r) for r in verdict.reasons if r.market not in origin],
             }
         )
     order = list(rules.Verdict)
-    rows.sort(key=lambda row: (order.index(row["verdict"]), row["name"]))
+    rows.sort(key=lambda row: (order.index(row["verdict"]), row["warned"], row["name"]))
     return render(
         request,
         "exports/_eligibility.html",

@@ -30,3 +30,27 @@ class Message(str):
 
 def _rebuild(template, params):
     return Message(template, **params)
+
+
+def as_data(value):
+    """A message (or a parameter of one) as plain JSON data that `from_data` turns back into
+    the same message, so a stored sentence can still be shown in the reader's language."""
+    if isinstance(value, Message):
+        return {
+            "template": value.template,
+            "params": {k: as_data(v) for k, v in value.params.items()},
+        }
+    if isinstance(value, tuple):
+        return [as_data(item) for item in value]
+    if isinstance(value, (str, int, float)) or value is None:
+        return value
+    return str(value)  # dates and decimals read as they print
+
+
+def from_data(data):
+    if isinstance(data, dict):
+        params = {k: from_data(v) for k, v in data.get("params", {}).items()}
+        return Message(str(data.get("template", "")), **params)
+    if isinstance(data, list):
+        return tuple(from_data(item) for item in data)
+    return data

@@ -2,8 +2,10 @@
 
 import itertools
 import secrets
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
@@ -21,7 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from . import aging, costs, paint, uploads
 from . import vin as vin_rules
-from .messages import Message
+from .messages import Message, from_data
 
 ZERO = Decimal("0")
 money = {"max_digits": 12, "decimal_places": 2}
@@ -402,6 +404,26 @@ def message_text(message) -> str:
     return translated % {k: param(v) for k, v in message.params.items()}
 
 
+@dataclass(frozen=True)
+class ExportMarket:
+    """A market an export candidate may leave for, as the last candidate run saw it."""
+
+    code: str
+    # The warnings that put the market in doubt, in the active language; () when clean.
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def doubtful(self) -> bool:
+        return bool(self.warnings)
+
+
+def warning_text(warning) -> str:
+    """A stored warning (`exports.candidates.summarise`) as a sentence in the active language."""
+    if isinstance(warning, dict) and "message" in warning:
+        return message_text(from_data(warning["message"]))
+    return str(warning.get("rule", "") if isinstance(warning, dict) else warning)
+
+
 def vin_check(value):
     """Check a VIN as typed, with model years up to next year's."""
     return vin_rules.validate(value, latest_model_year=timezone.now().year + 1)
@@ -581,6 +603,18 @@ class Vehicle(models.Model):
     @property
     def export_candidate_reasons(self):
         return self.export_verdict.summary if self.export_verdict_id else {}
+
+    @cached_property
+    def export_market_list(self) -> list[ExportMarket]:
+        """The candidate's markets in the stored order, each with the warnings it carries."""
+        summary = self.export_candidate_reasons
+        if not isinstance(summary, dict):
+            return []
+        warnings = summary.get("warnings") or {}
+        return [
+            ExportMarket(code, tuple(warning_text(w) for w in warnings.get(code, ())))
+            for code in summary.get("markets", [])
+        ]
 
     @property
     def is_electrified(self):

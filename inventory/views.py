@@ -129,6 +129,8 @@ class VehicleListView(FilteredVehiclesMixin, View):
         queryset = filterset.qs if filterset.is_bound else filterset.queryset
         if filterset.is_bound and not filterset.is_valid():
             queryset = queryset.none()
+        # The verdict comes in the same query: a candidate's row names its markets.
+        queryset = queryset.select_related("export_verdict")
         paginator = KeysetPaginator(queryset, sort=sort, page_size=size)
         page = paginator.page(
             after=controls.value("after", None), before=controls.value("before", None)
@@ -303,12 +305,15 @@ def vehicle_timeline(vehicle):
 
 
 def candidate_summary(vehicle):
-    """The candidate job's summary in words: markets, documents needed by all, and the rest."""
+    """The candidate job's summary in words: markets with their warnings, documents needed by
+    all, and the rest."""
     summary = vehicle.export_candidate_reasons
     if not vehicle.export_candidate or not isinstance(summary, dict):
         return None
+    markets = vehicle.export_market_list
     return {
-        "markets": summary.get("markets", []),
+        "markets": markets,
+        "only_doubtful": bool(markets) and all(market.doubtful for market in markets),
         "needs": [paper_label(doc) for doc in summary.get("needs", [])],
         "also": {
             market: [paper_label(doc) for doc in docs]

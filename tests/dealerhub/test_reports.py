@@ -174,7 +174,7 @@ def test_the_workbook_lists_the_aged_cars_and_the_candidates_ranked(
 
     ranked = rows(candidates)
     assert [row[0] for row in ranked] == [book["priced"].vin, book["floored"].vin]
-    assert [row[-1] for row in ranked] == [95500, 54200]
+    assert [row[8] for row in ranked] == [95500, 54200]  # cash released
     assert ranked[1][5:8] == (160000, 4500, 101300)  # export price, costs, payoff
 
 

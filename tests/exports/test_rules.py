@@ -475,14 +475,15 @@ CASES = [
     ),
     # Nigeria, Pakistan
     ("NG", "SEAPORT_ONLY", {}, "NG", "commercial", Outcome.INFO, "only through seaports"),
+    # P1: the channel was opened only until 2026-06-30; after it, a warning, not a note.
     (
         "PK",
         "COMMERCIAL_USED_MAX_AGE_YEARS",
         {},
         "PK",
         "commercial",
-        Outcome.INFO,
-        "import window of PK closed on 2026-06-30",
+        Outcome.WARN,
+        "commercial imports of used cars into PK ended on 2026-06-30",
     ),
     ("PK", "COMMERCIAL_USED_MAX_AGE_YEARS", {}, "PK", "individual", None, ""),
     (
