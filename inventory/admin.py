@@ -376,6 +376,7 @@ class VehicleAdmin(GuardedDeleteAdminMixin, DealerScopedAdminMixin, SimpleHistor
     autocomplete_fields = ["dealer"]
     readonly_fields = [
         "status",
+        "left_stock_on",
         "export_candidate",
         "export_candidate_since",
         "export_verdict",
@@ -410,6 +411,7 @@ class VehicleAdmin(GuardedDeleteAdminMixin, DealerScopedAdminMixin, SimpleHistor
                 "fields": [
                     "manufactured_on",
                     "stocked_on",
+                    "left_stock_on",
                     "registered_on",
                     "odometer_km",
                     "confirm_odometer_decrease",
