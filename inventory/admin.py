@@ -699,6 +699,9 @@ class VehicleFloorPlanAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(JobRun)
 class JobRunAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
+    """Runs of the manager's dealers and the runs over all dealers (`JobRun.objects.visible_to`),
+    read-only: a run is a record of what a job did."""
+
     list_display = ["job", "dealer", "status", "started_at", "finished_at", "counts", "error"]
     list_filter = ["job", "status", ("dealer", admin.RelatedOnlyFieldListFilter)]
     date_hierarchy = "started_at"
@@ -709,6 +712,12 @@ class JobRunAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A run over all dealers belongs to no manager's dealer.
+        if obj is not None and obj.dealer_id is None and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 User = get_user_model()

@@ -1650,6 +1650,23 @@ class JobRunStatus(models.TextChoices):
     ABANDONED = "abandoned", _("Abandoned (its worker stopped)")
 
 
+class JobRunQuerySet(DealerScopedQuerySet):
+    def visible_to(self, user, *, roles=None):
+        """The runs of the user's dealers, and the runs over all dealers (no dealer), which
+        tell every dealer's managers whether the nightly jobs ran. Someone with no dealer (in
+        the roles asked for) sees none of them; superusers see every run."""
+        scoped = super().visible_to(user, roles=roles)
+        if user is None or not user.is_authenticated or not user.is_active or user.is_superuser:
+            return scoped
+        memberships = Membership.objects.filter(user=user)
+        if roles:
+            memberships = memberships.filter(role__in=roles)
+        return self.filter(
+            Q(dealer__in=memberships.values("dealer_id"))
+            | (Q(dealer__isnull=True) & models.Exists(memberships))
+        )
+
+
 class JobRun(models.Model):
     """One run of a scheduled job: when, for whom, what it counted and how it ended."""
 
@@ -1670,8 +1687,8 @@ class JobRun(models.Model):
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
 
-    # Runs over all dealers (no dealer) are visible to superusers only.
-    objects = DealerScopedQuerySet.as_manager()
+    # Runs over all dealers (no dealer) are visible, read-only, to every dealer's managers.
+    objects = JobRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]
