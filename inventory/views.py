@@ -243,11 +243,12 @@ class VehicleCsvView(FilteredVehiclesMixin, View):
 
 
 TIMELINE_FIELDS = ("status", "list_price", "odometer_km")
-# The other facts history keeps, named on the timeline when they change.
+# The other facts history keeps, named on the timeline when they change; the left-stock day
+# follows the status, which the timeline already shows.
 HISTORY_OTHER_FIELDS = [
     field
     for field in Vehicle._meta.concrete_fields
-    if field.name not in {*TIMELINE_FIELDS, "id", "created_at", "updated_at"}
+    if field.name not in {*TIMELINE_FIELDS, "id", "created_at", "updated_at", "left_stock_on"}
     and field.name in {kept.name for kept in Vehicle.history.model._meta.concrete_fields}
 ]
 
