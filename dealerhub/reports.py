@@ -134,8 +134,8 @@ def _aged_sheet(workbook, dealer, on, aged, progress):
     powertrains = {value: str(label) for value, label in Powertrain.choices}
     statuses = {value: str(label) for value, label in VehicleStatus.choices}
     yes, no = _("Yes"), _("No")
-    for car in aged.values(*AGED_FIELDS).iterator(chunk_size=CHUNK):
-        days = aging.days_in_stock(car["stocked_on"], on)
+    for car in aged.values(*AGED_FIELDS, "left_stock_on").iterator(chunk_size=CHUNK):
+        days = aging.days_in_stock(car["stocked_on"], on, left_stock_on=car["left_stock_on"])
         sheet.row(
             car["vin"],
             car["stock_number"],
@@ -183,7 +183,7 @@ def _candidates_sheet(workbook, on, candidates, progress):
             vehicle.vin,
             vehicle.make,
             vehicle.model,
-            aging.days_in_stock(vehicle.stocked_on, on),
+            vehicle.days_in_stock(on),
             ", ".join(market_mark(market) for market in markets),
             sheet.money(vehicle.expected_export_price),
             sheet.money(vehicle.expected_export_costs),

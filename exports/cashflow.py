@@ -95,7 +95,7 @@ def candidates_by_cash_released(dealer: Dealer, on: date):
                 default=Value(False),
                 output_field=BooleanField(),
             ),
-            days_in_stock_on=holding.DaysSince(F("stocked_on"), on),
+            days_in_stock_on=holding.days_in_stock(on),
             expected_export_price=export_price(),
             expected_export_costs=export_costs(),
             expected_payoff=holding.payoff(on),

@@ -467,7 +467,7 @@ def shipment_advance(*, shipment, to_status, by=None, reason="", on=None) -> Exp
     )
     if to_status in VEHICLE_STATUS_FOR:
         vehicle_set_shipment_status(
-            vehicles=vehicles, to_status=VEHICLE_STATUS_FOR[to_status], by=by
+            vehicles=vehicles, to_status=VEHICLE_STATUS_FOR[to_status], by=by, on=on
         )
     if to_status == S.CANCELLED:
         shipment.lines.filter(is_active=True).update(is_active=False)

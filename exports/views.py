@@ -2,13 +2,16 @@
 cash they would release. Shipments have their own pages (`shipment_views`)."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from inventory.models import Vehicle, message_text, paper_label
+from inventory.services import refuse_unless_on_hand
 
 from . import cashflow, rules
 from .eligibility import evaluate_vehicle
@@ -48,6 +51,10 @@ def vehicle_eligibility(request, pk):
     vehicle = get_object_or_404(
         Vehicle.objects.visible_to(request.user).select_related("dealer"), pk=pk
     )
+    try:
+        refuse_unless_on_hand(vehicle, _("checked for export"))
+    except ValidationError as exc:
+        return render(request, "exports/_eligibility.html", {"refusal": " ".join(exc.messages)})
     rulebook, verdicts, origin_reasons = evaluate_vehicle(vehicle)
     origin = {rule.market for rule in rulebook.origin}
     rows = []

@@ -381,6 +381,7 @@ class VehicleAdmin(GuardedDeleteAdminMixin, DealerScopedAdminMixin, SimpleHistor
     autocomplete_fields = ["dealer"]
     readonly_fields = [
         "status",
+        "left_stock_on",
         "export_candidate",
         "export_candidate_since",
         "export_verdict",
@@ -415,6 +416,7 @@ class VehicleAdmin(GuardedDeleteAdminMixin, DealerScopedAdminMixin, SimpleHistor
                 "fields": [
                     "manufactured_on",
                     "stocked_on",
+                    "left_stock_on",
                     "registered_on",
                     "odometer_km",
                     "confirm_odometer_decrease",
@@ -703,6 +705,9 @@ class VehicleFloorPlanAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(JobRun)
 class JobRunAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
+    """Runs of the manager's dealers and the runs over all dealers (`JobRun.objects.visible_to`),
+    read-only: a run is a record of what a job did."""
+
     list_display = ["job", "dealer", "status", "started_at", "finished_at", "counts", "error"]
     list_filter = ["job", "status", ("dealer", admin.RelatedOnlyFieldListFilter)]
     date_hierarchy = "started_at"
@@ -713,6 +718,12 @@ class JobRunAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A run over all dealers belongs to no manager's dealer.
+        if obj is not None and obj.dealer_id is None and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 User = get_user_model()

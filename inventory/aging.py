@@ -48,9 +48,15 @@ def buckets(edges=DEFAULT_EDGES) -> tuple[Bucket, ...]:
 BUCKETS = buckets()
 
 
-def days_in_stock(stocked_on: date, today: date) -> int:
-    """Whole days a vehicle has stood in stock by `today` (0 on the day it arrives)."""
-    return max((today - stocked_on).days, 0)
+def stock_end(today: date, left_stock_on: date | None) -> date:
+    """The last day a car ages as of `today`: the day it left stock, if it left before."""
+    return today if left_stock_on is None else min(today, left_stock_on)
+
+
+def days_in_stock(stocked_on: date, today: date, *, left_stock_on: date | None) -> int:
+    """Whole days a vehicle has stood in stock by `today` (0 on the day it arrives), ending on
+    the day it left stock: a sold or exported car no longer ages."""
+    return max((stock_end(today, left_stock_on) - stocked_on).days, 0)
 
 
 def bucket_for(days_in_stock: int, among=BUCKETS) -> Bucket:

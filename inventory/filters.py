@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from . import aging
+from . import aging, holding
 from . import vin as vin_rules
 from .models import Powertrain, Vehicle, VehicleStatus
 
@@ -99,11 +99,17 @@ class VehicleFilterSet(django_filters.FilterSet):
         )
 
     def filter_aging(self, queryset, name, value):
+        """Cars by their days in stock, which stop growing once a car has left stock.
+
+        A car `low` days in stock was stocked on or before `latest` whether or not it has
+        left since, so that bound stays for the (dealer, stocked_on) index to use."""
         bucket = {bucket.key: bucket for bucket in self.buckets}[value]
-        earliest, latest = bucket.stocked_on_range(self.dealer.today())
-        queryset = queryset.filter(stocked_on__lte=latest)
-        if earliest is not None:
-            queryset = queryset.filter(stocked_on__gte=earliest)
+        today = self.dealer.today()
+        _earliest, latest = bucket.stocked_on_range(today)
+        queryset = holding.with_days_in_stock(queryset.filter(stocked_on__lte=latest), today)
+        queryset = queryset.filter(days_in_stock__gte=bucket.low)
+        if bucket.high is not None:
+            queryset = queryset.filter(days_in_stock__lte=bucket.high)
         return queryset
 
     def filter_candidate(self, queryset, name, value):

@@ -19,13 +19,11 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Round
+from django.db.models.functions import Coalesce, Least, Round
 
 from . import aging, costs
-from .models import Dealer, Vehicle, VehicleStatus
+from .models import ON_HAND, Dealer, Vehicle
 
-# Cars the dealer still carries: unsold, including those booked on a shipment not yet loaded.
-ON_HAND = (VehicleStatus.IN_STOCK, VehicleStatus.RESERVED, VehicleStatus.ALLOCATED)
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 RATE = DecimalField(max_digits=30, decimal_places=12)
 ZERO_MONEY = Value(Decimal("0"), output_field=MONEY)
@@ -36,8 +34,10 @@ class DaysSince(Func):
 
     output_field = IntegerField()
 
-    def __init__(self, expression, on: date):
-        super().__init__(Value(on, output_field=DateField()), expression)
+    def __init__(self, expression, on):
+        if isinstance(on, date):
+            on = Value(on, output_field=DateField())
+        super().__init__(on, expression)
 
     def as_sql(self, compiler, connection, **extra):
         # PostgreSQL subtracts dates into whole days.
@@ -149,11 +149,12 @@ def aging_in_money(*, dealer: Dealer, on: date) -> list[BucketMoney]:
     """Per aging bucket of the dealer's own edges: cars on hand, capital, cost per day."""
     buckets = dealer.buckets
     whens = [
-        When(stocked_on__gte=bucket.stocked_on_range(on)[0], then=Value(index))
+        When(days_in_stock__lte=bucket.high, then=Value(index))
         for index, bucket in enumerate(buckets[:-1])
     ]
+    on_hand = Vehicle.objects.filter(dealer=dealer, status__in=ON_HAND)
     rows = (
-        with_open_floor_plan(Vehicle.objects.filter(dealer=dealer, status__in=ON_HAND), [dealer.pk])
+        with_open_floor_plan(with_days_in_stock(on_hand, on), [dealer.pk])
         .annotate(bucket=Case(*whens, default=Value(len(buckets) - 1)))
         .values("bucket")
         .annotate(
@@ -221,18 +222,26 @@ def vehicle_holding(vehicle: Vehicle, on: date) -> VehicleHolding:
     days = vehicle.days_in_stock(on)
     carry = vehicle.dealer.carry
     balance, terms = _owed_on(plan)
-    # Overhead and depreciation since the car arrived; interest as the lender booked it.
+    # Overhead and depreciation while the car was in stock; interest as the lender booked it,
+    # running up to the day the car left. What a lender charges after that is still owed (the
+    # payoff says so) but is the cost of an unpaid loan, not of holding the car.
     since_arrival = costs.holding_cost(
         days=days, acquisition_cost=vehicle.acquisition_cost, carry=carry
     )
-    interest = (plan.interest_paid + plan.interest_due(on)) if plan else Decimal("0")
+    end = aging.stock_end(on, vehicle.left_stock_on)
+    interest = (plan.interest_paid + plan.interest_due(end)) if plan else Decimal("0")
+    per_day = (
+        costs.carry_per_day(
+            acquisition_cost=vehicle.acquisition_cost, carry=carry, balance=balance, terms=terms
+        )
+        if vehicle.is_on_hand
+        else Decimal("0.00")
+    )
     return VehicleHolding(
         vehicle=vehicle,
         days_in_stock=days,
         to_date=replace(since_arrival, interest=costs.cents(interest)),
-        per_day=costs.carry_per_day(
-            acquisition_cost=vehicle.acquisition_cost, carry=carry, balance=balance, terms=terms
-        ),
+        per_day=per_day,
         payoff=plan.payoff(on) if plan else Decimal("0"),
         floor_plan=plan,
         curtailments=_curtailments_to_show(plan, on),
@@ -253,5 +262,18 @@ def _curtailments_to_show(plan, on: date) -> tuple:
 AGED = Q(days_in_stock__gt=F("dealer__aged_threshold_days"))
 
 
+def stock_end(on: date) -> Func:
+    """`aging.stock_end` in SQL: `on`, or the day the car left stock if that came first.
+
+    Least is null on SQLite when either side is, hence the Coalesce."""
+    day = Value(on, output_field=DateField())
+    return Coalesce(Least(F("left_stock_on"), day), day, output_field=DateField())
+
+
+def days_in_stock(on: date) -> Func:
+    """`aging.days_in_stock` in SQL, for lists, sums and sorts that must show the same number."""
+    return DaysSince(F("stocked_on"), stock_end(on))
+
+
 def with_days_in_stock(queryset, on: date):
-    return queryset.alias(days_in_stock=DaysSince(F("stocked_on"), on))
+    return queryset.alias(days_in_stock=days_in_stock(on))

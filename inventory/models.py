@@ -361,6 +361,12 @@ class VehicleStatus(models.TextChoices):
     SOLD_DOMESTIC = "sold_domestic", _("Sold domestic")
 
 
+# Cars the dealer still holds and pays for: unsold, including those booked on a shipment not
+# yet loaded. A car leaves stock when it is loaded for export or sold at home; from that day on
+# it no longer ages, costs nothing more to hold and takes no stock actions.
+ON_HAND = (VehicleStatus.IN_STOCK, VehicleStatus.RESERVED, VehicleStatus.ALLOCATED)
+
+
 class VehicleQuerySet(DealerScopedQuerySet):
     def in_stock(self):
         return self.filter(status__in=[VehicleStatus.IN_STOCK, VehicleStatus.RESERVED])
@@ -480,6 +486,8 @@ class Vehicle(models.Model):
     odometer_km = models.PositiveIntegerField(_("odometer (km)"), default=0)
     manufactured_on = models.DateField(_("manufactured on"), null=True, blank=True)
     stocked_on = models.DateField(_("stocked on"))
+    # Set by the services whenever the car leaves stock, cleared when it comes back.
+    left_stock_on = models.DateField(_("left stock on"), null=True, blank=True, editable=False)
     registered_on = models.DateField(
         _("first registered on"), null=True, blank=True, help_text=_("Empty until registered.")
     )
@@ -567,6 +575,20 @@ class Vehicle(models.Model):
                 name="vehicle_registered_after_manufacture",
                 violation_error_message=_("A car cannot be registered before it was built."),
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=ON_HAND, left_stock_on__isnull=True)
+                | (~Q(status__in=ON_HAND) & Q(left_stock_on__isnull=False)),
+                name="vehicle_left_stock_iff_gone",
+                violation_error_message=_(
+                    "A car has a left-stock date exactly when it is no longer on hand."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_stock_on__isnull=True)
+                | Q(left_stock_on__gte=models.F("stocked_on")),
+                name="vehicle_left_stock_after_stocked",
+                violation_error_message=_("A car cannot leave stock before it was stocked."),
+            ),
             models.UniqueConstraint(
                 fields=["dealer", "stock_number"],
                 condition=~Q(stock_number=""),
@@ -620,9 +642,13 @@ class Vehicle(models.Model):
     def is_electrified(self):
         return self.powertrain in ELECTRIFIED
 
+    @property
+    def is_on_hand(self):
+        return self.status in ON_HAND
+
     def days_in_stock(self, on=None):
         on = on or (self.dealer.today() if self.dealer_id else timezone.localdate())
-        return aging.days_in_stock(self.stocked_on, on)
+        return aging.days_in_stock(self.stocked_on, on, left_stock_on=self.left_stock_on)
 
     @property
     def vin_check(self):
@@ -1761,6 +1787,23 @@ class JobRunStatus(models.TextChoices):
     ABANDONED = "abandoned", _("Abandoned (its worker stopped)")
 
 
+class JobRunQuerySet(DealerScopedQuerySet):
+    def visible_to(self, user, *, roles=None):
+        """The runs of the user's dealers, and the runs over all dealers (no dealer), which
+        tell every dealer's managers whether the nightly jobs ran. Someone with no dealer (in
+        the roles asked for) sees none of them; superusers see every run."""
+        scoped = super().visible_to(user, roles=roles)
+        if user is None or not user.is_authenticated or not user.is_active or user.is_superuser:
+            return scoped
+        memberships = Membership.objects.filter(user=user)
+        if roles:
+            memberships = memberships.filter(role__in=roles)
+        return self.filter(
+            Q(dealer__in=memberships.values("dealer_id"))
+            | (Q(dealer__isnull=True) & models.Exists(memberships))
+        )
+
+
 class JobRun(models.Model):
     """One run of a scheduled job: when, for whom, what it counted and how it ended."""
 
@@ -1781,8 +1824,8 @@ class JobRun(models.Model):
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
 
-    # Runs over all dealers (no dealer) are visible to superusers only.
-    objects = DealerScopedQuerySet.as_manager()
+    # Runs over all dealers (no dealer) are visible, read-only, to every dealer's managers.
+    objects = JobRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

@@ -23,6 +23,7 @@ from .idempotency import MAX_AGE_SECONDS as FORM_TOKEN_MAX_AGE
 from .models import (
     CONTENT_VERSION,
     LIFECYCLE_FIELDS,
+    ON_HAND,
     REPORT_CONTENT_FIELDS,
     CurtailmentOwed,
     Dealer,
@@ -57,8 +58,36 @@ MANUAL_STATUS_MOVES = {
 VEHICLE_FIELDS = frozenset(
     f.name
     for f in Vehicle._meta.concrete_fields
-    if f.name not in {"id", "created_at", "updated_at"}
+    if f.name not in {"id", "created_at", "updated_at", "left_stock_on"}
 )
+
+
+def _move_status(vehicle, to_status, *, on=None) -> None:
+    """Set a new status and, with it, the day the car left stock: `on` (default the dealer's
+    today) when it leaves, nothing when it is on hand again. Its days in stock end that day."""
+    if to_status in ON_HAND:
+        vehicle.left_stock_on = None
+    elif vehicle.left_stock_on is None:
+        day = on or vehicle.dealer.today()
+        vehicle.left_stock_on = max(day, vehicle.stocked_on)
+    vehicle.status = to_status
+
+
+def refuse_unless_on_hand(vehicle, action) -> None:
+    """Stock actions (flooring, the export check) are for cars the dealer still holds."""
+    if vehicle.status not in ON_HAND:
+        raise ValidationError(
+            _(
+                "Vehicle %(vin)s is %(status)s, no longer in stock; only a car in stock can "
+                "be %(action)s."
+            )
+            % {
+                "vin": vehicle.vin,
+                "status": VehicleStatus(vehicle.status).label.lower(),
+                "action": action,
+            },
+            code="not_in_stock",
+        )
 
 
 def _save_vehicle(vehicle, *, by):
@@ -98,6 +127,7 @@ def vehicle_receive(*, dealer, vin, by=None, **facts) -> Vehicle:
         raise TypeError(f"unknown vehicle fields: {', '.join(sorted(unknown))}")
     facts.setdefault("stocked_on", dealer.today())
     vehicle = Vehicle(dealer=dealer, vin=vin_rules.normalise(vin), **facts)
+    _move_status(vehicle, vehicle.status)
     _save_vehicle(vehicle, by=by)
     judging.rejudge([vehicle])
     return vehicle
@@ -155,9 +185,9 @@ def vehicle_change_status(*, vehicle, to_status, by=None) -> Vehicle:
             },
             code="illegal_status_move",
         )
-    locked.status = to_status
+    _move_status(locked, to_status)
     locked._history_user = by
-    locked.save(update_fields=["status", "updated_at"])
+    locked.save(update_fields=["status", "left_stock_on", "updated_at"])
     judging.rejudge([locked])
     return locked
 
@@ -200,14 +230,16 @@ def vehicle_delete(*, vehicle, by=None) -> None:
     locked.delete()
 
 
-def vehicle_set_shipment_status(*, vehicles, to_status, by=None) -> int:
-    """Move vehicles as their shipment moves; only the exports services call this."""
+def vehicle_set_shipment_status(*, vehicles, to_status, by=None, on=None) -> int:
+    """Move vehicles as their shipment moves; only the exports services call this.
+
+    `on` is the day of the shipment's move: loaded cars leave stock that day."""
     moved = []
     for vehicle in vehicles:
         if vehicle.status != to_status:
-            vehicle.status = to_status
+            _move_status(vehicle, to_status, on=on)
             vehicle._history_user = by
-            vehicle.save(update_fields=["status", "updated_at"])
+            vehicle.save(update_fields=["status", "left_stock_on", "updated_at"])
             moved.append(vehicle)
     judging.rejudge(moved)
     return len(moved)
@@ -327,6 +359,7 @@ def _store_curtailments_owed(floor_plan):
 def vehicle_floor(*, vehicle, line, principal=None, floored_on=None, by=None) -> VehicleFloorPlan:
     """Finance a car on a lender's line; the principal defaults to its acquisition cost."""
     vehicle = Vehicle.objects.select_for_update().select_related("dealer").get(pk=vehicle.pk)
+    refuse_unless_on_hand(vehicle, _("floored"))
     line = FloorPlanLine.objects.select_for_update().get(pk=line.pk)
     principal = vehicle.acquisition_cost if principal is None else Decimal(principal)
     floored_on = floored_on or vehicle.stocked_on

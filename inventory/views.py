@@ -210,20 +210,21 @@ class VehicleCsvView(FilteredVehiclesMixin, View):
             ("stocked_on", _("Stocked on")),
             ("registered_on", _("First registered on")),
             ("status", _("Status")),
+            ("left_stock_on", _("Left stock on")),
             ("list_price", _("List price")),
             ("acquisition_cost", _("Acquisition cost")),
             ("export_candidate", _("Export candidate")),
         ]
         names = [name for name, _label in columns]
-        stocked, status, candidate = (
-            names.index(n) for n in ("stocked_on", "status", "export_candidate")
+        stocked, status, left, candidate = (
+            names.index(n) for n in ("stocked_on", "status", "left_stock_on", "export_candidate")
         )
 
         def rows():
             yield [label for _name, label in columns] + [_("Days in stock"), _("Aging bucket")]
             for values in queryset.values_list(*names).iterator(chunk_size=self.chunk_size):
                 row = list(values)
-                days = aging.days_in_stock(row[stocked], today)
+                days = aging.days_in_stock(row[stocked], today, left_stock_on=row[left])
                 row[status] = statuses.get(row[status], row[status])
                 row[candidate] = yes_no[row[candidate]]
                 yield [*row, days, buckets[aging.bucket_for(days, dealer_buckets).key]]
@@ -244,11 +245,12 @@ class VehicleCsvView(FilteredVehiclesMixin, View):
 
 
 TIMELINE_FIELDS = ("status", "list_price", "odometer_km")
-# The other facts history keeps, named on the timeline when they change.
+# The other facts history keeps, named on the timeline when they change; the left-stock day
+# follows the status, which the timeline already shows.
 HISTORY_OTHER_FIELDS = [
     field
     for field in Vehicle._meta.concrete_fields
-    if field.name not in {*TIMELINE_FIELDS, "id", "created_at", "updated_at"}
+    if field.name not in {*TIMELINE_FIELDS, "id", "created_at", "updated_at", "left_stock_on"}
     and field.name in {kept.name for kept in Vehicle.history.model._meta.concrete_fields}
 ]
 
@@ -361,7 +363,11 @@ class VehicleDetailView(DealerRequiredMixin, View):
                 "money": money,
                 "decision": export_or_hold(vehicle, money),
                 "payments": list(money.floor_plan.payments.all()) if money.floor_plan else [],
-                "floor_form": None if money.floor_plan else VehicleFloorForm(vehicle=vehicle),
+                "floor_form": (
+                    VehicleFloorForm(vehicle=vehicle)
+                    if vehicle.is_on_hand and not money.floor_plan
+                    else None
+                ),
                 "payment_form": FloorPlanPaymentForm(initial={"paid_on": today}),
             },
         )

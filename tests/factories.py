@@ -10,7 +10,16 @@ from django.utils import timezone
 
 from exports.models import DestinationMarket, ExportShipment
 from inventory import vin as vin_rules
-from inventory.models import Dealer, FloorPlanLine, Membership, Powertrain, Role, Vehicle
+from inventory.models import (
+    ON_HAND,
+    Dealer,
+    FloorPlanLine,
+    Membership,
+    Powertrain,
+    Role,
+    Vehicle,
+    VehicleStatus,
+)
 
 _serial = itertools.count(1)
 
@@ -64,6 +73,11 @@ class VehicleFactory(factory.django.DjangoModelFactory):
     stocked_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=70))
     acquisition_cost = Decimal("150000.00")
     list_price = Decimal("179800.00")
+    status = VehicleStatus.IN_STOCK
+    # A car made out of stock left it today, as the services would record.
+    left_stock_on = factory.LazyAttribute(
+        lambda car: None if car.status in ON_HAND else max(timezone.localdate(), car.stocked_on)
+    )
 
 
 class ShipmentFactory(factory.django.DjangoModelFactory):

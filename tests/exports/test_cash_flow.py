@@ -55,8 +55,9 @@ def test_a_dealer_without_floor_plan_gets_no_payoff_and_no_interest(dealer_b):
 
 def test_the_snapshot_is_one_row_per_dealer_and_day(dealer_a, book):
     services.cash_flow_snapshot_take()
-    book["fresh"].status = VehicleStatus.SOLD_DOMESTIC
-    book["fresh"].save()
+    inventory_services.vehicle_change_status(
+        vehicle=book["fresh"], to_status=VehicleStatus.SOLD_DOMESTIC
+    )
     run = services.cash_flow_snapshot_take()
     snapshot = CashFlowSnapshot.objects.get(dealer=dealer_a)
     assert snapshot.units == 2

@@ -123,7 +123,7 @@ GROUP BY c.dealer_id
 SEED_VEHICLES = """
 INSERT INTO inventory_vehicle (dealer_id, vin, stock_number, make, model, trim, model_year,
     powertrain, engine_cc, power_kw, colour, steering_side, odometer_km, manufactured_on,
-    stocked_on, registered_on, acquisition_cost, list_price, status, is_salvage,
+    stocked_on, registered_on, acquisition_cost, list_price, status, left_stock_on, is_salvage,
     is_flood_damaged, export_candidate, export_candidate_since, notes, created_at, updated_at)
 SELECT d.first_id + (g %% %(dealers)s),
        'LBN' || lpad(g::text, 14, '0'),
@@ -141,6 +141,7 @@ SELECT d.first_id + (g %% %(dealers)s),
        150000, 179800,
        CASE WHEN g %% 20 = 0 THEN 'sold_domestic' WHEN g %% 20 = 1 THEN 'reserved'
             ELSE 'in_stock' END,
+       CASE WHEN g %% 20 = 0 THEN LEAST(CURRENT_DATE, s.stocked + (g %% 30)) END,
        g %% 997 = 0, g %% 1009 = 0,
        FALSE, NULL, '', now(), now()
 FROM generate_series(1, %(vehicles)s) AS g,
