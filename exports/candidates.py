@@ -36,7 +36,7 @@ from inventory.models import (
 )
 
 from . import rules
-from .eligibility import Rulebook, load_rulebook, vehicle_facts
+from .eligibility import OWNER_IS_EXPORTER, Rulebook, load_rulebook, vehicle_facts
 
 BATCH = 500  # rows per INSERT into the temporary tables
 
@@ -235,6 +235,7 @@ def profile_key_sql(on: date, cutoffs: tuple[date, ...]):
         " ".join(registered),
         "v.is_salvage",
         "v.is_flood_damaged",
+        "v.registered_owner",
     ]
     return columns, params
 
@@ -249,6 +250,7 @@ KEY_NAMES = (
     "registered",
     "salvage",
     "flood",
+    "registered_owner",
 )
 # Stock, age and odometer: the part SQL decides (v: the vehicle, l: its dealer's limits).
 PASSES = "(v.status = l.stock_status AND v.stocked_on <= l.cutoff AND v.odometer_km <= l.max_km)"
@@ -260,7 +262,7 @@ NOT_PAPERED = (
 
 
 def _profile_facts(key, on, cutoffs) -> rules.VehicleFacts:
-    powertrain, steering, model_year, year, month, day, registered, salvage, flood = key
+    powertrain, steering, model_year, year, month, day, registered, salvage, flood, owner = key
     return rules.VehicleFacts(
         powertrain=powertrain,
         steering_side=steering,
@@ -269,6 +271,7 @@ def _profile_facts(key, on, cutoffs) -> rules.VehicleFacts:
         registered_on=rules.canonical_registered_on(registered, cutoffs),
         is_salvage=bool(salvage),
         flood_damage=bool(flood),
+        owner_is_exporter=OWNER_IS_EXPORTER.get(owner, None),
     )
 
 
@@ -290,7 +293,7 @@ TEMPORARY_TABLES = {
     "stock_status varchar(16)",
     "dh_profile_verdict": "powertrain varchar(4), steering_side varchar(3), model_year integer, "
     "built_year integer, built_month integer, built_day integer, registered integer, "
-    "salvage boolean, flood boolean, verdict_id bigint",
+    "salvage boolean, flood boolean, registered_owner varchar(7), verdict_id bigint",
     "dh_single_verdict": "vehicle_id bigint, verdict_id bigint",
 }
 
