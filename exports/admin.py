@@ -119,8 +119,16 @@ class MarketRuleAdmin(PlatformSettingsAdminMixin, admin.ModelAdmin):
 class ShipmentLineInline(FrozenParentInlineMixin, admin.TabularInline):
     model = ShipmentLine
     extra = 0
-    fields = ["vehicle", "sale_price", "hs_code", "licence_batch", "is_active", "added_at"]
-    readonly_fields = ["hs_code", "licence_batch", "is_active", "added_at"]
+    fields = [
+        "vehicle",
+        "sale_price",
+        "hs_code",
+        "commodity_code",
+        "licence_batch",
+        "is_active",
+        "added_at",
+    ]
+    readonly_fields = ["hs_code", "commodity_code", "licence_batch", "is_active", "added_at"]
     autocomplete_fields = ["vehicle"]
 
     def parent_is_open(self, obj):

@@ -38,7 +38,7 @@ from inventory.models import (
 )
 
 from . import rules
-from .eligibility import Rulebook, load_rulebook, vehicle_facts
+from .eligibility import OWNER_IS_EXPORTER, Rulebook, load_rulebook, vehicle_facts
 
 BATCH = 500  # rows per INSERT into the temporary tables
 
@@ -276,6 +276,7 @@ def profile_key_sql(on: date, cutoffs: tuple[date, ...], limits: tuple[int, ...]
         " ".join(odometer) if limits else "0",
         "v.is_salvage",
         "v.is_flood_damaged",
+        "v.registered_owner",
     ]
     return columns, params
 
@@ -291,6 +292,7 @@ KEY_NAMES = (
     "odometer",
     "salvage",
     "flood",
+    "registered_owner",
 )
 # Stock, age and odometer: the part SQL decides (v: the vehicle, l: its dealer's limits).
 PASSES = "(v.status = l.stock_status AND v.stocked_on <= l.cutoff AND v.odometer_km <= l.max_km)"
@@ -302,7 +304,19 @@ NOT_PAPERED = (
 
 
 def _profile_facts(key, on, cutoffs, limits) -> rules.VehicleFacts:
-    powertrain, steering, model_year, year, month, day, registered, odometer, salvage, flood = key
+    (
+        powertrain,
+        steering,
+        model_year,
+        year,
+        month,
+        day,
+        registered,
+        odometer,
+        salvage,
+        flood,
+        owner,
+    ) = key
     return rules.VehicleFacts(
         powertrain=powertrain,
         steering_side=steering,
@@ -312,6 +326,7 @@ def _profile_facts(key, on, cutoffs, limits) -> rules.VehicleFacts:
         odometer_km=rules.canonical_odometer(odometer, limits),
         is_salvage=bool(salvage),
         flood_damage=bool(flood),
+        owner_is_exporter=OWNER_IS_EXPORTER.get(owner, None),
     )
 
 
@@ -333,7 +348,8 @@ TEMPORARY_TABLES = {
     "stock_status varchar(16)",
     "dh_profile_verdict": "powertrain varchar(4), steering_side varchar(3), model_year integer, "
     "built_year integer, built_month integer, built_day integer, registered integer, "
-    "odometer integer, salvage boolean, flood boolean, verdict_id bigint",
+    "odometer integer, salvage boolean, flood boolean, registered_owner varchar(7), "
+    "verdict_id bigint",
     "dh_single_verdict": "vehicle_id bigint, verdict_id bigint",
 }
 

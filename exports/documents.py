@@ -76,6 +76,7 @@ class DocumentLine:
     licence_batch: int
     dangerous_goods: str | None
     unit_price: Decimal  # in the sale currency
+    commodity_code: str = ""  # China's 10-digit line; "" while it cannot be told
 
     @property
     def make_and_model(self):
@@ -88,11 +89,14 @@ class DocumentLine:
 
 @dataclass(frozen=True)
 class DocumentBatch:
-    """One export licence: at most 20 cars with one HS code."""
+    """One export licence: the cars of one 10-digit commodity code, as many as China's
+    licence rule allows."""
 
     number: int
     hs_code: str
     units: int
+    commodity_code: str = ""  # "" while some car's code cannot be told
+    verified: bool = False
 
 
 @dataclass(frozen=True)
@@ -209,6 +213,7 @@ def _document_line(number, line, shipment) -> DocumentLine:
             vehicle.powertrain, special_provision_961=shipment.special_provision_961
         ),
         unit_price=line.sale_price,
+        commodity_code=customs.vehicle_commodity_code(vehicle).code,
     )
 
 
@@ -246,7 +251,13 @@ def document_data(shipment, lines) -> DocumentData:
             _document_line(number, line, shipment) for number, line in enumerate(lines, start=1)
         ),
         batches=tuple(
-            DocumentBatch(batch.number, batch.hs_code, batch.size)
+            DocumentBatch(
+                batch.number,
+                batch.hs_code,
+                batch.size,
+                commodity_code="" if batch.undetermined else batch.commodity_code,
+                verified=batch.verified,
+            )
             for batch in shipments.batches_of(shipment, lines)
         ),
         goods_value=figures.net_sale,
@@ -450,6 +461,7 @@ def _shipping_instruction_sheet(sheet, data: DocumentData):
         _("VIN"),
         _("Make and model"),
         _("HS code"),
+        _("China commodity code"),
         _("Licence batch"),
         _("Dangerous goods"),
     )
@@ -459,21 +471,32 @@ def _shipping_instruction_sheet(sheet, data: DocumentData):
             line.vin,
             line.make_and_model,
             line.hs_code,
+            line.commodity_code or _("not determined"),
             line.licence_batch,
             line.dangerous_goods,
         )
     sheet.row()
     sheet.heading(_("Export licence batches"))
-    sheet.header(_("Batch"), _("HS code"), _("Units"))
+    sheet.header(_("Batch"), _("HS code"), _("China commodity code"), _("Units"))
     for batch in data.batches:
-        sheet.row(batch.number, batch.hs_code, batch.units)
+        sheet.row(batch.number, batch.hs_code, _commodity_text(batch), batch.units)
+
+
+def _commodity_text(batch) -> str:
+    """The batch's 10-digit code as a reader should take it: marked when unverified, and
+    "not determined" rather than a guess."""
+    if not batch.commodity_code:
+        return _("not determined")
+    if not batch.verified:
+        return _("%(code)s (unverified)") % {"code": batch.commodity_code}
+    return batch.commodity_code
 
 
 WIDTHS = {
     DocumentKind.PROFORMA_INVOICE: (24, 22, 14, 22, 8, 14, 12, 30, 18),
     DocumentKind.COMMERCIAL_INVOICE: (24, 22, 14, 22, 8, 14, 12, 30, 18),
     DocumentKind.PACKING_LIST: (24, 22, 28, 14, 30, 60),
-    DocumentKind.SHIPPING_INSTRUCTION: (24, 22, 28, 12, 14, 60),
+    DocumentKind.SHIPPING_INSTRUCTION: (24, 22, 28, 12, 22, 14, 60),
 }
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import Prefetch
 
-from inventory.models import InspectionReport, Vehicle, VehicleDocument
+from inventory.models import InspectionReport, RegisteredOwner, Vehicle, VehicleDocument
 
 from . import rules
 from .models import DestinationMarket, MarketRule
@@ -66,6 +66,14 @@ def latest_issued_inspection(vehicle):
     return InspectionReport.objects.filter(vehicle=vehicle).latest_issued_first().first()
 
 
+# The dealer exports its own cars, so "registered to this dealer" is "to the exporter".
+OWNER_IS_EXPORTER = {
+    RegisteredOwner.DEALER: True,
+    RegisteredOwner.OTHER: False,
+    RegisteredOwner.UNKNOWN: None,
+}
+
+
 def vehicle_facts(vehicle: Vehicle, documents, inspection) -> rules.VehicleFacts:
     """The rule engine's view of a vehicle, its papers and its latest issued inspection."""
     return rules.VehicleFacts(
@@ -76,6 +84,8 @@ def vehicle_facts(vehicle: Vehicle, documents, inspection) -> rules.VehicleFacts
         built_on=vehicle.manufactured_on,
         registered_on=vehicle.registered_on,
         engine_cc=vehicle.engine_cc,
+        fuel=vehicle.fuel,
+        body_type=vehicle.body_type,
         power_kw=vehicle.power_kw,
         odometer_km=vehicle.odometer_km,
         battery_soh_pct=inspection.battery_soh_pct if inspection else None,
@@ -84,12 +94,15 @@ def vehicle_facts(vehicle: Vehicle, documents, inspection) -> rules.VehicleFacts
         fire_damage=bool(inspection and inspection.fire_damage),
         structural_damage=bool(inspection and inspection.structural_damage),
         inspection_accreditation=(inspection.agency_accreditation or "") if inspection else None,
+        owner_is_exporter=OWNER_IS_EXPORTER[vehicle.registered_owner],
+        registered_owner=vehicle.registered_owner_name,
         documents=frozenset(
             rules.HeldDocument(
                 kind=doc.kind,
                 country_code=doc.country_code,
                 issuer_is_listed_manufacturer=doc.issuer_is_listed_manufacturer,
                 issuer=doc.issuer,
+                holder=doc.holder,
             )
             for doc in documents
         ),
@@ -107,9 +120,12 @@ def evaluate_vehicle(vehicle: Vehicle, on: date | None = None):
     return rulebook, rulebook.evaluate(facts), origin
 
 
-def market_verdicts(vehicles, market: str, on: date, *, buyer="commercial") -> dict:
+def market_verdicts(
+    vehicles, market: str, on: date, *, buyer="commercial", declarant: str | None = None
+) -> dict:
     """One destination's verdict for each of `vehicles`, China's origin rules included, by
-    vehicle id; four queries whatever the number of cars."""
+    vehicle id; four queries whatever the number of cars. `declarant` is the shipment's
+    import declarant when the cars are judged on a shipment."""
     rulebook = load_rulebook(on)
     ids = [vehicle.pk for vehicle in vehicles]
     papers = defaultdict(list)
@@ -126,14 +142,17 @@ def market_verdicts(vehicles, market: str, on: date, *, buyer="commercial") -> d
             on,
             origin_rules=rulebook.origin,
             buyer=buyer,
+            declarant=declarant,
         )
         for vehicle in vehicles
     }
 
 
-def market_verdict(vehicle: Vehicle, market: str, on: date, *, buyer="commercial"):
+def market_verdict(
+    vehicle: Vehicle, market: str, on: date, *, buyer="commercial", declarant: str | None = None
+):
     """One destination's verdict for one vehicle, China's origin rules included."""
-    return market_verdicts([vehicle], market, on, buyer=buyer)[vehicle.pk]
+    return market_verdicts([vehicle], market, on, buyer=buyer, declarant=declarant)[vehicle.pk]
 
 
 def market_choices():

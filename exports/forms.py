@@ -20,6 +20,7 @@ SHIPMENT_FIELDS = [
     "consignee",
     "consignee_type",
     "consignee_address",
+    "declarant",
     "port_of_loading",
     "port_of_discharge",
     "transport_mode",

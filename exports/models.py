@@ -227,6 +227,15 @@ class ExportShipment(models.Model):
         default=ConsigneeType.COMPANY,
     )
     consignee_address = models.TextField(_("consignee address"), blank=True)
+    declarant = models.CharField(
+        _("import declarant"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Who declares the cars at import, often the consignee; Uzbekistan releases a car "
+            "only to the holder of its compliance certificate."
+        ),
+    )
     port_of_loading = models.CharField(_("port of loading"), max_length=80, blank=True)
     port_of_discharge = models.CharField(_("port of discharge"), max_length=80, blank=True)
     transport_mode = models.CharField(
@@ -421,11 +430,20 @@ class ShipmentLine(models.Model):
     )
     sale_price = models.DecimalField(_("sale price"), default=Decimal("0"), **money)
     hs_code = models.CharField(_("HS code"), max_length=12, blank=True)
+    commodity_code = models.CharField(
+        _("China commodity code"),
+        max_length=10,
+        blank=True,
+        help_text=_(
+            "The 10-digit tariff line China's export licence is applied for; empty "
+            "while it cannot be determined."
+        ),
+    )
     licence_batch = models.PositiveSmallIntegerField(
         _("licence batch"),
         null=True,
         blank=True,
-        help_text=_("One export licence covers up to 20 cars with one HS code."),
+        help_text=_("One export licence covers a limited number of cars with one commodity code."),
     )
     transferred_on = models.DateField(
         _("transferred pending export on"),

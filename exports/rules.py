@@ -23,7 +23,7 @@ from functools import cached_property
 
 from inventory.messages import Message, gettext_noop
 
-from .customs import hs_code
+from .customs import china_commodity_code
 
 
 class Verdict(StrEnum):
@@ -51,6 +51,11 @@ class Document(StrEnum):
     CONFORMITY_CERTIFICATE = "conformity_certificate"
     GSO_CONFORMITY_CERTIFICATE = "gso_conformity_certificate"
     RUSSIAN_TYPE_APPROVAL = "era_glonass_sbkts"
+    COMPLIANCE_CERTIFICATE = "compliance_certificate"
+    # Facts recorded on the vehicle or the shipment rather than papers filed, asked for the
+    # same way: the registration certificate's owner, the shipment's import declarant.
+    REGISTERED_OWNER = "registered_owner"
+    IMPORT_DECLARANT = "import_declarant"
 
 
 # Metric horsepower per kilowatt, exact as a decimal: 1 PS = 735.49875 W, so 1 kW = 1.35962 PS.
@@ -66,6 +71,7 @@ class HeldDocument:
     country_code: str = ""  # the destination it was issued for; empty: any destination
     issuer_is_listed_manufacturer: bool | None = None
     issuer: str = ""  # who issued it, as written on the paper
+    holder: str = ""  # whom it was issued to, as written on the paper
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ class VehicleFacts:
     built_on: date | None = None
     registered_on: date | None = None
     engine_cc: int | None = None
+    fuel: str = "petrol"
+    body_type: str = ""
     power_kw: int | None = None
     odometer_km: int | None = None
     battery_soh_pct: Decimal | None = None
@@ -89,6 +97,10 @@ class VehicleFacts:
     # Accreditation of the lab behind the latest issued inspection ("" if none is stated);
     # None when the vehicle has no issued inspection.
     inspection_accreditation: str | None = None
+    # Whether the registration certificate names the exporter (the dealer) as owner; None
+    # when nobody recorded it. The owner's name, when it is someone else.
+    owner_is_exporter: bool | None = True
+    registered_owner: str = ""
     documents: frozenset[HeldDocument] = frozenset()
 
     @property
@@ -157,6 +169,9 @@ class Situation:
     # its "new" rules apply as well.
     used: bool = True
     maybe_new: bool = False
+    # Who declares the cars at import, as the shipment records it ("" when it does not);
+    # None when the car is judged outside a shipment.
+    declarant: str | None = None
 
 
 @dataclass(frozen=True)
@@ -523,15 +538,30 @@ def confirmation_issuer(rule, facts, situation):
     single_hs_code=Param(bool),
 )
 def licence_batch(rule, facts, situation):
-    code, _reason = hs_code(facts.powertrain, facts.engine_cc)
+    # The batches themselves are formed on the shipment (`exports.batches`), which reads this
+    # rule's parameters; judged per car, the rule says under which code the car goes.
+    code = china_commodity_code(facts.powertrain, facts.engine_cc, facts.fuel, facts.body_type)
+    if code.code:
+        return Note(
+            Message(
+                gettext_noop(
+                    "Export licences cover at most %(count)s used cars with one commodity "
+                    "code; this car goes in a batch under %(code)s%(unverified)s."
+                ),
+                count=rule.params["max_vehicles"],
+                code=code.code,
+                unverified="" if code.verified else Message(gettext_noop(" (unverified)")),
+            )
+        )
     return Note(
         Message(
             gettext_noop(
-                "Export licences cover at most %(count)s used cars with one HS code; this car "
-                "goes in a batch under HS %(code)s."
+                "Export licences cover at most %(count)s used cars with one commodity code; "
+                "this car's code under HS %(hs)s is not known: %(reason)s"
             ),
             count=rule.params["max_vehicles"],
-            code=code,
+            hs=code.hs_code,
+            reason=code.reason,
         )
     )
 
@@ -541,12 +571,27 @@ def licence_batch(rule, facts, situation):
     "The registration certificate must name the exporter as the owner.",
 )
 def exporter_is_owner(rule, facts, situation):
-    return Note(
+    """C6: the owner on the registration certificate must be the exporter named on the
+    licence, that is the dealer exporting the car."""
+    if facts.owner_is_exporter:
+        return Met(Message(gettext_noop("The car is registered to the exporter.")))
+    if facts.owner_is_exporter is None:
+        return Missing(
+            Document.REGISTERED_OWNER,
+            Message(
+                gettext_noop(
+                    "Record whom the registration certificate names as owner: the registered "
+                    "owner must be the exporter on the licence."
+                )
+            ),
+        )
+    return Broken(
         Message(
             gettext_noop(
-                "Register the car in the exporter's name: the registered owner must be the "
-                "exporter on the licence."
-            )
+                "The car is registered to %(owner)s, not to the exporter: transfer it to the "
+                "exporter before applying for the licence."
+            ),
+            owner=facts.registered_owner or Message(gettext_noop("someone else")),
         )
     )
 
@@ -1254,14 +1299,86 @@ rule(
         duty="duty_after_quota_pct",
     )
 )
-rule("CERT_HOLDER_MUST_BE_DECLARANT", "The compliance certificate names the declarant.")(
-    _note(
-        gettext_noop(
-            "In %(country)s the compliance certificate must be issued to the person who "
-            "declares the car."
+
+
+@rule("CERT_HOLDER_MUST_BE_DECLARANT", "The compliance certificate names the declarant.")
+def certificate_holder_is_declarant(rule, facts, situation):
+    """U1: the car is not released into free circulation when its compliance certificate was
+    issued to someone other than the person declaring it. Checked against the declarant the
+    shipment records; outside a shipment there is no one to compare with."""
+    country = rule.market
+    declarant = situation.declarant
+    if declarant is None:
+        return Note(
+            Message(
+                gettext_noop(
+                    "In %(country)s the compliance certificate must be issued to the person "
+                    "who declares the car."
+                ),
+                country=country,
+            )
+        )
+    if not _letters(declarant):
+        return Missing(
+            Document.IMPORT_DECLARANT,
+            Message(
+                gettext_noop(
+                    "Record the shipment's import declarant: in %(country)s the compliance "
+                    "certificate must be issued to the person who declares the car."
+                ),
+                country=country,
+            ),
+        )
+    certificates = [
+        d
+        for d in facts.documents
+        if d.kind == Document.COMPLIANCE_CERTIFICATE and d.country_code in ("", country)
+    ]
+    holders = [d.holder for d in certificates if _letters(d.holder)]
+    if any(_letters(holder) == _letters(declarant) for holder in holders):
+        return Met(
+            Message(
+                gettext_noop(
+                    "The compliance certificate is issued to %(declarant)s, the declarant."
+                ),
+                declarant=declarant,
+            )
+        )
+    if holders:
+        return Broken(
+            Message(
+                gettext_noop(
+                    "The compliance certificate is issued to %(holder)s but %(declarant)s "
+                    "declares the car; %(country)s releases it only to the certificate's holder."
+                ),
+                holder=holders[0],
+                declarant=declarant,
+                country=country,
+            )
+        )
+    if certificates:
+        return Missing(
+            Document.COMPLIANCE_CERTIFICATE,
+            Message(
+                gettext_noop(
+                    "Record whom the compliance certificate on file was issued to: it must be "
+                    "%(declarant)s, the declarant."
+                ),
+                declarant=declarant,
+            ),
+        )
+    return Note(
+        Message(
+            gettext_noop(
+                "In %(country)s the compliance certificate must be issued to %(declarant)s, "
+                "the declarant."
+            ),
+            country=country,
+            declarant=declarant,
         )
     )
-)
+
+
 rule("MANDATORY_LAB_TEST_16_CRITERIA", "A laboratory test and conformity certificate.")(
     _note(gettext_noop("%(country)s tests every imported car in its own laboratory."))
 )
@@ -1475,6 +1592,7 @@ def evaluate_market(
     *,
     origin_rules: Iterable[Rule] = (),
     buyer: str = "commercial",
+    declarant: str | None = None,
 ) -> MarketVerdict:
     """The verdict for exporting this car to `market` on `on`, origin rules included.
 
@@ -1482,9 +1600,18 @@ def evaluate_market(
     (`destination_class`); each side's "new" and "used" rules follow its own class.
     """
     origin_rules, rules = tuple(origin_rules), tuple(rules)
-    at_origin = Situation(on=on, destination=market, buyer=buyer, used=facts.is_registered)
+    at_origin = Situation(
+        on=on, destination=market, buyer=buyer, used=facts.is_registered, declarant=declarant
+    )
     used, maybe_new, classed = destination_class(facts, market, rules, on)
-    there = Situation(on=on, destination=market, buyer=buyer, used=used, maybe_new=maybe_new)
+    there = Situation(
+        on=on,
+        destination=market,
+        buyer=buyer,
+        used=used,
+        maybe_new=maybe_new,
+        declarant=declarant,
+    )
     reasons = (
         not_a_used_car(facts, origin_rules)
         + tuple(r for rule in origin_rules if (r := judge(rule, facts, at_origin)) is not None)

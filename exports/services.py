@@ -27,7 +27,7 @@ from inventory.services import (
     vehicle_set_shipment_status,
 )
 
-from . import batches, candidates, cashflow, customs, documents, eligibility, shipments
+from . import batches, candidates, cashflow, customs, documents, eligibility, rules, shipments
 from .models import (
     CashFlowSnapshot,
     DocumentKind,
@@ -149,13 +149,62 @@ def shipment_update(*, shipment, by=None, **changes) -> ExportShipment:
     return locked
 
 
-def _rebatch(shipment):
-    """Group the active lines into licence batches of at most 20 cars with one HS code."""
-    lines = list(shipment.lines.filter(is_active=True).order_by("added_at", "id"))
-    numbers = batches.assign([(line.pk, line.hs_code) for line in lines])
+LICENCE_RULE = "EXPORT_LICENCE_MAX_VEHICLES"
+
+
+def _licence_rule(on):
+    """China's licence-batch rule in force on `on` with valid parameters, or None."""
+    for row in (
+        MarketRule.objects.in_force(on)
+        .filter(market__is_origin=True, market__is_active=True, rule_code=LICENCE_RULE)
+        .order_by("-effective_from", "id")
+    ):
+        if not rules.parameter_problems(row.rule_code, row.params):
+            return row
+    return None
+
+
+def _rebatch(shipment, on=None):
+    """Group the active lines into licence batches as China's licence rule in force says: at
+    most its `max_vehicles` cars, under one 10-digit commodity code when `single_hs_code`.
+    Each line's code is worked out afresh from its car, so a body type recorded since the car
+    was added moves it into the right batch."""
+    rule = _licence_rule(on or shipment.dealer.today())
+    max_vehicles = rule.params["max_vehicles"] if rule else batches.DEFAULT_MAX_VEHICLES
+    single_code = rule.params["single_hs_code"] if rule else True
+    lines = list(
+        shipment.lines.filter(is_active=True).select_related("vehicle").order_by("added_at", "id")
+    )
+    codes = {line.pk: customs.vehicle_commodity_code(line.vehicle) for line in lines}
+    numbers = batches.assign(
+        [(line.pk, codes[line.pk].batch_key) for line in lines],
+        max_vehicles=max_vehicles,
+        single_code=single_code,
+    )
     for line in lines:
         line.licence_batch = numbers[line.pk]
-    ShipmentLine.objects.bulk_update(lines, ["licence_batch"])
+        line.commodity_code = codes[line.pk].code
+    ShipmentLine.objects.bulk_update(lines, ["licence_batch", "commodity_code"])
+
+
+def _licence_problems(shipment, lines, on):
+    """The cars whose commodity code cannot be told, so no licence can be applied for them,
+    each named with the fact to record; none while China's licence rule is not in force."""
+    if _licence_rule(on) is None:
+        return []
+    problems = []
+    for line in lines:
+        code = customs.vehicle_commodity_code(line.vehicle)
+        if code.missing:
+            problems.append(
+                _("Vehicle %(vin)s cannot be put on an export licence: %(rule)s: %(reason)s")
+                % {
+                    "vin": line.vehicle.vin,
+                    "rule": LICENCE_RULE,
+                    "reason": message_text(code.reason),
+                }
+            )
+    return problems
 
 
 def _blocking_reasons(verdict):
@@ -218,6 +267,7 @@ def shipment_add_vehicle(*, shipment, vehicle, sale_price=None, by=None) -> Ship
         shipment.destination.country_code,
         shipment.dealer.today(),
         buyer=shipment.consignee_type,
+        declarant=shipment.declarant,
     )
     refusals = _refusals(vehicle, shipment, verdict)
     if refusals:
@@ -240,7 +290,7 @@ def shipment_add_vehicle(*, shipment, vehicle, sale_price=None, by=None) -> Ship
     if shipment.status == S.BOOKED:
         vehicle_set_shipment_status(vehicles=[vehicle], to_status=VehicleStatus.ALLOCATED, by=by)
     _rebatch(shipment)
-    line.refresh_from_db(fields=["licence_batch"])
+    line.refresh_from_db(fields=["licence_batch", "commodity_code"])
     line.outstanding = [str(kind) for kind in verdict.missing_documents]
     return line
 
@@ -358,6 +408,7 @@ def _rule_refusals(shipment, lines, on):
         shipment.destination.country_code,
         on,
         buyer=shipment.consignee_type,
+        declarant=shipment.declarant,
     )
     problems = []
     for line in lines:
@@ -415,7 +466,8 @@ def _clearance_problems(shipment):
 @transaction.atomic
 def shipment_advance(*, shipment, to_status, by=None, reason="", on=None) -> ExportShipment:
     """Move a shipment one step along its lifecycle, recorded with who, when and the day it
-    happened; its vehicles follow. Customs clearance waits for every outstanding paper."""
+    happened; its vehicles follow. Customs clearance waits for every outstanding paper and
+    for every car's commodity code; booking and clearance re-form the licence batches."""
     shipment = (
         ExportShipment.objects.select_for_update()
         .select_related("dealer", "destination")
@@ -456,6 +508,13 @@ def shipment_advance(*, shipment, to_status, by=None, reason="", on=None) -> Exp
         refusals = _rule_refusals(shipment, lines, on)
         if refusals:
             raise ValidationError(refusals, code="vehicle_refused")
+    if to_status == S.CUSTOMS_CLEARED:
+        # The licences are applied for before clearance, one per batch and code.
+        refusals = _licence_problems(shipment, lines, on)
+        if refusals:
+            raise ValidationError(refusals, code="vehicle_refused")
+    if to_status in (S.BOOKED, S.CUSTOMS_CLEARED):
+        _rebatch(shipment, on)
     if to_status == S.CUSTOMS_CLEARED:
         problems = _clearance_problems(shipment)
         if problems:

@@ -205,6 +205,9 @@ def _detail(request, shipment, *, status=200, **bound):
     outstanding = shipments.outstanding_documents(shipment, lines) if before_clearance else {}
     for line in lines:
         line.hs_reason = shipments.hs_reason(line.vehicle)
+        line.commodity_code, line.commodity_verified, line.commodity_reason = (
+            shipments.commodity_of(line.vehicle)
+        )
         line.outstanding_labels = [paper_label(k) for k in outstanding.get(line, [])]
         line.price_form = bound.get(f"price-{line.pk}") or LinePriceForm(
             prefix=f"price-{line.pk}", initial={"sale_price": line.sale_price}

@@ -1,5 +1,6 @@
 """What a shipment page, its documents and the reports read about a shipment: money, licence
-batches with their HS codes, the milestone timeline and the papers still outstanding."""
+batches with their HS and 10-digit commodity codes, the milestone timeline and the papers
+still outstanding."""
 
 from dataclasses import dataclass
 
@@ -65,6 +66,10 @@ class Batch:
     hs_code: str
     reason: str
     lines: list
+    commodity_code: str = ""  # China's 10-digit line; "" when it cannot be told
+    verified: bool = False
+    # Why the 10-digit code is not known, per car: (VIN, what to record or do).
+    undetermined: tuple = ()
 
     @property
     def size(self):
@@ -72,7 +77,8 @@ class Batch:
 
 
 def batches_of(shipment, lines=None) -> list[Batch]:
-    """The export licences the shipment needs: one per batch of at most 20 cars, one HS code."""
+    """The export licences the shipment needs: one per batch of cars with one 10-digit
+    commodity code, as many cars as China's licence rule allows."""
     lines = active_lines(shipment) if lines is None else lines
     grouped = {}
     for line in lines:
@@ -81,8 +87,31 @@ def batches_of(shipment, lines=None) -> list[Batch]:
     for number, members in sorted(grouped.items(), key=lambda item: item[0] or 0):
         first = members[0].vehicle
         code, reason = customs.vehicle_hs_code(first)
-        result.append(Batch(number or 0, members[0].hs_code or code, message_text(reason), members))
+        commodity = [customs.vehicle_commodity_code(line.vehicle) for line in members]
+        known = {c.code for c in commodity if c.code}
+        result.append(
+            Batch(
+                number or 0,
+                members[0].hs_code or code,
+                message_text(reason),
+                members,
+                commodity_code=", ".join(sorted(known)),
+                verified=bool(known) and all(c.verified for c in commodity if c.code),
+                undetermined=tuple(
+                    (line.vehicle.vin, message_text(c.reason))
+                    for line, c in zip(members, commodity, strict=True)
+                    if not c.code
+                ),
+            )
+        )
     return result
+
+
+def commodity_of(vehicle) -> tuple[str, bool, str]:
+    """China's 10-digit line for the car ("" when it cannot be told), whether it is verified,
+    and why, in the active language."""
+    code = customs.vehicle_commodity_code(vehicle)
+    return code.code, code.verified, message_text(code.reason)
 
 
 def hs_reason(vehicle) -> str:
@@ -98,6 +127,7 @@ def outstanding_documents(shipment, lines=None) -> dict:
         shipment.destination.country_code,
         shipment.dealer.today(),
         buyer=shipment.consignee_type,
+        declarant=shipment.declarant,
     )
     return {
         line: [str(kind) for kind in verdicts[line.vehicle_id].missing_documents] for line in lines

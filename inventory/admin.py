@@ -339,7 +339,14 @@ class DocumentInline(RecordsInlineMixin, ScopedInlineMixin, admin.TabularInline)
     """Papers on file; staff file and remove them on the vehicle page, through the services."""
 
     model = VehicleDocument
-    fields = ["kind", "country_code", "issuer", "issuer_is_listed_manufacturer", "issued_on"]
+    fields = [
+        "kind",
+        "country_code",
+        "issuer",
+        "issuer_is_listed_manufacturer",
+        "holder",
+        "issued_on",
+    ]
 
 
 class InspectionInline(RecordsInlineMixin, ScopedInlineMixin, admin.TabularInline):
@@ -405,6 +412,7 @@ class VehicleAdmin(GuardedDeleteAdminMixin, DealerScopedAdminMixin, SimpleHistor
                     "engine_cc",
                     "fuel",
                     "power_kw",
+                    "body_type",
                     "colour",
                     "steering_side",
                 ]
@@ -418,6 +426,8 @@ class VehicleAdmin(GuardedDeleteAdminMixin, DealerScopedAdminMixin, SimpleHistor
                     "stocked_on",
                     "left_stock_on",
                     "registered_on",
+                    "registered_owner",
+                    "registered_owner_name",
                     "odometer_km",
                     "confirm_odometer_decrease",
                 ]

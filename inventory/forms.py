@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from . import vin as vin_rules
-from .models import FloorPlanLine, Fuel, PaymentKind, Vehicle, VehicleDocument, message_text
+from .models import (
+    FloorPlanLine,
+    Fuel,
+    PaymentKind,
+    RegisteredOwner,
+    Vehicle,
+    VehicleDocument,
+    message_text,
+)
 
 
 def attach_refusal(form, exc: ValidationError, fields=None):
@@ -46,11 +54,14 @@ VEHICLE_FACTS = [
     "engine_cc",
     "fuel",
     "power_kw",
+    "body_type",
     "colour",
     "steering_side",
     "manufactured_on",
     "stocked_on",
     "registered_on",
+    "registered_owner",
+    "registered_owner_name",
     "odometer_km",
     "acquisition_cost",
     "list_price",
@@ -105,6 +116,10 @@ class VehicleForm(forms.ModelForm):
             # The select shows petrol already chosen; a client that leaves the field out
             # (older imports and scripts) keeps the petrol engine those cars always had.
             self.fields["fuel"].required = False
+        if "registered_owner" in self.fields:
+            # Shown with "this dealer" chosen; a client that leaves it out keeps what the car
+            # records (this dealer, for a car being received).
+            self.fields["registered_owner"].required = False
         if "vin" in self.fields:
             self.fields["vin"].widget.attrs.update(
                 {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
@@ -112,6 +127,13 @@ class VehicleForm(forms.ModelForm):
 
     def clean_fuel(self):
         return self.cleaned_data.get("fuel") or Fuel.PETROL
+
+    def clean_registered_owner(self):
+        return (
+            self.cleaned_data.get("registered_owner")
+            or self.instance.registered_owner
+            or RegisteredOwner.DEALER
+        )
 
     @property
     def odometer_goes_down(self):

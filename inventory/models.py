@@ -348,6 +348,24 @@ class Fuel(models.TextChoices):
     DIESEL = "diesel", _("Diesel (compression ignition)")
 
 
+class BodyType(models.TextChoices):
+    """How China's tariff splits passenger cars below the six-digit HS code (domain rules 5.2)."""
+
+    SALOON = "saloon", _("Saloon (sedan or hatchback)")
+    OFF_ROAD = "off_road", _("Off-road vehicle (4WD)")
+    STATION_WAGON = "wagon", _("Station wagon or MPV (9 seats or fewer)")
+    OTHER = "other", _("Other passenger vehicle")
+
+
+class RegisteredOwner(models.TextChoices):
+    """Whom the registration certificate names as owner; China exports a used car only in its
+    registered owner's name (domain rule C6)."""
+
+    DEALER = "dealer", _("This dealer")
+    OTHER = "other", _("Someone else")
+    UNKNOWN = "unknown", _("Not recorded")
+
+
 class SteeringSide(models.TextChoices):
     LHD = "LHD", _("Left-hand drive")
     RHD = "RHD", _("Right-hand drive")
@@ -479,6 +497,15 @@ class Vehicle(models.Model):
         blank=True,
         help_text=_("Peak power of the engine or, for EVs, the electric motors."),
     )
+    body_type = models.CharField(
+        _("body type"),
+        max_length=8,
+        choices=BodyType.choices,
+        blank=True,
+        help_text=_(
+            "China's export licence is applied for per 10-digit tariff line, which depends on it."
+        ),
+    )
     colour = models.CharField(_("colour"), max_length=40, blank=True)
     steering_side = models.CharField(
         _("steering side"), max_length=3, choices=SteeringSide.choices, default=SteeringSide.LHD
@@ -490,6 +517,23 @@ class Vehicle(models.Model):
     left_stock_on = models.DateField(_("left stock on"), null=True, blank=True, editable=False)
     registered_on = models.DateField(
         _("first registered on"), null=True, blank=True, help_text=_("Empty until registered.")
+    )
+    registered_owner = models.CharField(
+        _("registered owner"),
+        max_length=7,
+        choices=RegisteredOwner.choices,
+        default=RegisteredOwner.DEALER,
+        db_default=RegisteredOwner.DEALER,
+        help_text=_(
+            "Whom the registration certificate names; a used car is exported only by "
+            "its registered owner."
+        ),
+    )
+    registered_owner_name = models.CharField(
+        _("registered owner's name"),
+        max_length=120,
+        blank=True,
+        help_text=_("As written on the registration certificate, when it is not this dealer."),
     )
     acquisition_cost = models.DecimalField(_("acquisition cost"), **money)
     list_price = models.DecimalField(_("list price"), **money)
@@ -614,6 +658,13 @@ class Vehicle(models.Model):
             errors["registered_on"] = _("The registration date cannot be in the future.")
         if self.powertrain == Powertrain.BEV and self.engine_cc:
             errors["engine_cc"] = _("A battery-electric car has no engine displacement.")
+        if (
+            self.registered_owner == RegisteredOwner.OTHER
+            and not self.registered_owner_name.strip()
+        ):
+            errors["registered_owner_name"] = _(
+                "Name the owner the registration certificate shows."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -687,6 +738,7 @@ class DocumentKind(models.TextChoices):
     CONFORMITY_CERTIFICATE = "conformity_certificate", _("Certificate of conformity (EU/US/GCC/SA)")
     GSO_CONFORMITY_CERTIFICATE = "gso_conformity_certificate", _("GSO conformity certificate")
     RUSSIAN_TYPE_APPROVAL = "era_glonass_sbkts", _("ERA-GLONASS and OTTS/SBKTS (Russia)")
+    COMPLIANCE_CERTIFICATE = "compliance_certificate", _("Compliance certificate (Uzbekistan)")
 
 
 # What to call each paper an export rule can ask for: the documents above, and what an issued
@@ -695,6 +747,8 @@ PAPER_LABELS = {
     **dict(DocumentKind.choices),
     "inspection_report": _("Inspection needed"),
     "battery_health_report": _("Battery state-of-health measurement"),
+    "registered_owner": _("Registered owner, from the registration certificate"),
+    "import_declarant": _("Import declarant, recorded on the shipment"),
 }
 
 
@@ -733,6 +787,15 @@ class VehicleDocument(models.Model):
         _("issuer is the MIIT-listed manufacturer"),
         default=False,
         help_text=_("Only the manufacturer in MIIT's announcement may issue the confirmation."),
+    )
+    holder = models.CharField(
+        _("issued to"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Whom the certificate names as its holder; in Uzbekistan it must be the "
+            "person who declares the car."
+        ),
     )
     issued_on = models.DateField(_("issued on"))
     reference = models.CharField(_("reference"), max_length=80, blank=True)

@@ -251,6 +251,7 @@ DOCUMENT_FIELDS = (
     "country_code",
     "issuer",
     "issuer_is_listed_manufacturer",
+    "holder",
     "issued_on",
     "reference",
     "scan",

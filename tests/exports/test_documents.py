@@ -355,16 +355,22 @@ def test_shipping_instruction_shows_the_licence_batches(cif, manager_a):
     shipment, _vins = cif
     pdf, xlsx = read(generate(shipment, manager_a)[DocumentKind.SHIPPING_INSTRUCTION])
 
+    # Section 5.2: China's licence goes by 10-digit line; cars without a body type have none.
     expected = [
-        (batch.number, batch.hs_code, batch.size) for batch in shipments.batches_of(shipment)
+        (1, "8703.23", "not determined", 1),
+        (2, "8703.60", "not determined", 1),
+        (3, "8703.80", "8703801090", 2),
     ]
-    assert expected == [(1, "8703.23", 1), (2, "8703.60", 1), (3, "8703.80", 2)]
     rows = xlsx_rows(xlsx)
-    assert [(r["Batch"], r["HS code"], r["Units"]) for r in table(rows, "Batch")] == expected
+    found = [
+        (r["Batch"], r["HS code"], r["China commodity code"], r["Units"])
+        for r in table(rows, "Batch")
+    ]
+    assert found == expected
     text = pdf_text(pdf)
     batches = text[text.index("Export licence batches") :]
-    for number, code, size in expected:
-        assert re.search(rf"^{number} {re.escape(code)} {size}$", batches, re.MULTILINE)
+    for number, code, commodity, size in expected:
+        assert re.search(rf"^{number} {re.escape(code)} {commodity} {size}$", batches, re.MULTILINE)
     for fact in ("Gulf Motors Trading LLC", "Morning Crown", "026W", "Shanghai", "Jebel Ali"):
         assert fact in text
     assert "Same as consignee" in text

@@ -146,6 +146,7 @@ CASES = [
         Outcome.NEEDS_DOCUMENT,
         "was not issued by BYD, the manufacturer listed",
     ),
+    # C6 and section 5.2: a licence covers cars of one 10-digit commodity code.
     (
         "CN",
         "EXPORT_LICENCE_MAX_VEHICLES",
@@ -153,16 +154,63 @@ CASES = [
         "KZ",
         "commercial",
         Outcome.INFO,
-        "at most 20 used cars with one HS code; this car goes in a batch under HS 8703.80",
+        "at most 20 used cars with one commodity code; this car goes in a batch under 8703801090.",
     ),
+    (
+        "CN",
+        "EXPORT_LICENCE_MAX_VEHICLES",
+        {"powertrain": "ICE", "engine_cc": 4400, "fuel": "diesel", "body_type": "saloon"},
+        "KZ",
+        "commercial",
+        Outcome.INFO,
+        "goes in a batch under 8703336110 (unverified)",
+    ),
+    (
+        "CN",
+        "EXPORT_LICENCE_MAX_VEHICLES",
+        {"powertrain": "ICE", "engine_cc": 998},
+        "KZ",
+        "commercial",
+        Outcome.INFO,
+        "code under HS 8703.21 is not known: Record the body type",
+    ),
+    # C6 (chacewang.com/newsdetail/news618507.html): the registration certificate's owner must
+    # be the exporter named on the licence.
     (
         "CN",
         "EXPORTER_EQUALS_REGISTERED_OWNER",
         {},
         "KZ",
         "commercial",
-        Outcome.INFO,
-        "registered owner must be the exporter",
+        Outcome.PASS,
+        "registered to the exporter",
+    ),
+    (
+        "CN",
+        "EXPORTER_EQUALS_REGISTERED_OWNER",
+        {"owner_is_exporter": False, "registered_owner": "Wang Lei"},
+        "KZ",
+        "commercial",
+        Outcome.BLOCK,
+        "registered to Wang Lei, not to the exporter",
+    ),
+    (
+        "CN",
+        "EXPORTER_EQUALS_REGISTERED_OWNER",
+        {"owner_is_exporter": False},
+        "KZ",
+        "commercial",
+        Outcome.BLOCK,
+        "registered to someone else, not to the exporter",
+    ),
+    (
+        "CN",
+        "EXPORTER_EQUALS_REGISTERED_OWNER",
+        {"owner_is_exporter": None},
+        "KZ",
+        "commercial",
+        Outcome.NEEDS_DOCUMENT,
+        "Record whom the registration certificate names as owner",
     ),
     ("CN", "TEMP_PLATE_MAX_DAYS", {}, "KZ", "commercial", Outcome.INFO, "at most 60 days"),
     (
@@ -544,6 +592,61 @@ def test_each_rule(market, code, changes, destination, buyer, expected, words):
     assert words in reason.message
     assert reason.rule_code == code
     assert reason.source_url == SEED_RULES[(market, code)]["source_url"]
+
+
+UZ_CERTIFICATE = HeldDocument(
+    Document.COMPLIANCE_CERTIFICATE, country_code="UZ", issuer="UzStandard", holder="Tashkent Auto"
+)
+
+
+# Uzbekistan U1 (centralasia24.com/uzbekistan/economy/post/1897/...): from 2024-04-01 a car is
+# not released into free circulation when its compliance certificate was issued to someone
+# other than the declarant.
+@pytest.mark.parametrize(
+    ("declarant", "documents", "expected", "words"),
+    [
+        (None, (), Outcome.INFO, "issued to the person who declares"),  # judged off a shipment
+        ("", (), Outcome.NEEDS_DOCUMENT, "Record the shipment's import declarant"),
+        ("  ", (UZ_CERTIFICATE,), Outcome.NEEDS_DOCUMENT, "import declarant"),
+        ("Tashkent Auto", (), Outcome.INFO, "must be issued to Tashkent Auto, the declarant"),
+        ("Tashkent Auto", (UZ_CERTIFICATE,), Outcome.PASS, "issued to Tashkent Auto"),
+        ("TASHKENT  auto", (UZ_CERTIFICATE,), Outcome.PASS, "the declarant"),
+        (
+            "Samarkand Motors",
+            (UZ_CERTIFICATE,),
+            Outcome.BLOCK,
+            "issued to Tashkent Auto but Samarkand Motors declares the car",
+        ),
+        (
+            "Samarkand Motors",
+            (replace(UZ_CERTIFICATE, holder=""),),
+            Outcome.NEEDS_DOCUMENT,
+            "Record whom the compliance certificate on file was issued to",
+        ),
+        # A certificate for another country is not Uzbekistan's.
+        ("Samarkand Motors", (replace(UZ_CERTIFICATE, country_code="KZ"),), Outcome.INFO, ""),
+        (
+            "Samarkand Motors",
+            (UZ_CERTIFICATE, replace(UZ_CERTIFICATE, holder="Samarkand Motors")),
+            Outcome.PASS,
+            "",
+        ),
+    ],
+)
+def test_the_uzbek_certificate_holder_must_be_the_declarant(declarant, documents, expected, words):
+    rule = seed_rule("UZ", "CERT_HOLDER_MUST_BE_DECLARANT")
+    facts = replace(CAR, documents=frozenset(documents))
+    situation = rules.Situation(on=ON, destination="UZ", declarant=declarant)
+    reason = judge(rule, facts, situation)
+    assert reason.outcome is expected, reason.message
+    assert words in reason.message
+
+
+def test_the_declarant_reaches_the_destination_rules():
+    rule = seed_rule("UZ", "CERT_HOLDER_MUST_BE_DECLARANT")
+    facts = replace(CAR, documents=frozenset({UZ_CERTIFICATE}))
+    verdict = evaluate_market(facts, "UZ", [rule], ON, declarant="Samarkand Motors")
+    assert verdict.verdict is Verdict.BLOCKED
 
 
 def test_every_seeded_rule_code_is_implemented_with_valid_parameters():
