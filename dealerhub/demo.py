@@ -28,6 +28,7 @@ from inventory import vin as vin_rules
 from inventory.models import (
     TRACTION_BATTERY,
     AccidentGrade,
+    BodyType,
     Dealer,
     DocumentKind,
     FloorPlanLine,
@@ -124,6 +125,31 @@ CATALOGUE = [
         ],
     ),
 ]
+# How China's tariff reads each model's body (domain rules 5.2): saloons and hatchbacks, MPVs
+# as station wagons, and the two-wheel-drive SUVs among the other passenger cars.
+WAGONS = {"Trumpchi E9"}
+OTHER_BODIES = {
+    "Atto 3",
+    "Song Plus DM-i",
+    "Galaxy E5",
+    "Galaxy L7",
+    "Tiggo 8 Pro",
+    "Tiggo 9 C-DM",
+    "Haval H6 HEV",
+    "Haval H6 PHEV",
+    "MG ZS EV",
+    "Aion Y Plus",
+    "Deepal S7",
+    "UNI-K",
+}
+
+
+def body_type(model):
+    if model in WAGONS:
+        return BodyType.STATION_WAGON
+    return BodyType.OTHER if model in OTHER_BODIES else BodyType.SALOON
+
+
 COLOURS = ["White", "Black", "Grey", "Silver", "Blue", "Green", "Red"]
 DEALERS = [
     ("Hangzhou Xinghe Auto", "hz-xinghe", "Hangzhou", ["BYD", "Geely", "SAIC MG"]),
@@ -216,6 +242,7 @@ def _vehicle_facts(rng, dealer, makes):
         "vin": make_vin(rng, wmi, model_year),
         "make": make,
         "model": name,
+        "body_type": body_type(name),
         "trim": rng.choice(["Standard", "Pro", "Max", "Flagship", ""]),
         "model_year": model_year,
         "powertrain": powertrain,
@@ -412,6 +439,8 @@ def _shipments(rng, dealer, by):
             reference=f"{dealer.code.upper()}-{today:%y}-{suffix}",
             destination=markets[country],
             consignee=consignee,
+            # Uzbekistan releases a car to the holder of its certificate: the buyer declares.
+            declarant=consignee if country == "UZ" else "",
             port_of_loading="Shanghai" if country != "AE" else "Ningbo",
             port_of_discharge={"KZ": "Khorgos", "UZ": "Tashkent", "AE": "Jebel Ali"}.get(
                 country, ""
