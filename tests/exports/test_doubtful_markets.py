@@ -130,12 +130,12 @@ PAGES = {
 # PK P1 and P3 (RHD_MARKET): wherever candidates' markets are listed, PK is marked for the
 # LHD car, with the sentences one click (or hover) away, and plain for the RHD car.
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("listing", PAGES)
 def test_listing_pages_mark_pakistan_for_the_lhd_car_only(
-    staff_client, pakistan_lot, page, language
+    staff_client, pakistan_lot, listing, language
 ):
     lhd, rhd = pakistan_lot
-    url, row = PAGES[page](lhd, rhd)
+    url, row = PAGES[listing](lhd, rhd)
     html = staff_client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
     title = pakistan_mark(row(html, lhd.vin))
     assert LHD_SENTENCE[language] in title and WINDOW_SENTENCE[language] in title
