@@ -21,9 +21,9 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import aging, costs, paint, uploads
-from . import vin as vin_rules
-from .messages import Message, from_data
+from inventory import aging, costs, paint, uploads
+from inventory import vin as vin_rules
+from inventory.messages import Message, from_data
 
 ZERO = Decimal("0")
 money = {"max_digits": 12, "decimal_places": 2}
