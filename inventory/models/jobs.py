@@ -1,0 +1,92 @@
+"""What the app records of its own work: scheduled job runs and forms already posted."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .dealers import Dealer, DealerScopedQuerySet, Membership
+
+
+class JobRunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped (already running)")
+    ABANDONED = "abandoned", _("Abandoned (its worker stopped)")
+
+
+class JobRunQuerySet(DealerScopedQuerySet):
+    def visible_to(self, user, *, roles=None):
+        """The runs of the user's dealers, and the runs over all dealers (no dealer), which
+        tell every dealer's managers whether the nightly jobs ran. Someone with no dealer (in
+        the roles asked for) sees none of them; superusers see every run."""
+        scoped = super().visible_to(user, roles=roles)
+        if user is None or not user.is_authenticated or not user.is_active or user.is_superuser:
+            return scoped
+        memberships = Membership.objects.filter(user=user)
+        if roles:
+            memberships = memberships.filter(role__in=roles)
+        return self.filter(
+            Q(dealer__in=memberships.values("dealer_id"))
+            | (Q(dealer__isnull=True) & models.Exists(memberships))
+        )
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job: when, for whom, what it counted and how it ended."""
+
+    job = models.CharField(_("job"), max_length=80, db_index=True)
+    dealer = models.ForeignKey(
+        Dealer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="job_runs",
+        verbose_name=_("dealer"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobRunStatus.choices, default=JobRunStatus.RUNNING
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    # Runs over all dealers (no dealer) are visible, read-only, to every dealer's managers.
+    objects = JobRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+
+    def __str__(self):
+        return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class SubmissionToken(models.Model):
+    """A form that was posted: its one-time token, recorded once, so that a second post of the
+    same rendered form (a double click, a resend) books nothing."""
+
+    # The unique index is what lets exactly one of two simultaneous posts record the token.
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    # Meaningless without the person who posted it, and nothing else refers to it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    path = models.CharField(_("posted to"), max_length=200)
+    result_url = models.CharField(_("led to"), max_length=300, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self):
+        return f"{self.path} {self.submitted_at:%Y-%m-%d %H:%M}"
