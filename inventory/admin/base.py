@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
-from .access import is_platform_operator, restrict_choices, users_manageable_by
-from .forms import VEHICLE_FACTS, VehicleForm
-from .inspection_forms import PaintReadingAdminForm
-from .models import (
+from inventory import services
+from inventory.access import is_platform_operator, restrict_choices, users_manageable_by
+from inventory.forms import VEHICLE_FACTS, VehicleForm
+from inventory.inspection_forms import PaintReadingAdminForm
+from inventory.models import (
     Dealer,
     FloorPlanLine,
     FloorPlanPayment,
