@@ -1,9 +1,20 @@
 """Manager admin for dealers, staff, vehicles, inspections and job runs, scoped per dealer.
 
-Importing the package registers every model admin; the mixins the other apps' admins build
-on are re-exported here.
+Importing the package registers every model admin, one module per sub-domain; the mixins the
+other apps' admins build on are re-exported here.
 """
 
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import (  # noqa: F401  (each registers its model admins)
+    dealers,
+    floor_plan,
+    inspections,
+    jobs,
+    users,
+    vehicles,
+)
 from .base import (
     DealerScopedAdminMixin,
     FrozenParentInlineMixin,
@@ -29,3 +40,7 @@ __all__ = [
     "refusal_text",
     "scoped_choices",
 ]
+
+admin.site.site_header = _("DealerHub administration")
+admin.site.site_title = _("DealerHub")
+admin.site.index_title = _("Run the dealerships")

@@ -64,19 +64,8 @@ from .inspections import (
     accident_grade_problem,
     new_verification_token,
 )
-from .jobs import (
-    JobRun,
-    JobRunQuerySet,
-    JobRunStatus,
-    SubmissionToken,
-)
-from .panels import (
-    PANEL_ORDER,
-    POINT_VERDICTS,
-    PaintVerdict,
-    Panel,
-    Substrate,
-)
+from .jobs import JobRun, JobRunQuerySet, JobRunStatus, SubmissionToken
+from .panels import PANEL_ORDER, POINT_VERDICTS, PaintVerdict, Panel, Substrate
 from .vehicles import (
     ELECTRIFIED,
     ON_HAND,

@@ -1,0 +1,60 @@
+"""Accounts: managers see their dealers' people, and change an account only when they manage
+every dealer it works for."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Q
+from django.http import Http404
+
+from inventory.access import users_manageable_by
+from inventory.models import Dealer, Membership
+
+from .base import ScopedRelationsMixin
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class DealerUserAdmin(ScopedRelationsMixin, UserAdmin):
+    """Managers see the people of their own dealers, plus accounts not yet given a dealer.
+
+    They change an account (password, e-mail, name) only when every dealer it works for is one
+    they manage; someone who also works elsewhere is shown read-only.
+    """
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        managed = Dealer.objects.managed_by(request.user)
+        colleagues = Membership.objects.filter(dealer__in=managed).values("user_id")
+        manageable = users_manageable_by(request.user).values("pk")
+        return qs.filter(Q(pk__in=colleagues) | Q(pk__in=manageable), is_superuser=False)
+
+    def _may_change(self, request, obj):
+        return obj is None or users_manageable_by(request.user).filter(pk=obj.pk).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_change(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_change(request, obj) and super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Managers look after their people's accounts but never hand out powers.
+            fields += [
+                "is_staff",
+                "is_superuser",
+                "groups",
+                "user_permissions",
+                "last_login",
+                "date_joined",
+            ]
+        return fields
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404
