@@ -12,10 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from exports import rules
+from exports.money import SELLER_PAYS_FREIGHT, SELLER_PAYS_INSURANCE
 from inventory.models import Dealer, DealerScopedQuerySet, Vehicle, message_text
-
-from . import rules
-from .money import SELLER_PAYS_FREIGHT, SELLER_PAYS_INSURANCE
 
 
 class DestinationMarket(models.Model):
