@@ -4,32 +4,38 @@ One module per sub-domain; every name other modules and migrations use is re-exp
 so `exports.models.ExportShipment` and the app label stay as they are.
 """
 
-from .shipments import (
-    RORO_STOWAGE,
-    TEMP_PLATE_DAYS,
+from .markets import (
     AppliesTo,
-    CashFlowSnapshot,
     Confidence,
-    ConsigneeType,
     DestinationMarket,
-    DocumentKind,
-    ExportShipment,
-    Incoterm,
     MarketRule,
     MarketRuleQuerySet,
     Severity,
+)
+from .shipment_records import (
+    DocumentKind,
     ShipmentDocument,
     ShipmentDocumentQuerySet,
-    ShipmentLine,
-    ShipmentLineQuerySet,
     ShipmentMilestone,
     ShipmentMilestoneQuerySet,
+    shipment_document_path,
+)
+from .shipments import (
+    RORO_STOWAGE,
+    TEMP_PLATE_DAYS,
+    ConsigneeType,
+    ExportShipment,
+    Incoterm,
+    ShipmentLine,
+    ShipmentLineQuerySet,
     ShipmentQuerySet,
     ShipmentStatus,
     Stowage,
     TransportMode,
     money,
-    shipment_document_path,
+)
+from .snapshots import (
+    CashFlowSnapshot,
 )
 
 __all__ = [
