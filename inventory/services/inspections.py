@@ -15,12 +15,12 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import certificates, costs, judging, paint, uploads
-from . import vin as vin_rules
-from .access import PLATFORM_OPERATORS_GROUP
-from .files import delete_files_on_commit
-from .idempotency import MAX_AGE_SECONDS as FORM_TOKEN_MAX_AGE
-from .models import (
+from .. import certificates, costs, judging, paint, uploads
+from .. import vin as vin_rules
+from ..access import PLATFORM_OPERATORS_GROUP
+from ..files import delete_files_on_commit
+from ..idempotency import MAX_AGE_SECONDS as FORM_TOKEN_MAX_AGE
+from ..models import (
     CONTENT_VERSION,
     LIFECYCLE_FIELDS,
     ON_HAND,
