@@ -1,21 +1,30 @@
-"""Every write to dealers' vehicles and inspections: receive, update, status, issue."""
+"""Every write to dealers and their people, vehicles, inspections, floor plans and job runs.
 
-from .inspections import (
+One module per sub-domain; every public name is re-exported here, so callers keep importing
+`inventory.services`."""
+
+from .dealers import (
     CANDIDATE_SETTINGS,
-    DOCUMENT_FIELDS,
     MANAGER_APPS,
     MANAGER_EXCLUDED,
     MANAGER_USER_PERMS,
-    MANUAL_STATUS_MOVES,
-    PAPERS_FIXED_FOR,
     PLATFORM_MODELS,
-    STORED_UPLOADS,
-    VEHICLE_FIELDS,
-    StoredFileOutcome,
     dealer_save,
+    managers_group_sync,
+    membership_delete,
+    membership_save,
+    platform_operators_group_sync,
+    user_save,
+)
+from .floor_plan import (
     floor_plan_line_delete,
     floor_plan_line_save,
     floor_plan_pay,
+    vehicle_floor,
+)
+from .inspections import (
+    STORED_UPLOADS,
+    StoredFileOutcome,
     inspection_add_photos,
     inspection_discard,
     inspection_issue,
@@ -25,24 +34,30 @@ from .inspections import (
     inspection_save_draft,
     inspection_save_findings,
     inspection_save_readings,
+    stored_upload_normalise,
+)
+from .jobs import (
     job_run_finish,
     job_run_start,
     job_runs_abandon,
-    managers_group_sync,
-    platform_operators_group_sync,
-    refuse_unless_on_hand,
-    stored_upload_normalise,
     submission_tokens_prune,
+    worker_heartbeat,
+)
+from .vehicles import (
+    DOCUMENT_FIELDS,
+    MANUAL_STATUS_MOVES,
+    PAPERS_FIXED_FOR,
+    UNSET,
+    Unset,
+    refuse_unless_on_hand,
     vehicle_change_status,
     vehicle_delete,
     vehicle_delete_refusal,
     vehicle_document_add,
     vehicle_document_remove,
-    vehicle_floor,
     vehicle_receive,
     vehicle_set_shipment_status,
     vehicle_update,
-    worker_heartbeat,
 )
 
 __all__ = [
@@ -55,8 +70,9 @@ __all__ = [
     "PAPERS_FIXED_FOR",
     "PLATFORM_MODELS",
     "STORED_UPLOADS",
-    "VEHICLE_FIELDS",
+    "UNSET",
     "StoredFileOutcome",
+    "Unset",
     "dealer_save",
     "floor_plan_line_delete",
     "floor_plan_line_save",
@@ -74,10 +90,13 @@ __all__ = [
     "job_run_start",
     "job_runs_abandon",
     "managers_group_sync",
+    "membership_delete",
+    "membership_save",
     "platform_operators_group_sync",
     "refuse_unless_on_hand",
     "stored_upload_normalise",
     "submission_tokens_prune",
+    "user_save",
     "vehicle_change_status",
     "vehicle_delete",
     "vehicle_delete_refusal",
