@@ -1,47 +1,20 @@
-"""Forms for receiving and editing vehicles, shared by the staff pages and the admin."""
-
-from decimal import Decimal
+"""Forms for receiving and editing vehicles and filing their papers (staff pages and admin)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from . import vin as vin_rules
-from .models import (
-    FloorPlanLine,
+from .. import services
+from .. import vin as vin_rules
+from ..models import (
     Fuel,
-    PaymentKind,
     RegisteredOwner,
     Vehicle,
     VehicleDocument,
     message_text,
 )
-
-
-def attach_refusal(form, exc: ValidationError, fields=None):
-    """Put a service's refusal on the form: on the field it names (through `fields`, a map
-    from the service's names to the form's), else on top of the form."""
-    fields = fields or {}
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        name = fields.get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker. Its value is always ISO 8601 (2026-11-29), whatever the
-    page's language: a localised value such as 2026/11/29 would show as an empty picker and
-    clear the date on save."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
+from .base import DateInput, attach_refusal
 
 VEHICLE_FACTS = [
     "vin",
@@ -217,37 +190,3 @@ class VehicleDocumentForm(forms.ModelForm):
         model = VehicleDocument
         fields = services.DOCUMENT_FIELDS
         widgets = {"issued_on": DateInput()}
-
-
-class VehicleFloorForm(forms.Form):
-    """Finance a car on one of the dealer's lines; saved by `vehicle_floor`."""
-
-    line = forms.ModelChoiceField(queryset=FloorPlanLine.objects.none(), label=_("Line"))
-    principal = forms.DecimalField(
-        label=_("Principal"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
-    )
-    floored_on = forms.DateField(label=_("Floored on"), widget=DateInput())
-
-    def __init__(self, *args, vehicle, **kwargs):
-        kwargs.setdefault(
-            "initial", {"principal": vehicle.acquisition_cost, "floored_on": vehicle.stocked_on}
-        )
-        super().__init__(*args, **kwargs)
-        self.fields["line"].queryset = FloorPlanLine.objects.filter(
-            dealer_id=vehicle.dealer_id, is_active=True
-        )
-
-
-class FloorPlanPaymentForm(forms.Form):
-    """Record a payment to the lender; saved by `floor_plan_pay`."""
-
-    kind = forms.ChoiceField(label=_("Kind"), choices=PaymentKind.choices)
-    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
-    amount = forms.DecimalField(
-        label=_("Amount"),
-        max_digits=12,
-        decimal_places=2,
-        required=False,
-        help_text=_("Leave empty for a payoff: the amount owed that day is paid."),
-    )
-    reference = forms.CharField(label=_("Reference"), max_length=60, required=False)

@@ -1,0 +1,399 @@
+"""Vehicles and their papers: receive, update, status moves, delete, documents on file."""
+
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from .. import judging, uploads
+from .. import vin as vin_rules
+from ..files import delete_files_on_commit
+from ..models import (
+    ON_HAND,
+    Dealer,
+    Fuel,
+    RegisteredOwner,
+    SteeringSide,
+    Vehicle,
+    VehicleDocument,
+    VehicleFloorPlan,
+    VehicleStatus,
+)
+
+
+class Unset(Enum):
+    """A keyword the caller left out: the field keeps the value it has."""
+
+    UNSET = "unset"
+
+
+UNSET = Unset.UNSET
+
+# Moves a person may make by hand; allocation and export follow shipments only.
+MANUAL_STATUS_MOVES = {
+    VehicleStatus.IN_STOCK: {VehicleStatus.RESERVED, VehicleStatus.SOLD_DOMESTIC},
+    VehicleStatus.RESERVED: {VehicleStatus.IN_STOCK, VehicleStatus.SOLD_DOMESTIC},
+    VehicleStatus.SOLD_DOMESTIC: {VehicleStatus.IN_STOCK},
+}
+
+
+def _move_status(vehicle, to_status, *, on=None) -> None:
+    """Set a new status and, with it, the day the car left stock: `on` (default the dealer's
+    today) when it leaves, nothing when it is on hand again. Its days in stock end that day."""
+    if to_status in ON_HAND:
+        vehicle.left_stock_on = None
+    elif vehicle.left_stock_on is None:
+        day = on or vehicle.dealer.today()
+        vehicle.left_stock_on = max(day, vehicle.stocked_on)
+    vehicle.status = to_status
+
+
+def refuse_unless_on_hand(vehicle, action) -> None:
+    """Stock actions (flooring, the export check) are for cars the dealer still holds."""
+    if vehicle.status not in ON_HAND:
+        raise ValidationError(
+            _(
+                "Vehicle %(vin)s is %(status)s, no longer in stock; only a car in stock can "
+                "be %(action)s."
+            )
+            % {
+                "vin": vehicle.vin,
+                "status": VehicleStatus(vehicle.status).label.lower(),
+                "action": action,
+            },
+            code="not_in_stock",
+        )
+
+
+def _save_vehicle(vehicle, *, by):
+    """Validate and save; a unique clash that slipped past validation reads as a field error."""
+    vehicle.full_clean()
+    vehicle._history_user = by
+    try:
+        with transaction.atomic():
+            vehicle.save()
+    except IntegrityError as exc:
+        if "vin" in str(exc).lower():
+            raise ValidationError(
+                {"vin": _("A vehicle with this VIN is already registered.")}
+            ) from exc
+        raise
+
+
+@transaction.atomic
+def vehicle_receive(
+    *,
+    dealer: Dealer,
+    vin: str,
+    by: User | None = None,
+    make: str,
+    model: str,
+    model_year: int,
+    powertrain: str,
+    acquisition_cost: Decimal,
+    list_price: Decimal,
+    stock_number: str = "",
+    trim: str = "",
+    engine_cc: int | None = None,
+    fuel: str = Fuel.PETROL,
+    power_kw: int | None = None,
+    body_type: str = "",
+    colour: str = "",
+    steering_side: str = SteeringSide.LHD,
+    odometer_km: int = 0,
+    manufactured_on: date | None = None,
+    stocked_on: date | None = None,
+    registered_on: date | None = None,
+    registered_owner: str = RegisteredOwner.DEALER,
+    registered_owner_name: str = "",
+    export_price: Decimal | None = None,
+    status: str = VehicleStatus.IN_STOCK,
+    is_salvage: bool = False,
+    is_flood_damaged: bool = False,
+    notes: str = "",
+) -> Vehicle:
+    """Take a vehicle into a dealer's stock, stocked today unless `stocked_on` says when."""
+    vehicle = Vehicle(
+        dealer=dealer,
+        vin=vin_rules.normalise(vin),
+        stock_number=stock_number,
+        make=make,
+        model=model,
+        trim=trim,
+        model_year=model_year,
+        powertrain=powertrain,
+        engine_cc=engine_cc,
+        fuel=fuel,
+        power_kw=power_kw,
+        body_type=body_type,
+        colour=colour,
+        steering_side=steering_side,
+        odometer_km=odometer_km,
+        manufactured_on=manufactured_on,
+        stocked_on=stocked_on or dealer.today(),
+        registered_on=registered_on,
+        registered_owner=registered_owner,
+        registered_owner_name=registered_owner_name,
+        acquisition_cost=acquisition_cost,
+        list_price=list_price,
+        export_price=export_price,
+        status=status,
+        is_salvage=is_salvage,
+        is_flood_damaged=is_flood_damaged,
+        notes=notes,
+    )
+    _move_status(vehicle, vehicle.status)
+    _save_vehicle(vehicle, by=by)
+    judging.rejudge([vehicle])
+    return vehicle
+
+
+@transaction.atomic
+def vehicle_update(
+    *,
+    vehicle: Vehicle,
+    by: User | None = None,
+    confirm_odometer_decrease: bool = False,
+    vin: str | Unset = UNSET,
+    stock_number: str | Unset = UNSET,
+    make: str | Unset = UNSET,
+    model: str | Unset = UNSET,
+    trim: str | Unset = UNSET,
+    model_year: int | Unset = UNSET,
+    powertrain: str | Unset = UNSET,
+    engine_cc: int | Unset | None = UNSET,
+    fuel: str | Unset = UNSET,
+    power_kw: int | Unset | None = UNSET,
+    body_type: str | Unset = UNSET,
+    colour: str | Unset = UNSET,
+    steering_side: str | Unset = UNSET,
+    odometer_km: int | Unset = UNSET,
+    manufactured_on: date | Unset | None = UNSET,
+    stocked_on: date | Unset = UNSET,
+    registered_on: date | Unset | None = UNSET,
+    registered_owner: str | Unset = UNSET,
+    registered_owner_name: str | Unset = UNSET,
+    acquisition_cost: Decimal | Unset = UNSET,
+    list_price: Decimal | Unset = UNSET,
+    export_price: Decimal | Unset | None = UNSET,
+    is_salvage: bool | Unset = UNSET,
+    is_flood_damaged: bool | Unset = UNSET,
+    notes: str | Unset = UNSET,
+) -> Vehicle:
+    """Change the facts given; a lower odometer reading needs an explicit confirmation. The
+    status moves through `vehicle_change_status` and the shipments, never here."""
+    given = {
+        "vin": vin if vin is UNSET else vin_rules.normalise(vin),
+        "stock_number": stock_number,
+        "make": make,
+        "model": model,
+        "trim": trim,
+        "model_year": model_year,
+        "powertrain": powertrain,
+        "engine_cc": engine_cc,
+        "fuel": fuel,
+        "power_kw": power_kw,
+        "body_type": body_type,
+        "colour": colour,
+        "steering_side": steering_side,
+        "odometer_km": odometer_km,
+        "manufactured_on": manufactured_on,
+        "stocked_on": stocked_on,
+        "registered_on": registered_on,
+        "registered_owner": registered_owner,
+        "registered_owner_name": registered_owner_name,
+        "acquisition_cost": acquisition_cost,
+        "list_price": list_price,
+        "export_price": export_price,
+        "is_salvage": is_salvage,
+        "is_flood_damaged": is_flood_damaged,
+        "notes": notes,
+    }
+    locked = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    changed = {
+        name: value
+        for name, value in given.items()
+        if value is not UNSET and getattr(locked, name) != value
+    }
+    if not changed:
+        return locked
+    new_odometer = changed.get("odometer_km")
+    if (
+        new_odometer is not None
+        and new_odometer < locked.odometer_km
+        and not confirm_odometer_decrease
+    ):
+        raise ValidationError(
+            {
+                "odometer_km": _(
+                    "The odometer goes down from %(old)s km to %(new)s km; confirm that this "
+                    "correction is intended."
+                )
+                % {"old": locked.odometer_km, "new": new_odometer}
+            },
+            code="odometer_decrease",
+        )
+    for name, value in changed.items():
+        setattr(locked, name, value)
+    _save_vehicle(locked, by=by)
+    judging.rejudge([locked])
+    return locked
+
+
+@transaction.atomic
+def vehicle_change_status(*, vehicle, to_status, by=None) -> Vehicle:
+    """Reserve, release or sell a vehicle domestically."""
+    locked = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    if locked.status == to_status:
+        return locked
+    if to_status not in MANUAL_STATUS_MOVES.get(locked.status, set()):
+        raise ValidationError(
+            {
+                "status": _("A vehicle that is %(from)s cannot be marked %(to)s by hand.")
+                % {
+                    "from": VehicleStatus(locked.status).label,
+                    "to": VehicleStatus(to_status).label,
+                }
+            },
+            code="illegal_status_move",
+        )
+    _move_status(locked, to_status)
+    locked._history_user = by
+    locked.save(update_fields=["status", "left_stock_on", "updated_at"])
+    judging.rejudge([locked])
+    return locked
+
+
+def vehicle_delete_refusal(vehicle) -> str | None:
+    """Why a vehicle must stay on record, or None when it may be deleted.
+
+    Only a car entered by mistake may go: once anything happened to it (a status, price or
+    odometer change kept by its history, a paper, an inspection, a shipment, a floor plan),
+    that record is kept, and the car is sold domestically or its shipment cancelled instead.
+    """
+    if vehicle.history.count() > 1:
+        return _("its history records changes since it was received")
+    if vehicle.documents.exists():
+        return _("papers are filed for it")
+    if vehicle.inspections.exists():
+        return _("it has inspections")
+    if vehicle.shipment_lines.exists():
+        return _("it has been on a shipment")
+    if VehicleFloorPlan.objects.filter(vehicle=vehicle).exists():
+        return _("it is floored on a lender's line")
+    return None
+
+
+@transaction.atomic
+def vehicle_delete(*, vehicle, by=None) -> None:
+    """Delete a vehicle received by mistake; one with any record is refused by name."""
+    locked = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    refusal = vehicle_delete_refusal(locked)
+    if refusal:
+        raise ValidationError(
+            _(
+                "Vehicle %(vin)s cannot be deleted: %(reason)s. Mark it sold domestically or "
+                "cancel its shipment instead."
+            )
+            % {"vin": locked.vin, "reason": refusal},
+            code="vehicle_on_record",
+        )
+    locked._history_user = by
+    locked.delete()
+
+
+def vehicle_set_shipment_status(*, vehicles, to_status, by=None, on=None) -> int:
+    """Move vehicles as their shipment moves; only the exports services call this.
+
+    `on` is the day of the shipment's move: loaded cars leave stock that day."""
+    moved = []
+    for vehicle in vehicles:
+        if vehicle.status != to_status:
+            _move_status(vehicle, to_status, on=on)
+            vehicle._history_user = by
+            vehicle.save(update_fields=["status", "left_stock_on", "updated_at"])
+            moved.append(vehicle)
+    judging.rejudge(moved)
+    return len(moved)
+
+
+# What staff file about a paper, in the order the form asks for it.
+DOCUMENT_FIELDS = (
+    "kind",
+    "country_code",
+    "issuer",
+    "issuer_is_listed_manufacturer",
+    "holder",
+    "issued_on",
+    "reference",
+    "scan",
+)
+
+
+@transaction.atomic
+def vehicle_document_add(
+    *,
+    vehicle: Vehicle,
+    by: User | None = None,
+    kind: str,
+    issuer: str,
+    issued_on: date,
+    country_code: str = "",
+    issuer_is_listed_manufacturer: bool = False,
+    holder: str = "",
+    reference: str = "",
+    scan: File | None = None,
+) -> VehicleDocument:
+    """File a paper an export rule asks for (an after-sales confirmation, a certificate)."""
+    if scan:
+        problem = uploads.upload_problem(
+            scan, kinds=uploads.PAPER_KINDS, described=_("a PDF, JPEG or PNG")
+        )
+        if problem:
+            raise ValidationError({"scan": problem})
+    document = VehicleDocument(
+        vehicle=vehicle,
+        added_by=by,
+        kind=kind,
+        country_code=country_code,
+        issuer=issuer,
+        issuer_is_listed_manufacturer=issuer_is_listed_manufacturer,
+        holder=holder,
+        issued_on=issued_on,
+        reference=reference,
+        scan=scan,
+    )
+    document.full_clean()
+    document.save()
+    judging.rejudge([vehicle])
+    return document
+
+
+# Once its shipment is booked, a car's papers are what customs clearance was judged on.
+PAPERS_FIXED_FOR = frozenset({VehicleStatus.ALLOCATED, VehicleStatus.EXPORTED})
+
+
+@transaction.atomic
+def vehicle_document_remove(*, document, by=None) -> None:
+    """Take a paper off the file, for example one filed against the wrong car, with its scan.
+
+    Refused once the car is on a booked shipment or exported: the paper is then part of the
+    export's record."""
+    vehicle = Vehicle.objects.select_for_update().get(pk=document.vehicle_id)
+    if vehicle.status in PAPERS_FIXED_FOR:
+        raise ValidationError(
+            _("Vehicle %(vin)s is %(status)s; its papers stay on file with the export.")
+            % {"vin": vehicle.vin, "status": vehicle.get_status_display().lower()},
+            code="paper_on_record",
+        )
+    stored = VehicleDocument.objects.filter(pk=document.pk).first()
+    if stored is None:
+        return
+    stored.delete()
+    delete_files_on_commit([stored.scan])
+    judging.rejudge([vehicle])
