@@ -108,3 +108,13 @@ class MembershipAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self._may_change(request, obj) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        services.membership_save(membership=obj)
+
+    def delete_model(self, request, obj):
+        services.membership_delete(membership=obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            services.membership_delete(membership=membership)

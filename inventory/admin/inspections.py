@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from inventory import services
-from inventory.inspection_forms import PaintReadingAdminForm
+from inventory.forms import PaintReadingAdminForm
 from inventory.models import InspectionPhoto, InspectionReport, PaintReading, StructuralFinding
 
 from .base import DealerScopedAdminMixin, FrozenParentInlineMixin, GuardedDeleteAdminMixin

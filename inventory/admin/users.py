@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db.models import Q
 from django.http import Http404
 
+from inventory import services
 from inventory.access import users_manageable_by
 from inventory.models import Dealer, Membership
 
@@ -55,6 +56,10 @@ class DealerUserAdmin(ScopedRelationsMixin, UserAdmin):
                 "date_joined",
             ]
         return fields
+
+    def save_model(self, request, obj, form, change):
+        # The account forms have already hashed any new password.
+        services.user_save(user=obj)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404
