@@ -1,4 +1,5 @@
-"""Sentences that read as English and keep their template, for translation; no Django import."""
+"""Sentences that read as English and keep their template, for translation; no Django import,
+so the pure modules (VIN, paint, market rules, customs) can speak in them."""
 
 
 def gettext_noop(text: str) -> str:
