@@ -304,12 +304,6 @@ def test_the_command_names_a_dealer_it_does_not_know(db):
 # --- the reports page ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def staff_client(client, staff_a):
-    client.force_login(staff_a)
-    return client
-
-
 def ready_report(dealer):
     report = InventoryReport.objects.create(dealer=dealer, week_start=date(2025, 1, 6))
     services.inventory_report_build(report=report)

@@ -49,12 +49,6 @@ def load_for_export(vehicle, by):
         services.vehicle_set_shipment_status(vehicles=[locked], to_status=status, by=by)
 
 
-@pytest.fixture
-def staff_client(client, staff_a):
-    client.force_login(staff_a)
-    return client
-
-
 def listed_days(client, vin):
     html = client.get(reverse("inventory:vehicle_list")).content.decode()
     row = html.split(f">{vin}</a>")[1].split("</tr>")[0]
