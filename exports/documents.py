@@ -15,12 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.writer.excel import ExcelWriter
 
-from inventory.certificate_render import (
-    LEFT_TO_RIGHT_ISOLATE,
-    POP_DIRECTIONAL_ISOLATE,
-    ResourceRefused,
-    inline_only_fetcher,
-)
+from core.pdf import html_to_pdf, left_to_right_isolates
 from inventory.models import Powertrain
 from inventory.spreadsheets import WriteOnlySheet
 
@@ -281,7 +276,6 @@ def _is_invoice(kind):
 def document_html(kind, data: DocumentData) -> str:
     """The document's HTML in the active language."""
     kind = DocumentKind(kind)
-    right_to_left = translation.get_language_bidi()
     return render_to_string(
         TEMPLATE,
         {
@@ -296,23 +290,14 @@ def document_html(kind, data: DocumentData) -> str:
             "total": amount(data.total),
             # The day as metadata, not the clock: the same figures make the same file.
             "stamp": data.issued_on.isoformat(),
-            # VINs, codes and figures read left to right inside right-to-left text; WeasyPrint
-            # ignores the CSS unicode-bidi property, so the isolates go in the text.
-            "ltr": LEFT_TO_RIGHT_ISOLATE if right_to_left else "",
-            "end_ltr": POP_DIRECTIONAL_ISOLATE if right_to_left else "",
+            # VINs, codes and figures read left to right inside right-to-left text.
+            **left_to_right_isolates(translation.get_language_bidi()),
         },
     )
 
 
 def _pdf(kind, data: DocumentData) -> bytes:
-    from weasyprint import HTML
-    from weasyprint.urls import FatalURLFetchingError
-
-    try:
-        return HTML(string=document_html(kind, data), url_fetcher=inline_only_fetcher()).write_pdf()
-    except FatalURLFetchingError as exc:
-        # A BaseException in WeasyPrint, which would slip past Django's error handling.
-        raise ResourceRefused(str(exc)) from exc
+    return html_to_pdf(document_html(kind, data))
 
 
 class _Sheet(WriteOnlySheet):

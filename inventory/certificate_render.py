@@ -6,7 +6,6 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import segno
@@ -16,16 +15,16 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from core.pdf import SVG_FONT_FAMILY, html_to_pdf, left_to_right_isolates
+
+# What a refused resource raises and the fetcher that refuses it, where callers found them.
+from core.pdf import ResourceRefused as ResourceRefused
+from core.pdf import inline_only_fetcher as inline_only_fetcher
+
 from . import certificates
 from .models import PANEL_ORDER, POINT_VERDICTS, InspectionStatus, PaintVerdict, Panel
 
 TEMPLATE = "inventory/certificate_pdf.html"
-
-# Fonts from Debian packages that fontconfig resolves on the project's machines: DejaVu Sans
-# (fonts-dejavu-core) covers Latin, Cyrillic and Arabic, Noto Sans CJK SC (fonts-noto-cjk)
-# Chinese. WeasyPrint splits an SVG font-family on commas and strips quotes without trimming
-# spaces, so inside SVG the names stay unquoted with no space after the commas.
-SVG_FONT_FAMILY = "DejaVu Sans,Noto Sans CJK SC,sans-serif"
 
 OUTLINE_COLOURS = {
     PaintVerdict.ORIGINAL: "#43a047",
@@ -104,8 +103,6 @@ WHEELS = ((15, 52), (213, 52), (15, 310), (213, 310))
 FRONT_ARROW = "M112 18L120 6L128 18Z"
 CAR_WIDTH, LEGEND_WIDTH, OUTLINE_HEIGHT = 240, 230, 400
 LEGEND_X, LEGEND_Y, LEGEND_STEP, SWATCH = 252, 40, 28, 18
-
-LEFT_TO_RIGHT_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2066", "\u2069"
 
 QR_ERROR = "m"
 QR_QUIET_ZONE = 4  # modules of light margin every QR reader expects
@@ -396,32 +393,6 @@ def qr_data_uri(url: str) -> str:
     return f"data:image/svg+xml;base64,{encoded}"
 
 
-class ResourceRefused(ValueError):
-    """The certificate's HTML asked for something not embedded in it."""
-
-
-def inline_only_fetcher():
-    """A WeasyPrint URL fetcher that serves data: URLs only.
-
-    A certificate holds text typed by staff; whatever reaches its HTML must not make the
-    server read its own files or call another host. A refusal stops the rendering rather
-    than printing a certificate with a piece missing. WeasyPrint is imported here, not with
-    the module, because the web pages that only draw the diagram or the QR code should
-    neither wait for it to load nor need its system libraries.
-    """
-    from weasyprint.urls import URLFetcher
-
-    class InlineOnlyFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if urlsplit(url).scheme.lower() != "data":
-                raise ResourceRefused(f"Documents embed what they show; refused {url[:200]!r}")
-            return super().fetch(url, headers)
-
-    return InlineOnlyFetcher(
-        allowed_protocols=("data",), allow_redirects=False, fail_on_errors=True
-    )
-
-
 def _thresholds(values, *, per_point=False):
     """The dealer's paint thresholds the verdicts were judged by, as sentences."""
     if not values:
@@ -492,7 +463,6 @@ def certificate_context(report, *, verify_url):
     """Everything the certificate template shows, worked out in the active language."""
     verification = certificates.verify(report)
     readings = sorted(report.readings.all(), key=lambda r: PANEL_ORDER[r.panel])
-    right_to_left = translation.get_language_bidi()
     per_point = report.judged_per_point
     return {
         "report": report,
@@ -518,9 +488,7 @@ def certificate_context(report, *, verify_url):
         "verify_url": verify_url,
         "time_zone": report.vehicle.dealer.time_zone,
         # Codes, dates, readings and addresses read left to right inside right-to-left text.
-        # WeasyPrint ignores the CSS unicode-bidi property, so the isolates go in the text.
-        "ltr": LEFT_TO_RIGHT_ISOLATE if right_to_left else "",
-        "end_ltr": POP_DIRECTIONAL_ISOLATE if right_to_left else "",
+        **left_to_right_isolates(translation.get_language_bidi()),
     }
 
 
@@ -538,13 +506,6 @@ def certificate_html(report, *, verify_url: str, language: str) -> str:
 def render_certificate_pdf(report, *, verify_url: str, language: str) -> bytes:
     """The certificate of an issued, superseded or revoked report as an A4 PDF in `language`,
     with nothing fetched from outside the document."""
-    from weasyprint import HTML
-    from weasyprint.urls import FatalURLFetchingError
-
     html = certificate_html(report, verify_url=verify_url, language=language)
     with translation.override(language):
-        try:
-            return HTML(string=html, url_fetcher=inline_only_fetcher()).write_pdf()
-        except FatalURLFetchingError as exc:
-            # A BaseException in WeasyPrint, which would slip past Django's error handling.
-            raise ResourceRefused(str(exc)) from exc
+        return html_to_pdf(html)

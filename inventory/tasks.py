@@ -1,22 +1,31 @@
-"""Celery tasks of inventory: thin wrappers that call a service."""
+"""Celery tasks of inventory: thin wrappers that call a service; the base of tasks that work
+for one dealer."""
 
 from celery import shared_task
-from kombu.exceptions import OperationalError as BrokerError
-from redis.exceptions import RedisError
+
+from core.tasks import QUEUE_ERRORS, Task
 
 from . import services
+from .models import Dealer
 
-# What `.delay()` raises when the broker does not take a task (down, refusing, timing out).
-QUEUE_ERRORS = (BrokerError, RedisError, OSError)
+__all__ = ["QUEUE_ERRORS", "DealerTask", "prune_submission_tokens", "worker_heartbeat"]
 
 
-@shared_task(acks_late=True, time_limit=60, soft_time_limit=50)
+class DealerTask(Task):
+    """A task for one dealer, or for every dealer when given none: `self.tenant(dealer_id)`."""
+
+    tenant_model = Dealer
+
+
+# Both run on a schedule and the next run does the same work, so they fail on a lost
+# database connection rather than retry.
+@shared_task(base=Task, autoretry_for=(), time_limit=60, soft_time_limit=50)
 def worker_heartbeat() -> int:
     """Leave a JobRun that shows managers the workers are taking work; returns its id."""
     return services.worker_heartbeat().pk
 
 
-@shared_task(acks_late=True, time_limit=300, soft_time_limit=280)
+@shared_task(base=Task, autoretry_for=(), time_limit=300, soft_time_limit=280)
 def prune_submission_tokens() -> int:
     """Forget expired one-time form tokens; returns how many."""
     return services.submission_tokens_prune()

@@ -178,6 +178,13 @@ def staff_a(dealer_a):
 
 
 @pytest.fixture
+def staff_client(client, staff_a):
+    """The test client signed in as staff_a, a staff member of dealer_a."""
+    client.force_login(staff_a)
+    return client
+
+
+@pytest.fixture
 def all_permissions():
     return Permission.objects.all()
 

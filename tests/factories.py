@@ -1,14 +1,15 @@
 """factory_boy factories for DealerHub's models."""
 
 import itertools
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from exports.models import DestinationMarket, ExportShipment
+from dealerhub.models import InventoryReport
+from exports.models import DestinationMarket, ExportShipment, ShipmentLine
 from inventory import vin as vin_rules
 from inventory.models import (
     ON_HAND,
@@ -96,6 +97,27 @@ class ShipmentFactory(factory.django.DjangoModelFactory):
     # Loading needs the ship and the bill of lading; tests that are about them clear these.
     vessel = "Morning Cara"
     bill_of_lading = factory.Sequence(lambda n: f"COSU{n:010d}")
+
+
+class ShipmentLineFactory(factory.django.DjangoModelFactory):
+    """A car on a shipment of its own dealer, written straight to the table: tests that need
+    the export rules or the licence batches add it through `shipment_add_vehicle`."""
+
+    class Meta:
+        model = ShipmentLine
+
+    vehicle = factory.SubFactory(VehicleFactory)
+    shipment = factory.SubFactory(ShipmentFactory, dealer=factory.SelfAttribute("..vehicle.dealer"))
+
+
+class InventoryReportFactory(factory.django.DjangoModelFactory):
+    """A pending weekly inventory report, not built yet."""
+
+    class Meta:
+        model = InventoryReport
+
+    dealer = factory.SubFactory(DealerFactory)
+    week_start = date(2025, 1, 6)  # a Monday
 
 
 class FloorPlanLineFactory(factory.django.DjangoModelFactory):
@@ -201,7 +223,7 @@ def _png_upload(name="hood.png"):
 def dealer_world(dealer, *, tag):
     """One row of every dealer-owned kind at `dealer`, made through the services, for tests
     that try each of them from another dealer. Needs the shipped markets and a MEDIA_ROOT."""
-    from dealerhub.models import ComplianceDigest, InventoryReport
+    from dealerhub.models import ComplianceDigest
     from exports import services as export_services
     from inventory import services
     from inventory.models import JobRun, PaymentKind
@@ -238,7 +260,7 @@ def dealer_world(dealer, *, tag):
         shipment=shipment, vehicle=VehicleFactory(dealer=dealer), sale_price=Decimal("21000")
     )
     shipment_document = export_services.shipment_documents_generate(shipment=shipment)[0]
-    report = InventoryReport.objects.create(dealer=dealer, week_start=dealer.today())
+    report = InventoryReportFactory(dealer=dealer, week_start=dealer.today())
     ComplianceDigest.objects.create(dealer=dealer, on=dealer.today())
     export_services.cash_flow_snapshot_take(dealer=dealer)
     JobRun.objects.create(job="test", dealer=dealer)

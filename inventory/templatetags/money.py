@@ -1,24 +1,8 @@
-"""{{ amount|money }} and {{ amount|money:"CNY" }}: amounts to the cent with thousands commas."""
+"""`format_money`, kept importable here; `{% load money %}` loads `core.templatetags.money`.
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+No `register` on purpose: Django takes a templatetags module for a tag library only when it
+has one, so the name `money` keeps meaning one library."""
 
-from django import template
+from core.templatetags.money import format_money
 
-register = template.Library()
-CENT = Decimal("0.01")
-
-
-def format_money(amount, currency="") -> str:
-    if amount is None or amount == "":
-        return "—"
-    try:
-        value = Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
-    except (InvalidOperation, TypeError, ValueError):
-        return str(amount)
-    text = f"{value:,.2f}"
-    return f"{currency} {text}" if currency else text
-
-
-@register.filter
-def money(amount, currency=""):
-    return format_money(amount, currency)
+__all__ = ["format_money"]

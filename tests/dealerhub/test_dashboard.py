@@ -15,12 +15,6 @@ from inventory.services import floor_plan_pay, vehicle_floor
 from tests.factories import FloorPlanLineFactory, ShipmentFactory, VehicleFactory
 
 
-@pytest.fixture
-def staff_client(client, staff_a):
-    client.force_login(staff_a)
-    return client
-
-
 def store_snapshot(dealer, on, **figures):
     """A stored day of history; every figure not given is zero."""
     fields = dict.fromkeys(SNAPSHOT_FIELDS, 0)

@@ -18,13 +18,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
 from dealerhub import middleware
-from dealerhub.models import InventoryReport
 from exports import services as export_services
 from exports.models import DestinationMarket
 from inventory import services as inventory_services
 from inventory.models import InspectionPhoto, VehicleDocument
 from inventory.pagination import KeysetPage
 from tests.factories import (
+    InventoryReportFactory,
     MembershipFactory,
     UserFactory,
     VehicleFactory,
@@ -88,7 +88,7 @@ def world(dealer_a, manager_a, markets, settings, tmp_path):
     export_services.shipment_add_vehicle(
         shipment=shipment, vehicle=vehicle, sale_price=Decimal("20000"), by=manager_a
     )
-    inventory_report = InventoryReport.objects.create(dealer=dealer_a, week_start=dealer_a.today())
+    inventory_report = InventoryReportFactory(dealer=dealer_a, week_start=dealer_a.today())
     document = VehicleDocument.objects.filter(vehicle=vehicle).first()
     photo = InspectionPhoto.objects.filter(report=report).first()
     line = shipment.lines.first()

@@ -14,11 +14,7 @@ from django_celery_beat.models import PeriodicTask
 
 from dealerhub import reports, services, tasks
 from dealerhub.models import InventoryReport, ReportKind, ReportStatus
-from tests.factories import (
-    MembershipFactory,
-    UserFactory,
-    VehicleFactory,
-)
+from tests.factories import InventoryReportFactory, MembershipFactory, UserFactory, VehicleFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_SEVEN = datetime(2025, 1, 6, 7, 0, tzinfo=SHANGHAI)  # a Monday
@@ -181,7 +177,7 @@ def test_the_workbook_lists_the_aged_cars_and_the_candidates_ranked(
 def test_the_workbook_streams_in_the_same_queries_for_any_number_of_cars(
     dealer_a, tmp_path, django_assert_max_num_queries
 ):
-    report = InventoryReport.objects.create(dealer=dealer_a, week_start=date(2025, 1, 6))
+    report = InventoryReportFactory(dealer=dealer_a)
     VehicleFactory(dealer=dealer_a, export_candidate=True)
     with django_assert_max_num_queries(50) as few:
         reports.write_workbook(report, tmp_path / "few.xlsx")
@@ -196,7 +192,7 @@ def test_progress_moves_every_2000_rows(dealer_a, tmp_path, monkeypatch):
     monkeypatch.setattr(reports, "CHUNK", 2)
     for _ in range(4):
         VehicleFactory(dealer=dealer_a)
-    report = InventoryReport.objects.create(dealer=dealer_a, week_start=date(2025, 1, 6))
+    report = InventoryReportFactory(dealer=dealer_a)
     seen = []
     reports.write_workbook(report, tmp_path / "r.xlsx", seen.append)
     assert seen == [5, 50, 95, 95, 95]  # summary, 2 and 4 of 4 rows, each sheet's end
@@ -255,7 +251,7 @@ def test_a_lost_database_connection_is_raised_for_the_task_to_retry(
         raise OperationalError("server closed the connection unexpectedly")
 
     monkeypatch.setattr(reports, "write_workbook", connection_lost)
-    report = InventoryReport.objects.create(dealer=dealer_a, week_start=date(2025, 1, 6))
+    report = InventoryReportFactory(dealer=dealer_a)
     with pytest.raises(OperationalError):
         services.inventory_report_build(report=report)
     report.refresh_from_db()
@@ -263,7 +259,7 @@ def test_a_lost_database_connection_is_raised_for_the_task_to_retry(
 
 
 def test_building_a_report_twice_sends_it_once(dealer_a, manager_a, mailoutbox):
-    report = InventoryReport.objects.create(dealer=dealer_a, week_start=date(2025, 1, 6))
+    report = InventoryReportFactory(dealer=dealer_a)
     services.inventory_report_build(report=report)
     again = services.inventory_report_build(report=report)
     assert again.status == ReportStatus.READY
@@ -304,14 +300,8 @@ def test_the_command_names_a_dealer_it_does_not_know(db):
 # --- the reports page ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def staff_client(client, staff_a):
-    client.force_login(staff_a)
-    return client
-
-
 def ready_report(dealer):
-    report = InventoryReport.objects.create(dealer=dealer, week_start=date(2025, 1, 6))
+    report = InventoryReportFactory(dealer=dealer)
     services.inventory_report_build(report=report)
     report.refresh_from_db()
     return report
@@ -333,7 +323,7 @@ def test_another_dealers_report_is_not_found(staff_client, dealer_a, dealer_b):
 
 
 def test_a_report_not_ready_cannot_be_downloaded(staff_client, dealer_a):
-    report = InventoryReport.objects.create(dealer=dealer_a, week_start=date(2025, 1, 6))
+    report = InventoryReportFactory(dealer=dealer_a)
     assert staff_client.get(reverse("report_download", args=[report.pk])).status_code == 404
 
 
@@ -420,9 +410,7 @@ def test_a_manager_asks_for_a_report_in_the_admin_for_own_dealers_only(
 def test_a_manager_builds_a_failed_report_again_but_cannot_delete_one(
     client, manager_a, dealer_a, django_capture_on_commit_callbacks
 ):
-    failed = InventoryReport.objects.create(
-        dealer=dealer_a, week_start=date(2025, 1, 6), status=ReportStatus.FAILED, error="Boom"
-    )
+    failed = InventoryReportFactory(dealer=dealer_a, status=ReportStatus.FAILED, error="Boom")
     client.force_login(manager_a)
     changelist = reverse("admin:dealerhub_inventoryreport_changelist")
     with (
@@ -468,7 +456,7 @@ def test_a_make_model_or_dealer_name_that_looks_like_a_formula_is_written_as_tex
     Vehicle.objects.filter(dealer=dealer_a).update(make=text, model=f"{text} model")
     dealer_a.name = text
     dealer_a.save(update_fields=["name"])
-    report = InventoryReport.objects.create(dealer=dealer_a, week_start=date(2025, 1, 6))
+    report = InventoryReportFactory(dealer=dealer_a)
     reports.write_workbook(report, tmp_path / "r.xlsx")
 
     workbook = openpyxl.load_workbook(tmp_path / "r.xlsx")

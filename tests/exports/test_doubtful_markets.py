@@ -36,12 +36,6 @@ def mail_and_files(settings, tmp_path, markets):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def staff_client(client, staff_a):
-    client.force_login(staff_a)
-    return client
-
-
 def car(dealer, *, steering, registered, list_price="200000"):
     """A near-new BEV aged on the lot; registered (a used export) or not (a new one)."""
     return VehicleFactory(

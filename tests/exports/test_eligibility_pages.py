@@ -18,12 +18,6 @@ from tests.factories import MembershipFactory, VehicleFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, staff_a):
-    client.force_login(staff_a)
-    return client
-
-
 def matrix(client, vehicle, **headers):
     response = client.get(reverse("exports:vehicle_eligibility", args=[vehicle.pk]), **headers)
     assert response.status_code == 200

@@ -36,12 +36,6 @@ CREATE = reverse("exports:shipment_create")
 
 
 @pytest.fixture
-def staff_client(client, staff_a):
-    client.force_login(staff_a)
-    return client
-
-
-@pytest.fixture
 def kz(markets):
     return DestinationMarket.objects.get(country_code="KZ")
 

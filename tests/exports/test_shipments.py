@@ -10,7 +10,7 @@ from django.db import connection
 from exports import services
 from exports.models import ShipmentLine, ShipmentStatus
 from inventory.models import VehicleStatus
-from tests.factories import ShipmentFactory, VehicleFactory, shippable_vehicle
+from tests.factories import ShipmentFactory, ShipmentLineFactory, VehicleFactory, shippable_vehicle
 
 S = ShipmentStatus
 
@@ -161,6 +161,6 @@ def test_the_database_refuses_a_second_active_line_even_without_locks(on_postgre
     from django.db import IntegrityError
 
     vehicle = VehicleFactory(dealer=dealer_a)
-    ShipmentLine.objects.create(shipment=ShipmentFactory(dealer=dealer_a), vehicle=vehicle)
+    ShipmentLineFactory(vehicle=vehicle)
     with pytest.raises(IntegrityError):
-        ShipmentLine.objects.create(shipment=ShipmentFactory(dealer=dealer_a), vehicle=vehicle)
+        ShipmentLineFactory(vehicle=vehicle)

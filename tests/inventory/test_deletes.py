@@ -19,7 +19,7 @@ from exports import services as export_services
 from exports.models import ExportShipment, ShipmentDocument, ShipmentLine, ShipmentStatus
 from inventory import services
 from inventory.models import InspectionPhoto, InspectionReport, Vehicle, VehicleStatus
-from tests.factories import ShipmentFactory, VehicleFactory, draft_inspection
+from tests.factories import ShipmentFactory, ShipmentLineFactory, VehicleFactory, draft_inspection
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_a_vehicle_received_by_mistake_is_deleted(dealer_a, manager_a):
         lambda v: services.vehicle_change_status(vehicle=v, to_status=VehicleStatus.RESERVED),
         lambda v: file_paper(v),
         lambda v: draft_inspection(v),
-        lambda v: ShipmentLine.objects.create(shipment=ShipmentFactory(dealer=v.dealer), vehicle=v),
+        lambda v: ShipmentLineFactory(vehicle=v),
     ],
     ids=["status changed", "paper", "inspection", "shipment line"],
 )

@@ -13,10 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dealerhub import reports
-from dealerhub.models import InventoryReport
 from inventory import services
 from inventory.models import Vehicle, VehicleFloorPlan, VehicleStatus
-from tests.factories import FloorPlanLineFactory, VehicleFactory
+from tests.factories import FloorPlanLineFactory, InventoryReportFactory, VehicleFactory
 
 STOCKED = date(2026, 9, 1)
 LEFT_AFTER = 40  # days in stock on the day the car left
@@ -47,12 +46,6 @@ def load_for_export(vehicle, by):
     for status in (VehicleStatus.ALLOCATED, VehicleStatus.EXPORTED):
         locked = Vehicle.objects.get(pk=vehicle.pk)
         services.vehicle_set_shipment_status(vehicles=[locked], to_status=status, by=by)
-
-
-@pytest.fixture
-def staff_client(client, staff_a):
-    client.force_login(staff_a)
-    return client
 
 
 def listed_days(client, vin):
@@ -86,7 +79,7 @@ def admin_days(client, manager, vehicle):
 
 
 def report_vins(dealer, tmp_path):
-    report = InventoryReport.objects.create(dealer=dealer, week_start=dealer.today())
+    report = InventoryReportFactory(dealer=dealer, week_start=dealer.today())
     path = tmp_path / "report.xlsx"
     reports.write_workbook(report, path)
     workbook = openpyxl.load_workbook(path)

@@ -50,12 +50,6 @@ def car(dealer_a):
 
 
 @pytest.fixture
-def staff_client(client, staff_a):
-    client.force_login(staff_a)
-    return client
-
-
-@pytest.fixture
 def other_dealer(dealer_b):
     other = Client()
     other.force_login(MembershipFactory(dealer=dealer_b).user)

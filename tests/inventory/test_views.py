@@ -29,12 +29,6 @@ LIST = reverse("inventory:vehicle_list")
 CSV = reverse("inventory:vehicle_csv")
 
 
-@pytest.fixture
-def staff_client(client, staff_a):
-    client.force_login(staff_a)
-    return client
-
-
 def listed_vins(response):
     return re.findall(
         r'/inventory/vehicles/\d+/">([A-HJ-NPR-Z0-9]{17})<', response.content.decode()
