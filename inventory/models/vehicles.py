@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.translation import message_text
 from inventory import aging
 from inventory import vin as vin_rules
 from inventory.messages import Message, from_data
@@ -103,22 +104,6 @@ class VehicleQuerySet(DealerScopedQuerySet):
         with connections[self.db].cursor() as cursor:
             cursor.execute(sql, [dealer.pk, dealer.pk])
             return [row[0] for row in cursor.fetchall()]
-
-
-def message_text(message) -> str:
-    """A message from a pure module (`inventory.vin`, `exports.rules`) in the active language."""
-    if not isinstance(message, Message):
-        return str(message)
-
-    def param(value):
-        if isinstance(value, tuple):
-            return ", ".join(param(item) for item in value)
-        return message_text(value)
-
-    translated = gettext(message.template)
-    if not message.params:
-        return translated
-    return translated % {k: param(v) for k, v in message.params.items()}
 
 
 @dataclass(frozen=True)
