@@ -11,14 +11,13 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.translation import message_text
 from inventory import aging
 from inventory import vin as vin_rules
-from inventory.messages import Message, from_data
+from inventory.messages import from_data
 
 from .dealers import Dealer, DealerScopedQuerySet, money
 
