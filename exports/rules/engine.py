@@ -23,7 +23,7 @@ from functools import cached_property
 
 from inventory.messages import Message, gettext_noop
 
-from .customs import china_commodity_code
+from ..customs import china_commodity_code
 
 
 class Verdict(StrEnum):
