@@ -50,4 +50,6 @@ def over_age(since: date, years: int, on: date) -> bool:
 
 
 def letters(text):
+    """A name as compared: only its letters and digits, case folded, so "BYD Auto Co., Ltd."
+    and "byd auto co ltd" are the same name."""
     return "".join(ch for ch in text.casefold() if ch.isalnum())
