@@ -38,7 +38,8 @@ from inventory.models import (
 )
 
 from . import rules
-from .eligibility import OWNER_IS_EXPORTER, Rulebook, load_rulebook, vehicle_facts
+from .candidate_profiles import KEY_NAMES, profile_facts, profile_key_sql
+from .eligibility import Rulebook, load_rulebook, vehicle_facts
 
 BATCH = 500  # rows per INSERT into the temporary tables
 
@@ -235,65 +236,6 @@ def fingerprint(dealers, rulebook: Rulebook) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-STRFTIME = {"YEAR": "%%Y", "MONTH": "%%m", "DAY": "%%d"}  # %% survives parameter binding
-
-
-def _sql_date_part(part, column):
-    if connection.vendor == "postgresql":
-        return f"CAST(EXTRACT({part} FROM {column}) AS integer)"
-    return f"CAST(strftime('{STRFTIME[part]}', {column}) AS integer)"
-
-
-def profile_key_sql(on: date, cutoffs: tuple[date, ...], limits: tuple[int, ...]):
-    """SQL for a vehicle's profile key (alias v), and its parameters.
-
-    The key holds only what the rules can tell apart on `on`: build year and month and
-    whether the build day falls before, on or after today's day of the month; the
-    registration date as the latest rule cutoff on or before it
-    (see `rules.canonical_registered_on`); the odometer as the number of rule limits it is
-    over (see `rules.canonical_odometer`).
-    """
-    registered = ["CASE WHEN v.registered_on IS NULL THEN -2"]
-    params = [on.day, on.day]
-    for index in reversed(range(len(cutoffs))):
-        registered.append(f"WHEN v.registered_on >= %s THEN {index}")
-        params.append(cutoffs[index])
-    registered.append("ELSE -1 END")
-    odometer = ["CASE"]
-    for index in reversed(range(len(limits))):
-        odometer.append(f"WHEN v.odometer_km > %s THEN {index + 1}")
-        params.append(limits[index])
-    odometer.append("ELSE 0 END")
-    columns = [
-        "v.powertrain",
-        "v.steering_side",
-        "v.model_year",
-        f"COALESCE({_sql_date_part('YEAR', 'v.manufactured_on')}, 0)",
-        f"COALESCE({_sql_date_part('MONTH', 'v.manufactured_on')}, 0)",
-        f"CASE WHEN {_sql_date_part('DAY', 'v.manufactured_on')} > %s THEN 2 "
-        f"WHEN {_sql_date_part('DAY', 'v.manufactured_on')} = %s THEN 1 ELSE 0 END",
-        " ".join(registered),
-        " ".join(odometer) if limits else "0",
-        "v.is_salvage",
-        "v.is_flood_damaged",
-        "v.registered_owner",
-    ]
-    return columns, params
-
-
-KEY_NAMES = (
-    "powertrain",
-    "steering_side",
-    "model_year",
-    "built_year",
-    "built_month",
-    "built_day",
-    "registered",
-    "odometer",
-    "salvage",
-    "flood",
-    "registered_owner",
-)
 # Stock, age and odometer: the part SQL decides (v: the vehicle, l: its dealer's limits).
 PASSES = "(v.status = l.stock_status AND v.stocked_on <= l.cutoff AND v.odometer_km <= l.max_km)"
 NOT_PAPERED = (
@@ -301,33 +243,6 @@ NOT_PAPERED = (
     "AND NOT EXISTS (SELECT 1 FROM inventory_inspectionreport r "
     "WHERE r.vehicle_id = v.id AND r.status = %s)"
 )
-
-
-def _profile_facts(key, on, cutoffs, limits) -> rules.VehicleFacts:
-    (
-        powertrain,
-        steering,
-        model_year,
-        year,
-        month,
-        day,
-        registered,
-        odometer,
-        salvage,
-        flood,
-        owner,
-    ) = key
-    return rules.VehicleFacts(
-        powertrain=powertrain,
-        steering_side=steering,
-        model_year=model_year,
-        built_on=rules.canonical_built_on(year, month, day, on) if year else None,
-        registered_on=rules.canonical_registered_on(registered, cutoffs),
-        odometer_km=rules.canonical_odometer(odometer, limits),
-        is_salvage=bool(salvage),
-        flood_damage=bool(flood),
-        owner_is_exporter=OWNER_IS_EXPORTER.get(owner, None),
-    )
 
 
 def _insert_rows(cursor, table, rows):
@@ -418,7 +333,7 @@ def _run_on(dealers, on, rulebook, outcome, broken, *, dry_run) -> set[int]:
         for *key, _was, _old, _vehicles in groups:
             key = tuple(key)
             if key not in judged:
-                facts = _profile_facts(key, on, cutoffs, odometer_limits)
+                facts = profile_facts(key, on, cutoffs, odometer_limits)
                 judged[key] = judge(rulebook, facts, broken)
         outcome.profiles += len(judged)
         # Vehicles with papers of their own: few, so one by one.
@@ -572,27 +487,48 @@ DROPPED = f"(v.export_candidate OR v.export_verdict_id IS NOT NULL) AND NOT {PAS
 
 def _write(cursor, key_columns, key_params, *, profiles, dropped):
     """Steps 2 and 3: update in place only the vehicles whose flag or verdict changes."""
-    table = Vehicle._meta.db_table
+    if profiles:
+        write_profile_verdicts(cursor, key_columns, key_params)
+    write_single_verdicts(cursor)
+    if dropped:
+        unflag_dropped(cursor)
+
+
+def write_profile_verdicts(cursor, key_columns, key_params) -> None:
+    """Give every vehicle judged by its profile that profile's verdict (dh_profile_verdict),
+    where its flag or verdict changes."""
     key_match = " AND ".join(
         f"j.{name} = {column}" for name, column in zip(KEY_NAMES, key_columns, strict=True)
     )
-    if profiles:
-        cursor.execute(
-            f"UPDATE {table} AS v SET {NEW_STATE} FROM dh_dealer_limit l, dh_profile_verdict j "
-            f"WHERE l.dealer_id = v.dealer_id AND {key_match} AND {PASSES} AND {NOT_PAPERED} "
-            f"AND {CHANGED}",
-            [*key_params, InspectionStatus.ISSUED],
-        )
     cursor.execute(
-        f"UPDATE {table} AS v SET {NEW_STATE} FROM dh_dealer_limit l, dh_single_verdict j "
+        f"UPDATE {_table()} AS v SET {NEW_STATE} FROM dh_dealer_limit l, dh_profile_verdict j "
+        f"WHERE l.dealer_id = v.dealer_id AND {key_match} AND {PASSES} AND {NOT_PAPERED} "
+        f"AND {CHANGED}",
+        [*key_params, InspectionStatus.ISSUED],
+    )
+
+
+def write_single_verdicts(cursor) -> None:
+    """Give every vehicle judged on its own papers its verdict (dh_single_verdict), where its
+    flag or verdict changes."""
+    cursor.execute(
+        f"UPDATE {_table()} AS v SET {NEW_STATE} FROM dh_dealer_limit l, dh_single_verdict j "
         f"WHERE j.vehicle_id = v.id AND l.dealer_id = v.dealer_id AND {CHANGED}"
     )
-    if dropped:
-        cursor.execute(
-            f"UPDATE {table} AS v SET export_candidate = {_false()}, export_verdict_id = NULL, "
-            f"export_candidate_since = NULL FROM dh_dealer_limit l "
-            f"WHERE l.dealer_id = v.dealer_id AND {DROPPED}"
-        )
+
+
+def unflag_dropped(cursor) -> None:
+    """Clear the flag and verdict of former candidates that no longer pass stock, age or
+    odometer."""
+    cursor.execute(
+        f"UPDATE {_table()} AS v SET export_candidate = {_false()}, export_verdict_id = NULL, "
+        f"export_candidate_since = NULL FROM dh_dealer_limit l "
+        f"WHERE l.dealer_id = v.dealer_id AND {DROPPED}"
+    )
+
+
+def _table():
+    return Vehicle._meta.db_table
 
 
 def _false():

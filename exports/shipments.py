@@ -9,6 +9,10 @@ from inventory.models import message_text
 from . import customs, eligibility, money
 from .models import ShipmentStatus
 
+# Before export customs clearance: the papers and the licence are still to come.
+BEFORE_CLEARANCE = (ShipmentStatus.DRAFT, ShipmentStatus.BOOKED)
+# Not loaded yet: the cars are still in China, on their temporary plates.
+STILL_IN_CHINA = (ShipmentStatus.DRAFT, ShipmentStatus.BOOKED, ShipmentStatus.CUSTOMS_CLEARED)
 # Where a shipment's payoff is taken: the day its cars were loaded, or today until then.
 LOADED_OR_LATER = (
     ShipmentStatus.LOADED,

@@ -1,0 +1,152 @@
+"""The cars on a shipment: add and remove them, and set each one's price and dates."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from inventory.models import Vehicle, VehicleStatus
+from inventory.services import vehicle_set_shipment_status
+
+from .. import customs, eligibility
+from ..models import ExportShipment, ShipmentLine, ShipmentStatus
+from . import shipment_checks as checks
+
+OPEN_FOR_LINES = {ShipmentStatus.DRAFT, ShipmentStatus.BOOKED}
+SHIPPABLE_VEHICLE_STATUSES = {VehicleStatus.IN_STOCK, VehicleStatus.RESERVED}
+
+
+@transaction.atomic
+def shipment_add_vehicle(*, shipment, vehicle, sale_price=None, by=None) -> ShipmentLine:
+    """Put a dealer's vehicle on a draft or booked shipment; it can be on only one at a time.
+
+    The destination's rules are applied as the shipment stands (its market, the day, the
+    consignee): a rule that blocks the car refuses it by name; papers the car still needs are
+    returned as `line.outstanding` and hold the shipment back from customs clearance."""
+    shipment = (
+        ExportShipment.objects.select_for_update().select_related("destination").get(pk=shipment.pk)
+    )
+    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    if vehicle.dealer_id != shipment.dealer_id:
+        raise ValidationError(
+            {"vehicle": _("Vehicle %(vin)s belongs to another dealer.") % {"vin": vehicle.vin}}
+        )
+    if shipment.status not in OPEN_FOR_LINES:
+        raise ValidationError(
+            _("Shipment %(ref)s is %(status)s; vehicles can only be added while draft or booked.")
+            % {"ref": shipment.reference, "status": shipment.get_status_display().lower()}
+        )
+    if vehicle.status not in SHIPPABLE_VEHICLE_STATUSES:
+        raise ValidationError(
+            {
+                "vehicle": _("Vehicle %(vin)s is %(status)s and cannot be shipped.")
+                % {"vin": vehicle.vin, "status": vehicle.get_status_display().lower()}
+            }
+        )
+    existing = ShipmentLine.objects.filter(vehicle=vehicle, is_active=True).first()
+    if existing:
+        if existing.shipment_id == shipment.pk:
+            return existing
+        raise ValidationError(
+            {
+                "vehicle": _("Vehicle %(vin)s is already on shipment %(ref)s.")
+                % {"vin": vehicle.vin, "ref": existing.shipment.reference}
+            }
+        )
+    verdict = eligibility.market_verdict(
+        vehicle,
+        shipment.destination.country_code,
+        shipment.dealer.today(),
+        buyer=shipment.consignee_type,
+        declarant=shipment.declarant,
+    )
+    refusals = checks.refusals(vehicle, shipment, verdict)
+    if refusals:
+        raise ValidationError({"vehicle": refusals})
+    code, _reason = customs.vehicle_hs_code(vehicle)
+    line = ShipmentLine(shipment=shipment, vehicle=vehicle, hs_code=code, added_by=by)
+    if sale_price is not None:
+        line.sale_price = sale_price
+    line.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            line.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {
+                "vehicle": _("Vehicle %(vin)s is already on another active shipment.")
+                % {"vin": vehicle.vin}
+            }
+        ) from exc
+    if shipment.status == ShipmentStatus.BOOKED:
+        vehicle_set_shipment_status(vehicles=[vehicle], to_status=VehicleStatus.ALLOCATED, by=by)
+    checks.rebatch(shipment)
+    line.refresh_from_db(fields=["licence_batch", "commodity_code"])
+    line.outstanding = [str(kind) for kind in verdict.missing_documents]
+    return line
+
+
+@transaction.atomic
+def shipment_line_set_price(*, line, sale_price) -> ShipmentLine:
+    locked = ShipmentLine.objects.select_for_update().select_related("shipment").get(pk=line.pk)
+    if locked.shipment.status not in OPEN_FOR_LINES:
+        raise ValidationError(
+            _("Shipment %(ref)s is %(status)s; its prices can no longer change.")
+            % {
+                "ref": locked.shipment.reference,
+                "status": locked.shipment.get_status_display().lower(),
+            }
+        )
+    locked.sale_price = sale_price
+    locked.full_clean(validate_constraints=False)
+    locked.save(update_fields=["sale_price"])
+    return locked
+
+
+LINE_DATES = frozenset({"transferred_on", "insurance_ends_on", "deregistered_on"})
+
+
+@transaction.atomic
+def shipment_line_set_dates(*, line, **dates) -> ShipmentLine:
+    """Record a car's transfer pending export, the end of its compulsory insurance (which,
+    with the 60 days, sets its temporary plate's expiry) and its de-registration after
+    export."""
+    unknown = set(dates) - LINE_DATES
+    if unknown:
+        raise TypeError(f"not a line date: {', '.join(sorted(unknown))}")
+    locked = ShipmentLine.objects.select_for_update().select_related("shipment").get(pk=line.pk)
+    for name, value in dates.items():
+        setattr(locked, name, value)
+    today = locked.shipment.dealer.today()
+    future = [
+        name
+        for name in ("transferred_on", "deregistered_on")
+        if (getattr(locked, name) or today) > today
+    ]
+    if future:
+        raise ValidationError({name: _("This date cannot be in the future.") for name in future})
+    cleared = locked.shipment.milestone_on(ShipmentStatus.CUSTOMS_CLEARED)
+    if locked.deregistered_on and (cleared is None or locked.deregistered_on < cleared):
+        raise ValidationError(
+            {"deregistered_on": _("A car is de-registered after its export customs clearance.")}
+        )
+    locked.full_clean(validate_constraints=False)
+    locked.save(update_fields=sorted(dates))
+    return locked
+
+
+@transaction.atomic
+def shipment_remove_vehicle(*, shipment, vehicle, by=None) -> None:
+    shipment = ExportShipment.objects.select_for_update().get(pk=shipment.pk)
+    if shipment.status not in OPEN_FOR_LINES:
+        raise ValidationError(
+            _("Shipment %(ref)s is %(status)s; its vehicles can no longer be removed.")
+            % {"ref": shipment.reference, "status": shipment.get_status_display().lower()}
+        )
+    line = shipment.lines.filter(vehicle=vehicle, is_active=True).first()
+    if line is None:
+        return
+    line.delete()
+    locked = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    if locked.status == VehicleStatus.ALLOCATED:
+        vehicle_set_shipment_status(vehicles=[locked], to_status=VehicleStatus.IN_STOCK, by=by)
+    checks.rebatch(shipment)
