@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from inventory.admin import (
     RecordsInlineMixin,
 )
 
-from . import services, tasks
+from . import services
 from .models import (
     CashFlowSnapshot,
     DestinationMarket,
@@ -58,6 +58,20 @@ class DestinationMarketAdmin(PlatformSettingsAdminMixin, admin.ModelAdmin):
     def rule_count(self, obj):
         return obj.rule_total
 
+    def save_model(self, request, obj, form, change):
+        services.destination_market_save(market=obj)
+
+    def save_formset(self, request, form, formset, change):
+        """The rules edited on the market's page go through the same services as on their
+        own page, so each change re-checks the candidates too."""
+        if formset.model is not MarketRule:
+            return super().save_formset(request, form, formset, change)
+        for rule in formset.save(commit=False):
+            services.market_rule_save(rule=rule)
+        for rule in formset.deleted_objects:
+            services.market_rule_delete(rule=rule)
+        return None
+
 
 @admin.register(MarketRule)
 class MarketRuleAdmin(PlatformSettingsAdminMixin, admin.ModelAdmin):
@@ -82,16 +96,19 @@ class MarketRuleAdmin(PlatformSettingsAdminMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        self._recheck_candidates(request)
+        services.market_rule_save(rule=obj)
+        self._say_candidates_rechecked(request)
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        self._recheck_candidates(request)
+        services.market_rule_delete(rule=obj)
+        self._say_candidates_rechecked(request)
 
-    def _recheck_candidates(self, request):
-        """A changed rule changes who may leave: re-flag candidates once the change is saved."""
-        transaction.on_commit(lambda: tasks.flag_export_candidates.delay())
+    def delete_queryset(self, request, queryset):
+        for rule in queryset:
+            services.market_rule_delete(rule=rule)
+        self._say_candidates_rechecked(request)
+
+    def _say_candidates_rechecked(self, request):
         self.message_user(
             request,
             _("Export candidates are being checked again against the changed rules."),

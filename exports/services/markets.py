@@ -16,9 +16,12 @@ def _recheck_candidates_on_commit() -> None:
 
 @transaction.atomic
 def destination_market_save(*, market: DestinationMarket) -> DestinationMarket:
-    """Add a destination market or change its name, code, side or whether it is open."""
+    """Add a destination market or change its name, code, side or whether it is open; a market
+    opened or closed changes where cars may go, so the candidates are judged again once it
+    commits."""
     market.full_clean()
     market.save()
+    _recheck_candidates_on_commit()
     return market
 
 
