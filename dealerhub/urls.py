@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from inventory import public
+from inventory.urls import verification_urlpatterns
 
 from . import account_views, views
 
@@ -26,8 +26,7 @@ urlpatterns = [
     path("inventory/", include("inventory.urls")),
     path("exports/", include("exports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("verify/<str:token>/", public.verify, name="verify"),
-    path("verify/<str:token>/certificate.pdf", public.verify_pdf, name="verify_pdf"),
+    path("verify/", include(verification_urlpatterns)),
     path("admin/", admin.site.urls),
 ]
 

@@ -4,16 +4,15 @@ import sys
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError, connection
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
 
 from inventory.uploads import file_response
+from inventory.views.base import staff_view
 
 from . import services
 from .middleware import database_unavailable
@@ -21,12 +20,10 @@ from .models import InventoryReport, ReportKind, ReportStatus
 from .summary import dealer_summary
 
 
-@login_required
+@staff_view()
 def dashboard(request):
     """The current dealer's morning view: what stock costs, what exporting would release."""
-    dealer = request.dealer_scope.current
-    if dealer is None:
-        return render(request, "dealerhub/dashboard.html", {"dealer": None})
+    dealer = request.dealer_scope.dealer
     return render(
         request, "dealerhub/dashboard.html", {"dealer": dealer, "summary": dealer_summary(dealer)}
     )
@@ -81,13 +78,10 @@ def server_error(request):
 REPORTS_SHOWN = 100
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@staff_view("GET", "POST")
 def reports(request):
     """The current dealer's inventory reports, newest first, and a button to build one now."""
-    dealer = request.dealer_scope.current
-    if dealer is None:
-        return render(request, "inventory/no_dealer.html", status=403)
+    dealer = request.dealer_scope.dealer
     if request.method == "POST":
         report = services.inventory_report_request(
             dealer=dealer, by=request.user, kind=ReportKind.ON_DEMAND
@@ -105,10 +99,9 @@ def reports(request):
             )
         return redirect("reports")
     listed = list(
-        InventoryReport.objects.visible_to(request.user)
-        .filter(dealer=dealer)
-        .select_related("dealer")
-        .order_by("-created_at", "-id")[: REPORTS_SHOWN + 1]
+        request.dealer_scope.of_dealer(InventoryReport.objects.select_related("dealer")).order_by(
+            "-created_at", "-id"
+        )[: REPORTS_SHOWN + 1]
     )
     return render(
         request,
@@ -123,24 +116,17 @@ def reports(request):
 
 
 @never_cache
-@login_required
-@require_GET
+@staff_view("GET")
 def report_row(request, pk):
     """One report's table row, polled while the report is being built."""
-    report = get_object_or_404(
-        InventoryReport.objects.visible_to(request.user).select_related("dealer"), pk=pk
-    )
+    report = request.dealer_scope.get(InventoryReport.objects.select_related("dealer"), pk=pk)
     return render(request, "dealerhub/_report_row.html", {"report": report})
 
 
-@login_required
-@require_GET
+@staff_view("GET")
 def report_download(request, pk):
     """The workbook of a ready report, as a download."""
-    report = get_object_or_404(
-        InventoryReport.objects.visible_to(request.user)
-        .filter(status=ReportStatus.READY)
-        .exclude(file=""),
-        pk=pk,
+    report = request.dealer_scope.get(
+        InventoryReport.objects.filter(status=ReportStatus.READY).exclude(file=""), pk=pk
     )
     return file_response(report.file, missing=_("The file of this report is no longer there."))

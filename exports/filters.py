@@ -1,4 +1,7 @@
-"""The shipment list's filters; they run on a queryset already scoped to the dealer."""
+"""FilterSets of the export lists (shipments, candidates); they run on a queryset already
+scoped to the dealer."""
+
+import copy
 
 import django_filters
 from django import forms
@@ -6,11 +9,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from inventory import vin as vin_rules
+from inventory.filters import VehicleFilterSet
+from inventory.models import Vehicle
 
+from .eligibility import market_choices
 from .models import DestinationMarket, ExportShipment, ShipmentLine, ShipmentStatus
 
 
 class ShipmentFilterSet(django_filters.FilterSet):
+    """The shipment list's filters: status, destination, departure dates and a search."""
+
     q = django_filters.CharFilter(
         method="search",
         label=_("Search"),
@@ -53,3 +61,21 @@ class ShipmentFilterSet(django_filters.FilterSet):
             | Q(bill_of_lading__icontains=text)
             | Q(pk__in=on_board if vin_part else [])
         )
+
+
+class CandidateFilterSet(django_filters.FilterSet):
+    """The candidate list's filters: a car by VIN, stock number or model, and a market."""
+
+    q = copy.deepcopy(VehicleFilterSet.base_filters["q"])
+    market = copy.deepcopy(VehicleFilterSet.base_filters["market"])
+
+    class Meta:
+        model = Vehicle
+        fields = []
+
+    search = VehicleFilterSet.search
+    filter_market = VehicleFilterSet.filter_market
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["market"].extra["choices"] = market_choices()

@@ -1,4 +1,4 @@
-"""FilterSets for the staff pages; they run on a queryset already scoped to the user."""
+"""FilterSets of the staff lists; they run on a queryset already scoped to the dealer."""
 
 import django_filters
 from django import forms
@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from . import aging, holding
 from . import vin as vin_rules
-from .models import Powertrain, Vehicle, VehicleStatus
+from .models import InspectionReport, InspectionStatus, Powertrain, Vehicle, VehicleStatus
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -74,9 +74,11 @@ class VehicleFilterSet(django_filters.FilterSet):
         model = Vehicle
         fields = []
 
-    def __init__(self, *args, dealer=None, makes=(), **kwargs):
+    def __init__(self, *args, dealer=None, makes=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.dealer = dealer
+        if makes is None:
+            makes = Vehicle.objects.makes_of(dealer) if dealer else ()
         self.filters["make"].extra["choices"] = [(make, make) for make in makes]
         self.filters["market"].extra["choices"] = (
             market_choices_provider() if market_choices_provider else []
@@ -124,3 +126,32 @@ class VehicleFilterSet(django_filters.FilterSet):
 
     def filter_registered(self, queryset, name, value):
         return queryset.filter(registered_on__isnull=value != "yes")
+
+
+class InspectionFilterSet(django_filters.FilterSet):
+    """The inspection list's filters: by status, and by VIN, certificate or stock number."""
+
+    q = django_filters.CharFilter(
+        method="search",
+        label=_("VIN, stock or certificate number"),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=InspectionStatus.choices,
+        label=_("Status"),
+        empty_label=pgettext_lazy("filter", "Any"),
+    )
+
+    class Meta:
+        model = InspectionReport
+        fields = []
+
+    def search(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        return queryset.filter(
+            Q(vehicle__vin__icontains=text)
+            | Q(certificate_number__icontains=text)
+            | Q(vehicle__stock_number__iexact=text)
+        )

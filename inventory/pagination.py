@@ -1,10 +1,15 @@
-"""Keyset pagination: pages found by the last row seen, never by OFFSET, with a capped count."""
+"""Keyset pagination: pages found by the last row seen, never by OFFSET, with a capped count.
+
+A sort is one or more keys (model fields or annotations, "-" for descending) ended by the
+primary key, so every row has one place however many share the other keys."""
 
 import base64
 import json
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
 from django.core.exceptions import ValidationError
 from django.core.validators import DecimalValidator
@@ -14,11 +19,19 @@ from django.db.models import Q
 COUNT_CAP = 10_000
 
 
-def keyset_ordering(sort: str, *, reverse=False) -> list[str]:
-    """ORDER BY for a sort ("field" or "-field"): the field, then the pk in the same direction."""
-    descending = sort.startswith("-") != reverse
-    prefix = "-" if descending else ""
-    return [f"{prefix}{sort.lstrip('-')}", f"{prefix}pk"]
+def keyset_ordering(sort, *, reverse=False) -> list[str]:
+    """ORDER BY for a sort: its keys ("field" or "-field", one or several), then the pk in the
+    direction of the last key unless the sort names the pk itself; `reverse` flips them all."""
+    terms = [sort] if isinstance(sort, str) else list(sort)
+    if terms[-1].lstrip("-") not in ("pk", "id"):
+        terms.append(("-" if terms[-1].startswith("-") else "") + "pk")
+    if reverse:
+        terms = [term[1:] if term.startswith("-") else f"-{term}" for term in terms]
+    return terms
+
+
+def _as_text(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _encode(values) -> str:
@@ -56,6 +69,8 @@ class KeysetPage:
     previous_cursor: str | None
     count: int
     count_capped: bool
+    # Where the first row stands in the whole order, for lists that number their rows.
+    start_index: int | None = None
 
     @property
     def has_next(self):
@@ -67,61 +82,89 @@ class KeysetPage:
 
 
 class KeysetPaginator:
-    """Page through `queryset` ordered by `sort` (a field name, "-" for descending) and pk.
+    """Page through `queryset` ordered by `sort` (a field or annotation name, "-" for
+    descending, or a sequence of them) and pk.
 
-    A cursor holds the sort value and pk of the row next to the page. A cursor that does not
-    decode, or whose values the sort field or the key refuse, starts again at the first page,
+    A cursor holds the sort values and pk of the row next to the page. A cursor that does not
+    decode, or whose values the sort keys or the pk refuse, starts again at the first page,
     the same as no cursor: it is never an error.
     """
 
-    def __init__(self, queryset, *, sort: str, page_size: int):
+    def __init__(self, queryset, *, sort, page_size: int):
         self.queryset = queryset
         self.sort = sort
-        self.descending = sort.startswith("-")
-        self.field_name = sort.lstrip("-")
-        self.field = queryset.model._meta.get_field(self.field_name)
         self.page_size = page_size
+        meta = queryset.model._meta
+        annotations = queryset.query.annotations
+        self.keys = []  # (name, descending, field); the last one is the pk
+        for term in keyset_ordering(sort):
+            name = term.lstrip("-")
+            if name in annotations:
+                field = annotations[name].output_field
+            elif name in ("pk", meta.pk.name):
+                name, field = "pk", meta.pk
+            else:
+                field = meta.get_field(name)
+            self.keys.append((name, term.startswith("-"), field))
 
     def ordering(self, reverse=False):
         return keyset_ordering(self.sort, reverse=reverse)
 
-    def _beyond(self, value, pk, *, reverse=False):
-        """Rows strictly after (value, pk) in the page order (before it when `reverse`)."""
-        descending = self.descending != reverse
-        past, bound = ("lt", "lte") if descending else ("gt", "gte")
-        name = self.field_name
+    def _beyond(self, values, *, reverse=False):
+        """Rows strictly after `values` (one per key) in the page order (before them when
+        `reverse`): past the first key, or level with it and past the second, and so on."""
+        alternatives, level = [], Q()
+        for (name, descending, _field), value in zip(self.keys, values, strict=True):
+            past = "lt" if descending != reverse else "gt"
+            alternatives.append(level & Q(**{f"{name}__{past}": value}))
+            level &= Q(**{name: value})
+        first, descending, _field = self.keys[0]
+        bound = "lte" if descending != reverse else "gte"
         # The redundant bound lets the database seek into the index instead of scanning to it.
-        return Q(**{f"{name}__{bound}": value}) & (
-            Q(**{f"{name}__{past}": value}) | Q(**{name: value, f"pk__{past}": pk})
-        )
+        return Q(**{f"{first}__{bound}": values[0]}) & reduce(or_, alternatives)
 
     def cursor_for(self, row) -> str:
-        return _encode([self.field.value_to_string(row), row.pk])
+        annotations = self.queryset.query.annotations
+        values = [
+            _as_text(getattr(row, name)) if name in annotations else field.value_to_string(row)
+            for name, _descending, field in self.keys[:-1]
+        ]
+        return _encode([*values, row.pk])
 
     def _parse(self, token):
-        """The (value, pk) a cursor holds, or None when it does not decode or holds anything
-        the sort field or the key could not store (text with NUL, a number out of the column's
-        range, NaN or infinity, a date that is not one): such a cursor was not made here."""
-        pk_field = self.queryset.model._meta.pk
+        """The values a cursor holds, or None when it does not decode or holds anything a sort
+        key or the pk could not store (text with NUL, a number out of the column's range, NaN
+        or infinity, a date that is not one): such a cursor was not made here."""
         try:
-            value, pk = _decode(token)
-            # cursor_for writes the value as text and the key as a number; nothing else is ours.
-            if not isinstance(value, str) or type(pk) is not int:
+            values = _decode(token)
+            # cursor_for writes the sort values as text and the pk as a number; nothing else
+            # is ours.
+            if not isinstance(values, list) or len(values) != len(self.keys):
                 return None
-            value, pk = self.field.to_python(value), pk_field.to_python(pk)
+            if type(values[-1]) is not int or not all(isinstance(v, str) for v in values[:-1]):
+                return None
             ops = connections[self.queryset.db].ops
-            _storable(self.field, value, ops)
-            _storable(pk_field, pk, ops)
+            parsed = []
+            for (_name, _descending, field), value in zip(self.keys, values, strict=True):
+                value = field.to_python(value)
+                _storable(field, value, ops)
+                parsed.append(value)
         except (ValueError, TypeError, ArithmeticError, RecursionError, ValidationError):
             return None
-        return value, pk
+        return parsed
+
+    def position(self, row) -> int:
+        """Where `row` stands in the whole order, counting from 1 (one query)."""
+        values = [getattr(row, name) for name, _descending, _field in self.keys]
+        before = self.queryset.filter(self._beyond(values, reverse=True))
+        return before.order_by().count() + 1
 
     def page(self, *, after: str | None = None, before: str | None = None) -> KeysetPage:
         size = self.page_size
         position = self._parse(before) if before else None
         if position is not None:
             rows = list(
-                self.queryset.filter(self._beyond(*position, reverse=True)).order_by(
+                self.queryset.filter(self._beyond(position, reverse=True)).order_by(
                     *self.ordering(reverse=True)
                 )[: size + 1]
             )
@@ -132,7 +175,7 @@ class KeysetPaginator:
             position = self._parse(after) if after else None
             queryset = self.queryset
             if position is not None:
-                queryset = queryset.filter(self._beyond(*position))
+                queryset = queryset.filter(self._beyond(position))
             rows = list(queryset.order_by(*self.ordering())[: size + 1])
             has_next = len(rows) > size
             rows = rows[:size]

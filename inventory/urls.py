@@ -1,74 +1,64 @@
-"""Staff pages for inventory."""
+"""Staff pages for inventory, and the public verification page of an issued report."""
 
 from django.urls import path
 
-from . import inspection_views as inspections
-from . import views
+from . import public
+from .views import floor_plan, inspections, vehicles
 
 app_name = "inventory"
 
 urlpatterns = [
-    path("vehicles/", views.VehicleListView.as_view(), name="vehicle_list"),
-    path("vehicles/export.csv", views.VehicleCsvView.as_view(), name="vehicle_csv"),
-    path("vehicles/new/", views.VehicleFormView.as_view(), name="vehicle_receive"),
-    path("vehicles/vin-check/", views.vin_check_view, name="vin_check"),
-    path("vehicles/<int:pk>/", views.VehicleDetailView.as_view(), name="vehicle_detail"),
-    path("vehicles/<int:pk>/edit/", views.VehicleFormView.as_view(), name="vehicle_edit"),
-    path("vehicles/<int:pk>/status/", views.vehicle_status_view, name="vehicle_status"),
-    path(
-        "vehicles/<int:pk>/documents/",
-        views.vehicle_document_add_view,
-        name="vehicle_document_add",
-    ),
+    path("vehicles/", vehicles.listing, name="vehicle_list"),
+    path("vehicles/export.csv", vehicles.csv_export, name="vehicle_csv"),
+    path("vehicles/new/", vehicles.receive, name="vehicle_receive"),
+    path("vehicles/vin-check/", vehicles.check_vin, name="vin_check"),
+    path("vehicles/<int:pk>/", vehicles.detail, name="vehicle_detail"),
+    path("vehicles/<int:pk>/edit/", vehicles.edit, name="vehicle_edit"),
+    path("vehicles/<int:pk>/status/", vehicles.change_status, name="vehicle_status"),
+    path("vehicles/<int:pk>/documents/", vehicles.document_add, name="vehicle_document_add"),
     path(
         "vehicles/<int:pk>/documents/<int:document_pk>/remove/",
-        views.vehicle_document_remove_view,
+        vehicles.document_remove,
         name="vehicle_document_remove",
     ),
     path(
         "vehicles/<int:pk>/documents/<int:document_pk>/scan/",
-        views.vehicle_document_scan_view,
+        vehicles.document_scan,
         name="vehicle_document_scan",
     ),
-    path("vehicles/<int:pk>/floor-plan/", views.vehicle_floor_view, name="vehicle_floor"),
-    path(
-        "vehicles/<int:pk>/floor-plan/payments/",
-        views.floor_plan_pay_view,
-        name="floor_plan_pay",
-    ),
-    path("dealer/", views.dealer_switch_view, name="dealer_switch"),
-    path("inspections/", inspections.inspection_list, name="inspection_list"),
-    path(
-        "vehicles/<int:pk>/inspections/new/",
-        inspections.inspection_start,
-        name="inspection_start",
-    ),
-    path("inspections/<int:pk>/", inspections.inspection_detail, name="inspection_detail"),
-    path("inspections/<int:pk>/edit/", inspections.inspection_edit, name="inspection_edit"),
-    path("inspections/<int:pk>/issue/", inspections.inspection_issue, name="inspection_issue"),
-    path("inspections/<int:pk>/revise/", inspections.inspection_revise, name="inspection_revise"),
-    path("inspections/<int:pk>/revoke/", inspections.inspection_revoke, name="inspection_revoke"),
-    path(
-        "inspections/<int:pk>/discard/", inspections.inspection_discard, name="inspection_discard"
-    ),
-    path(
-        "inspections/<int:pk>/photos/",
-        inspections.inspection_photo_add,
-        name="inspection_photo_add",
-    ),
+    path("vehicles/<int:pk>/floor-plan/", floor_plan.floor, name="vehicle_floor"),
+    path("vehicles/<int:pk>/floor-plan/payments/", floor_plan.pay, name="floor_plan_pay"),
+    path("dealer/", vehicles.switch_dealer, name="dealer_switch"),
+    path("inspections/", inspections.listing, name="inspection_list"),
+    path("vehicles/<int:pk>/inspections/new/", inspections.start, name="inspection_start"),
+    path("inspections/<int:pk>/", inspections.detail, name="inspection_detail"),
+    path("inspections/<int:pk>/edit/", inspections.edit, name="inspection_edit"),
+    path("inspections/<int:pk>/issue/", inspections.issue, name="inspection_issue"),
+    path("inspections/<int:pk>/revise/", inspections.revise, name="inspection_revise"),
+    path("inspections/<int:pk>/revoke/", inspections.revoke, name="inspection_revoke"),
+    path("inspections/<int:pk>/discard/", inspections.discard, name="inspection_discard"),
+    path("inspections/<int:pk>/photos/", inspections.photo_add, name="inspection_photo_add"),
     path(
         "inspections/<int:pk>/photos/<int:photo_pk>/",
-        inspections.inspection_photo,
+        inspections.photo,
         name="inspection_photo",
     ),
     path(
         "inspections/<int:pk>/photos/<int:photo_pk>/remove/",
-        inspections.inspection_photo_remove,
+        inspections.photo_remove,
         name="inspection_photo_remove",
     ),
     path(
         "inspections/<int:pk>/certificate.pdf",
-        inspections.inspection_certificate,
+        inspections.certificate,
         name="inspection_certificate",
     ),
+]
+
+# The buyer's page, outside the staff namespace: certificates print its address, and the
+# sign-in and second-factor checks know it by these names. dealerhub/urls.py mounts it at
+# /verify/.
+verification_urlpatterns = [
+    path("<str:token>/", public.verify, name="verify"),
+    path("<str:token>/certificate.pdf", public.verify_pdf, name="verify_pdf"),
 ]

@@ -1,20 +1,17 @@
-"""Staff pages of exports: where a vehicle may be exported and why, and the candidates by the
-cash they would release. Shipments have their own pages (`shipment_views`)."""
+"""Where a vehicle may be exported and why: the matrix of every open market's verdict, shown
+on the vehicle page."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
 
 from inventory.models import Vehicle, message_text, paper_label
 from inventory.services import refuse_unless_on_hand
+from inventory.views.base import staff_view
 
-from . import cashflow, rules
-from .eligibility import evaluate_vehicle
+from .. import rules
+from ..eligibility import evaluate_vehicle
 
 VERDICT_LABELS = {
     rules.Verdict.ELIGIBLE: gettext_lazy("Eligible"),
@@ -44,13 +41,10 @@ def shown_reason(reason):
     }
 
 
-@require_GET
-@login_required
-def vehicle_eligibility(request, pk):
+@staff_view("GET")
+def matrix(request, pk):
     """The eligibility matrix of one vehicle: every open market, its verdict and reasons."""
-    vehicle = get_object_or_404(
-        Vehicle.objects.visible_to(request.user).select_related("dealer"), pk=pk
-    )
+    vehicle = request.dealer_scope.get(Vehicle.objects.select_related("dealer"), pk=pk)
     try:
         refuse_unless_on_hand(vehicle, _("checked for export"))
     except ValidationError as exc:
@@ -84,20 +78,3 @@ def vehicle_eligibility(request, pk):
             "origin_names": sorted(rulebook.names.get(code, code) for code in origin),
         },
     )
-
-
-@require_GET
-@login_required
-def candidates(request):
-    """The current dealer's export candidates, the most cash released first."""
-    dealer = request.dealer_scope.current
-    if dealer is None:
-        raise Http404
-    on = dealer.today()
-    page = Paginator(cashflow.candidates_by_cash_released(dealer, on), 50).get_page(
-        request.GET.get("page")
-    )
-    for vehicle in page.object_list:
-        needs = (vehicle.export_candidate_reasons or {}).get("needs", [])
-        vehicle.still_needed = [paper_label(kind) for kind in needs]
-    return render(request, "exports/candidates.html", {"dealer": dealer, "on": on, "page": page})

@@ -4,19 +4,17 @@ photos, issuing, correcting and revoking, and the certificate PDF."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
 
-from . import certificates, services, uploads
-from .certificate_render import car_outline_svg, qr_svg, render_certificate_pdf
-from .forms import attach_refusal
-from .idempotency import once_per_form
-from .inspection_forms import (
+from .. import certificates, services, uploads
+from ..certificate_render import car_outline_svg, qr_svg, render_certificate_pdf
+from ..filters import InspectionFilterSet
+from ..forms import attach_refusal
+from ..idempotency import once_per_form
+from ..inspection_forms import (
     InspectionForm,
     PanelGridForm,
     PhotoUploadForm,
@@ -25,48 +23,36 @@ from .inspection_forms import (
     findings_formset,
     findings_from,
 )
-from .models import InspectionPhoto, InspectionReport, InspectionStatus, Vehicle
-from .views import dealer_required
+from ..models import InspectionPhoto, InspectionReport, Vehicle
+from .base import shown_refusal, staff_view
+from .lists import ListSpec, Sort, list_page
 
-PAGE_SIZE = 50
-
-
-def _reports(request):
-    return InspectionReport.objects.visible_to(request.user).select_related("vehicle")
+INSPECTIONS = ListSpec(
+    filterset=InspectionFilterSet,
+    sorts={
+        "created_at": Sort(gettext_lazy("Created"), ("created_at",)),
+        "inspected_on": Sort(gettext_lazy("Inspected on"), ("inspected_on",)),
+    },
+    default_sort="-created_at",
+    page_size=50,
+)
 
 
 def _report(request, pk):
-    return get_object_or_404(
-        _reports(request)
-        .select_related("vehicle__dealer", "issued_by", "revoked_by", "supersedes")
-        .prefetch_related("readings", "structural_findings", "photos"),
+    return request.dealer_scope.get(
+        InspectionReport.objects.select_related(
+            "vehicle__dealer", "issued_by", "revoked_by", "supersedes"
+        ).prefetch_related("readings", "structural_findings", "photos"),
         pk=pk,
     )
 
 
-@require_GET
-@dealer_required
-def inspection_list(request):
+@staff_view("GET")
+def listing(request):
     """The current dealer's reports, newest first, filtered by status and VIN or number."""
-    reports = _reports(request).filter(vehicle__dealer=request.dealer_scope.current)
-    status = request.GET.get("status", "")
-    if status in InspectionStatus.values:
-        reports = reports.filter(status=status)
-    query = request.GET.get("q", "").strip()
-    if query:
-        reports = reports.filter(
-            Q(vehicle__vin__icontains=query)
-            | Q(certificate_number__icontains=query)
-            | Q(vehicle__stock_number__iexact=query)
-        )
-    page = Paginator(reports.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "inventory/inspection_list.html",
-        {"page": page, "status": status, "q": query, "statuses": InspectionStatus.choices},
-    )
+    reports = request.dealer_scope.of_dealer(InspectionReport.objects.select_related("vehicle"))
+    shown = list_page(request, INSPECTIONS, reports)
+    return render(request, "inventory/inspection_list.html", shown.context())
 
 
 def _save(request, *, vehicle, report):
@@ -110,21 +96,19 @@ def _save(request, *, vehicle, report):
     )
 
 
-@dealer_required
+@staff_view("GET", "POST")
 @once_per_form
-def inspection_start(request, pk):
+def start(request, pk):
     """A new draft inspection of one of the dealer's cars."""
-    vehicle = get_object_or_404(
-        Vehicle.objects.visible_to(request.user).select_related("dealer"), pk=pk
-    )
+    vehicle = request.dealer_scope.get(Vehicle.objects.select_related("dealer"), pk=pk)
     report = InspectionReport(
         vehicle=vehicle, inspected_on=vehicle.dealer.today(), odometer_km=vehicle.odometer_km
     )
     return _save(request, vehicle=vehicle, report=report)
 
 
-@dealer_required
-def inspection_edit(request, pk):
+@staff_view("GET", "POST")
+def edit(request, pk):
     report = _report(request, pk)
     if not report.is_editable:
         messages.error(
@@ -136,9 +120,8 @@ def inspection_edit(request, pk):
     return _save(request, vehicle=report.vehicle, report=report)
 
 
-@require_GET
-@dealer_required
-def inspection_detail(request, pk):
+@staff_view("GET")
+def detail(request, pk):
     report = _report(request, pk)
     readings = certificates.readings_in_order(report)
     issued = not report.is_editable
@@ -164,28 +147,12 @@ def inspection_detail(request, pk):
     )
 
 
-def _refusal(request, exc, form=None):
-    """A service's refusal as messages; one about a field of `form` is headed by its label."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            label = form.fields[name].label if form and name in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
-    else:
-        for error in exc.messages:
-            messages.error(request, error)
-
-
-@require_POST
-@dealer_required
+@staff_view("POST")
 @once_per_form
-def inspection_issue(request, pk):
+def issue(request, pk):
     report = _report(request, pk)
-    try:
+    with shown_refusal(request):
         report = services.inspection_issue(report=report, by=request.user)
-    except ValidationError as exc:
-        _refusal(request, exc)
-    else:
         messages.success(
             request,
             _("Certificate %(number)s issued. Its verification link and PDF are ready.")
@@ -194,15 +161,13 @@ def inspection_issue(request, pk):
     return redirect(report)
 
 
-@require_POST
-@dealer_required
+@staff_view("POST")
 @once_per_form
-def inspection_revise(request, pk):
+def revise(request, pk):
     report = _report(request, pk)
-    try:
+    with shown_refusal(request) as refused:
         draft = services.inspection_revise(report=report, by=request.user)
-    except ValidationError as exc:
-        _refusal(request, exc)
+    if refused:
         return redirect(report)
     messages.success(
         request,
@@ -215,21 +180,17 @@ def inspection_revise(request, pk):
     return redirect("inventory:inspection_edit", pk=draft.pk)
 
 
-@require_POST
-@dealer_required
+@staff_view("POST")
 @once_per_form
-def inspection_revoke(request, pk):
+def revoke(request, pk):
     report = _report(request, pk)
     form = RevokeForm(request.POST)
-    try:
+    with shown_refusal(request):
         if not form.is_valid():
             raise ValidationError({"revoked_reason": _("Say why the report is revoked.")})
         services.inspection_revoke(
             report=report, reason=form.cleaned_data["reason"], by=request.user
         )
-    except ValidationError as exc:
-        _refusal(request, exc)
-    else:
         messages.success(
             request,
             _("Certificate %(number)s revoked; its verification page now says so.")
@@ -238,27 +199,24 @@ def inspection_revoke(request, pk):
     return redirect(report)
 
 
-@require_POST
-@dealer_required
-def inspection_discard(request, pk):
+@staff_view("POST")
+def discard(request, pk):
     report = _report(request, pk)
     vehicle = report.vehicle
-    try:
+    with shown_refusal(request) as refused:
         services.inspection_discard(report=report)
-    except ValidationError as exc:
-        _refusal(request, exc)
+    if refused:
         return redirect(report)
     messages.success(request, _("Draft inspection deleted."))
     return redirect(vehicle)
 
 
-@require_POST
-@dealer_required
+@staff_view("POST")
 @once_per_form
-def inspection_photo_add(request, pk):
+def photo_add(request, pk):
     report = _report(request, pk)
     form = PhotoUploadForm(request.POST, request.FILES)
-    try:
+    with shown_refusal(request, form):
         if not form.is_valid():
             raise ValidationError(form.errors.as_data())
         photos = services.inspection_add_photos(
@@ -267,43 +225,30 @@ def inspection_photo_add(request, pk):
             caption=form.cleaned_data["caption"],
             by=request.user,
         )
-    except ValidationError as exc:
-        _refusal(request, exc, form)
-    else:
         messages.success(request, _("%(count)s photo(s) added.") % {"count": len(photos)})
     return redirect(report.get_absolute_url() + "#photos")
 
 
-@require_POST
-@dealer_required
-def inspection_photo_remove(request, pk, photo_pk):
-    photo = get_object_or_404(
-        InspectionPhoto.objects.visible_to(request.user).select_related("report"),
-        pk=photo_pk,
-        report_id=pk,
+@staff_view("POST")
+def photo_remove(request, pk, photo_pk):
+    photo = request.dealer_scope.get(
+        InspectionPhoto.objects.select_related("report"), pk=photo_pk, report_id=pk
     )
-    try:
+    with shown_refusal(request):
         services.inspection_remove_photo(photo=photo)
-    except ValidationError as exc:
-        _refusal(request, exc)
-    else:
         messages.success(request, _("Photo removed."))
     return redirect(photo.report.get_absolute_url() + "#photos")
 
 
-@require_GET
-@dealer_required
-def inspection_photo(request, pk, photo_pk):
+@staff_view("GET")
+def photo(request, pk, photo_pk):
     """A photo, to the dealer's own staff only: photos are not on the public page."""
-    photo = get_object_or_404(
-        InspectionPhoto.objects.visible_to(request.user), pk=photo_pk, report_id=pk
-    )
+    photo = request.dealer_scope.get(InspectionPhoto.objects.all(), pk=photo_pk, report_id=pk)
     return uploads.file_response(photo.image)
 
 
-@require_GET
-@dealer_required
-def inspection_certificate(request, pk):
+@staff_view("GET")
+def certificate(request, pk):
     """The certificate as a PDF in the reader's language (`?lang=` for a buyer's language)."""
     report = _report(request, pk)
     if report.is_editable:

@@ -5,23 +5,22 @@ its papers made."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inventory.forms import attach_refusal
 from inventory.idempotency import once_per_form
 from inventory.models import Vehicle, paper_label
 from inventory.uploads import file_response
-from inventory.views import dealer_required
+from inventory.views.base import shown_refusal, staff_view
+from inventory.views.lists import ListSpec, Sort, list_page
 
-from . import services, shipments
-from .filters import ShipmentFilterSet
-from .forms import (
+from .. import services, shipments
+from ..filters import ShipmentFilterSet
+from ..forms import (
     AddVehicleForm,
     AdvanceForm,
     CancelForm,
@@ -31,9 +30,17 @@ from .forms import (
     ShipmentCreateForm,
     ShipmentForm,
 )
-from .models import DocumentKind, ExportShipment, ShipmentDocument, ShipmentLine, ShipmentStatus
+from ..models import DocumentKind, ExportShipment, ShipmentDocument, ShipmentLine, ShipmentStatus
 
-PAGE_SIZE = 50
+SHIPMENTS = ListSpec(
+    filterset=ShipmentFilterSet,
+    sorts={
+        "created_at": Sort(gettext_lazy("Created"), ("created_at",)),
+        "reference": Sort(gettext_lazy("Reference"), ("reference",)),
+    },
+    default_sort="-created_at",
+    page_size=50,
+)
 S = ShipmentStatus
 # Until customs clearance, missing papers and prices hold the shipment back.
 BEFORE_CLEARANCE = (S.DRAFT, S.BOOKED)
@@ -51,65 +58,43 @@ DOWNLOADS = ("pdf", "xlsx")
 
 def _shipment(request, pk):
     """A shipment of a dealer the user works for; anyone else's is a 404."""
-    return get_object_or_404(
-        ExportShipment.objects.visible_to(request.user).select_related(
-            "dealer", "destination", "created_by"
-        ),
-        pk=pk,
+    return request.dealer_scope.get(
+        ExportShipment.objects.select_related("dealer", "destination", "created_by"), pk=pk
     )
 
 
 def _line(request, pk, line_pk):
-    return get_object_or_404(
-        ShipmentLine.objects.visible_to(request.user).select_related(
-            "shipment__dealer", "shipment__destination", "vehicle"
-        ),
+    return request.dealer_scope.get(
+        ShipmentLine.objects.select_related("shipment__dealer", "shipment__destination", "vehicle"),
         pk=line_pk,
         shipment_id=pk,
         is_active=True,
     )
 
 
-@require_GET
-@dealer_required
-def shipment_list(request):
+@staff_view("GET")
+def listing(request):
     """The current dealer's shipments, newest first, narrowed by the filters."""
-    dealer = request.dealer_scope.current
-    queryset = (
-        ExportShipment.objects.visible_to(request.user)
-        .filter(dealer=dealer)
-        .select_related("destination")
-        .annotate(vehicle_count=Count("lines", filter=Q(lines__is_active=True)))
-        .order_by("-created_at", "-id")
-    )
-    filterset = ShipmentFilterSet(request.GET or None, queryset=queryset)
-    if filterset.is_bound:
-        queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "exports/shipment_list.html",
-        {"dealer": dealer, "filterset": filterset, "page": page, "query": query.urlencode()},
-    )
+    dealer = request.dealer_scope.dealer
+    queryset = request.dealer_scope.of_dealer(
+        ExportShipment.objects.select_related("destination")
+    ).annotate(vehicle_count=Count("lines", filter=Q(lines__is_active=True)))
+    shown = list_page(request, SHIPMENTS, queryset)
+    return render(request, "exports/shipment_list.html", shown.context(dealer=dealer))
 
 
-@require_http_methods(["GET", "POST"])
-@dealer_required
+@staff_view("GET", "POST")
 @once_per_form
-def shipment_create(request):
+def create(request):
     """A new shipment with the cars ticked in the inventory list, all in one request.
 
     The shipment is saved first, then each car is put on it through the destination's rules:
     a car a rule refuses is named with the rule and left out, the others stay on."""
-    dealer = request.dealer_scope.current
+    dealer = request.dealer_scope.dealer
     data = request.POST if request.method == "POST" else None
     chosen = (data or request.GET).getlist("vehicle")
-    vehicles = (
-        Vehicle.objects.visible_to(request.user)
-        .filter(dealer=dealer, pk__in=[pk for pk in chosen if pk.isdigit()])
-        .order_by("vin")
+    vehicles = request.dealer_scope.of_dealer(
+        Vehicle.objects.filter(pk__in=[pk for pk in chosen if pk.isdigit()]).order_by("vin")
     )
     initial = None
     if data is None:
@@ -149,16 +134,12 @@ def _add_chosen(request, shipment, vehicles):
         return
     added = 0
     for vehicle in vehicles:
-        try:
+        with shown_refusal(request):
             line = services.shipment_add_vehicle(
                 shipment=shipment, vehicle=vehicle, by=request.user
             )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            continue
-        added += 1
-        _say_outstanding(request, line)
+            added += 1
+            _say_outstanding(request, line)
     messages.success(
         request,
         _("Shipment %(ref)s created with %(added)s of %(chosen)s vehicles.")
@@ -250,15 +231,18 @@ def _detail(request, shipment, *, status=200, **bound):
                 initial={"language": current if current in dict(languages) else "en"},
             ),
             "add_form": bound.get("add") or AddVehicleForm(prefix="add"),
-            "details_form": bound.get("details") or _details_form(shipment, has_lines=bool(lines)),
+            "details_form": bound.get("details")
+            or _details_form(request, shipment, has_lines=bool(lines)),
         },
         status=status,
     )
 
 
-def _details_form(shipment, data=None, *, has_lines):
+def _details_form(request, shipment, data=None, *, has_lines):
     # A copy of the shipment: a refused form must not change what the rest of the page shows.
-    copy = ExportShipment.objects.select_related("destination").get(pk=shipment.pk)
+    copy = request.dealer_scope.get(
+        ExportShipment.objects.select_related("destination"), pk=shipment.pk
+    )
     return ShipmentForm(
         data, instance=copy, dealer=shipment.dealer, has_lines=has_lines, prefix="details"
     )
@@ -272,18 +256,16 @@ def _back(shipment, anchor):
     return redirect(f"{shipment.get_absolute_url()}#{anchor}")
 
 
-@require_GET
-@dealer_required
-def shipment_detail(request, pk):
+@staff_view("GET")
+def detail(request, pk):
     return _detail(request, _shipment(request, pk))
 
 
-@require_POST
-@dealer_required
-def shipment_edit(request, pk):
+@staff_view("POST")
+def edit(request, pk):
     shipment = _shipment(request, pk)
     has_lines = shipment.lines.filter(is_active=True).exists()
-    form = _details_form(shipment, request.POST, has_lines=has_lines)
+    form = _details_form(request, shipment, request.POST, has_lines=has_lines)
     if form.is_valid():
         try:
             services.shipment_update(shipment=shipment, by=request.user, **form.details())
@@ -295,10 +277,9 @@ def shipment_edit(request, pk):
     return _refused(request, shipment, details=form)
 
 
-@require_POST
-@dealer_required
+@staff_view("POST")
 @once_per_form
-def shipment_advance(request, pk):
+def advance(request, pk):
     """One move along the lifecycle; the service records who made it and on which day."""
     shipment = _shipment(request, pk)
     cancelling = request.POST.get("cancel-to_status") == S.CANCELLED
@@ -333,18 +314,17 @@ def shipment_advance(request, pk):
     return _refused(request, shipment, **{prefix: form})
 
 
-@require_POST
-@dealer_required
+@staff_view("POST")
 @once_per_form
-def shipment_add_vehicle(request, pk):
+def add_vehicle(request, pk):
     """Put one of the dealer's cars on the shipment by its VIN."""
     shipment = _shipment(request, pk)
     form = AddVehicleForm(request.POST, prefix="add")
     if form.is_valid():
         vin = form.cleaned_data["vin"]
-        vehicle = (
-            Vehicle.objects.visible_to(request.user).filter(dealer=shipment.dealer, vin=vin).first()
-        )
+        vehicle = request.dealer_scope.rows(
+            Vehicle.objects.filter(dealer=shipment.dealer, vin=vin)
+        ).first()
         if vehicle is None:
             form.add_error(
                 "vin",
@@ -372,10 +352,9 @@ def shipment_add_vehicle(request, pk):
     return _refused(request, shipment, add=form)
 
 
-@require_POST
-@dealer_required
+@staff_view("POST")
 @once_per_form
-def shipment_line_price(request, pk, line_pk):
+def line_price(request, pk, line_pk):
     line = _line(request, pk, line_pk)
     prefix = f"price-{line.pk}"
     form = LinePriceForm(request.POST, prefix=prefix)
@@ -390,9 +369,8 @@ def shipment_line_price(request, pk, line_pk):
     return _refused(request, line.shipment, **{prefix: form})
 
 
-@require_POST
-@dealer_required
-def shipment_line_dates(request, pk, line_pk):
+@staff_view("POST")
+def line_dates(request, pk, line_pk):
     line = _line(request, pk, line_pk)
     prefix = f"dates-{line.pk}"
     form = LineDatesForm(request.POST, prefix=prefix)
@@ -407,19 +385,14 @@ def shipment_line_dates(request, pk, line_pk):
     return _refused(request, line.shipment, **{prefix: form})
 
 
-@require_POST
-@dealer_required
+@staff_view("POST")
 @once_per_form
-def shipment_line_remove(request, pk, line_pk):
+def line_remove(request, pk, line_pk):
     line = _line(request, pk, line_pk)
-    try:
+    with shown_refusal(request):
         services.shipment_remove_vehicle(
             shipment=line.shipment, vehicle=line.vehicle, by=request.user
         )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
         messages.success(
             request,
             _("Vehicle %(vin)s taken off %(ref)s.")
@@ -428,22 +401,17 @@ def shipment_line_remove(request, pk, line_pk):
     return _back(line.shipment, "lines")
 
 
-@require_POST
-@dealer_required
+@staff_view("POST")
 @once_per_form
-def shipment_documents(request, pk):
+def make_documents(request, pk):
     """A new version of all four trade documents, each as PDF and XLSX."""
     shipment = _shipment(request, pk)
     form = DocumentsForm(request.POST, prefix="documents", languages=settings.VERIFY_LANGUAGES)
     language = form.cleaned_data["language"] if form.is_valid() else get_language()
-    try:
+    with shown_refusal(request):
         made = services.shipment_documents_generate(
             shipment=shipment, by=request.user, language=language
         )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
         messages.success(
             request,
             _("%(count)s documents made for %(ref)s.")
@@ -452,14 +420,13 @@ def shipment_documents(request, pk):
     return _back(shipment, "documents")
 
 
-@require_GET
-@dealer_required
-def shipment_document_download(request, pk, document_pk, fmt):
+@staff_view("GET")
+def document_download(request, pk, document_pk, fmt):
     """A document's PDF or XLSX, to people who work for the shipment's dealer."""
     if fmt not in DOWNLOADS:
         raise Http404
-    document = get_object_or_404(
-        ShipmentDocument.objects.visible_to(request.user), pk=document_pk, shipment_id=pk
+    document = request.dealer_scope.get(
+        ShipmentDocument.objects.all(), pk=document_pk, shipment_id=pk
     )
     stored = getattr(document, fmt)
     if not stored:

@@ -1,0 +1,440 @@
+"""Staff pages for a dealer's vehicles: the list and its CSV, the vehicle page, receiving and
+editing a car, its status and papers, and the dealer switcher."""
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import aging, costs, holding, services, uploads
+from ..filters import VehicleFilterSet, bucket_label
+from ..forms import FloorPlanPaymentForm, VehicleDocumentForm, VehicleFloorForm, VehicleForm
+from ..idempotency import once_per_form
+from ..models import Vehicle, VehicleDocument, VehicleStatus, message_text, paper_label, vin_check
+from ..spreadsheets import csv_safe
+from .base import form_errors, shown_refusal, staff_view
+from .lists import ListSpec, Sort, filtered, list_page, sort_of
+
+VEHICLES = ListSpec(
+    filterset=VehicleFilterSet,
+    sorts={
+        key: Sort(label, (key,))
+        for key, label in {
+            "stocked_on": gettext_lazy("Stocked on"),
+            "vin": gettext_lazy("VIN"),
+            "make": gettext_lazy("Make"),
+            "model": gettext_lazy("Model"),
+            "model_year": gettext_lazy("Year"),
+            "odometer_km": gettext_lazy("Odometer"),
+            "list_price": gettext_lazy("List price"),
+        }.items()
+    },
+    default_sort="-stocked_on",
+    page_size=50,
+    page_sizes=(25, 50, 100, 200),
+)
+
+
+def days_and_bucket(vehicle, today, buckets):
+    days = vehicle.days_in_stock(today)
+    return days, bucket_label(aging.bucket_for(days, buckets))
+
+
+@staff_view("GET", "HEAD")
+def listing(request):
+    dealer = request.dealer_scope.dealer
+    # The verdict comes in the same query: a candidate's row names its markets.
+    vehicles = request.dealer_scope.of_dealer(Vehicle.objects.select_related("export_verdict"))
+    shown = list_page(request, VEHICLES, vehicles, dealer=dealer)
+    today, buckets = dealer.today(), dealer.buckets
+    rows = [(vehicle, *days_and_bucket(vehicle, today, buckets)) for vehicle in shown.page.rows]
+    return render(request, "inventory/vehicle_list.html", shown.context(rows=rows))
+
+
+class Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value):
+        return value
+
+
+CHUNK_SIZE = 2000
+
+
+@staff_view("GET", "HEAD")
+def csv_export(request):
+    """Exactly the filtered list, in its sort order, streamed row by row."""
+    dealer = request.dealer_scope.dealer
+    vehicles = request.dealer_scope.of_dealer(Vehicle.objects.all())
+    filterset, queryset = filtered(request, VEHICLES, vehicles, dealer=dealer)
+    if filterset.is_bound and not filterset.is_valid():
+        messages.error(request, _("Correct the filters before downloading."))
+        return redirect(reverse("inventory:vehicle_list") + "?" + request.GET.urlencode())
+    queryset = queryset.order_by(*VEHICLES.ordering(sort_of(request, VEHICLES)))
+    today = dealer.today()
+    statuses = dict(VehicleStatus.choices)
+    dealer_buckets = dealer.buckets
+    buckets = {bucket.key: bucket_label(bucket) for bucket in dealer_buckets}
+    yes_no = {True: _("Yes"), False: _("No")}
+    columns = [
+        ("vin", _("VIN")),
+        ("stock_number", _("Stock number")),
+        ("make", _("Make")),
+        ("model", _("Model")),
+        ("trim", _("Trim")),
+        ("model_year", _("Model year")),
+        ("powertrain", _("Powertrain")),
+        ("colour", _("Colour")),
+        ("odometer_km", _("Odometer (km)")),
+        ("stocked_on", _("Stocked on")),
+        ("registered_on", _("First registered on")),
+        ("status", _("Status")),
+        ("left_stock_on", _("Left stock on")),
+        ("list_price", _("List price")),
+        ("acquisition_cost", _("Acquisition cost")),
+        ("export_candidate", _("Export candidate")),
+    ]
+    names = [name for name, _label in columns]
+    stocked, status, left, candidate = (
+        names.index(n) for n in ("stocked_on", "status", "left_stock_on", "export_candidate")
+    )
+
+    def rows():
+        yield [label for _name, label in columns] + [_("Days in stock"), _("Aging bucket")]
+        for values in queryset.values_list(*names).iterator(chunk_size=CHUNK_SIZE):
+            row = list(values)
+            days = aging.days_in_stock(row[stocked], today, left_stock_on=row[left])
+            row[status] = statuses.get(row[status], row[status])
+            row[candidate] = yes_no[row[candidate]]
+            yield [*row, days, buckets[aging.bucket_for(days, dealer_buckets).key]]
+
+    writer = csv.writer(Echo())
+
+    def lines():
+        yield "\ufeff"  # a byte-order mark so spreadsheet programs read UTF-8 (Chinese) text
+        for row in rows():
+            yield writer.writerow([csv_safe(cell) for cell in row])
+
+    filename = f"vehicles-{dealer.code}-{today.isoformat()}.csv"
+    return StreamingHttpResponse(
+        lines(),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+TIMELINE_FIELDS = ("status", "list_price", "odometer_km")
+# The other facts history keeps, named on the timeline when they change; the left-stock day
+# follows the status, which the timeline already shows.
+HISTORY_OTHER_FIELDS = [
+    field
+    for field in Vehicle._meta.concrete_fields
+    if field.name not in {*TIMELINE_FIELDS, "id", "created_at", "updated_at", "left_stock_on"}
+    and field.name in {kept.name for kept in Vehicle.history.model._meta.concrete_fields}
+]
+
+
+def vehicle_timeline(vehicle):
+    """Who changed status, price and odometer, and when, newest first; one query."""
+    records = list(
+        vehicle.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    statuses = dict(VehicleStatus.choices)
+    labels = {name: Vehicle._meta.get_field(name).verbose_name for name in TIMELINE_FIELDS}
+
+    def shown(name, value):
+        if name == "status":
+            return statuses.get(value, value)
+        if name == "odometer_km":
+            return f"{intcomma(value)} km"
+        return floatformat(value, "2g")
+
+    entries = []
+    previous = None
+    for record in records:
+        changes, edited = [], []
+        if previous is not None:
+            for name in TIMELINE_FIELDS:
+                old, new = getattr(previous, name), getattr(record, name)
+                if old != new:
+                    changes.append(
+                        {"field": labels[name], "old": shown(name, old), "new": shown(name, new)}
+                    )
+            edited = [
+                field.verbose_name
+                for field in HISTORY_OTHER_FIELDS
+                if getattr(previous, field.attname) != getattr(record, field.attname)
+            ]
+            if not changes and not edited:
+                previous = record
+                continue
+        entries.append(
+            {
+                "kind": "received" if previous is None else "changed",
+                "when": record.history_date,
+                "who": record.history_user,
+                "changes": changes,
+                "edited": edited,
+                "status": shown("status", record.status),
+                "odometer_km": record.odometer_km,
+                "list_price": record.list_price,
+            }
+        )
+        previous = record
+    entries.reverse()
+    return entries
+
+
+def candidate_summary(vehicle):
+    """The candidate job's summary in words: markets with their warnings, documents needed by
+    all, and the rest."""
+    summary = vehicle.export_candidate_reasons
+    if not vehicle.export_candidate or not isinstance(summary, dict):
+        return None
+    markets = vehicle.export_market_list
+    return {
+        "markets": markets,
+        "only_doubtful": bool(markets) and all(market.doubtful for market in markets),
+        "needs": [paper_label(doc) for doc in summary.get("needs", [])],
+        "also": {
+            market: [paper_label(doc) for doc in docs]
+            for market, docs in summary.get("also", {}).items()
+        },
+    }
+
+
+@staff_view("GET", "HEAD")
+def detail(request, pk):
+    vehicle = request.dealer_scope.get(
+        Vehicle.objects.select_related("dealer", "export_verdict", "floor_plan__line"), pk=pk
+    )
+    today = vehicle.dealer.today()
+    days, bucket = days_and_bucket(vehicle, today, vehicle.dealer.buckets)
+    money = holding.vehicle_holding(vehicle, today)
+    inspections = list(vehicle.inspections.order_by("-inspected_on", "-id"))
+    shipment_lines = list(
+        vehicle.shipment_lines.select_related("shipment__destination").order_by("-added_at", "-id")
+    )
+    documents = list(vehicle.documents.select_related("added_by"))
+    return render(
+        request,
+        "inventory/vehicle_detail.html",
+        {
+            "vehicle": vehicle,
+            "days_in_stock": days,
+            "bucket": bucket,
+            "timeline": vehicle_timeline(vehicle),
+            "inspections": inspections,
+            "shipment_lines": shipment_lines,
+            "status_moves": [
+                (status, VehicleStatus(status).label)
+                for status in sorted(services.MANUAL_STATUS_MOVES.get(vehicle.status, ()))
+            ],
+            "vin_warnings": [message_text(w) for w in vehicle.vin_check.warnings],
+            "documents": documents,
+            "document_form": VehicleDocumentForm(),
+            "candidate": candidate_summary(vehicle),
+            "money": money,
+            "decision": export_or_hold(vehicle, money),
+            "payments": list(money.floor_plan.payments.all()) if money.floor_plan else [],
+            "floor_form": (
+                VehicleFloorForm(vehicle=vehicle)
+                if vehicle.is_on_hand and not money.floor_plan
+                else None
+            ),
+            "payment_form": FloorPlanPaymentForm(initial={"paid_on": today}),
+        },
+    )
+
+
+def export_or_hold(vehicle, money):
+    """Both sides of the decision for a car still on hand; None once it has gone."""
+    if vehicle.status not in holding.ON_HAND:
+        return None
+    dealer = vehicle.dealer
+    return costs.export_or_hold(
+        list_price=vehicle.list_price,
+        discount_pct=dealer.export_discount_pct,
+        staff_price=vehicle.export_price,
+        export_costs=dealer.export_costs,
+        payoff_now=money.payoff,
+        hold_days=dealer.hold_days,
+        markdown_pct=dealer.domestic_markdown_pct,
+        carrying_cost=money.held_for(dealer.hold_days),
+    )
+
+
+def _vehicle_form(request, vehicle, data=None):
+    dealer = vehicle.dealer if vehicle else request.dealer_scope.dealer
+    initial = None if vehicle else {"stocked_on": dealer.today()}
+    form = VehicleForm(data, instance=vehicle, initial=initial, dealer=dealer, user=request.user)
+    form.fields["vin"].widget.attrs.update(
+        {
+            "hx-get": reverse("inventory:vin_check"),
+            "hx-trigger": "input changed delay:300ms, load",
+            "hx-target": "#vin-check",
+            "hx-vals": json.dumps({"vehicle": vehicle.pk if vehicle else ""}),
+        }
+    )
+    return form
+
+
+def _save_vehicle(request, vehicle):
+    """Show the form, or save it through the services and go to the car's page."""
+    form = _vehicle_form(request, vehicle, request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            saved = form.save_through_services(by=request.user)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            if vehicle:
+                messages.success(request, _("Vehicle %(vin)s saved.") % {"vin": saved.vin})
+            else:
+                messages.success(
+                    request, _("Vehicle %(vin)s received into stock.") % {"vin": saved.vin}
+                )
+            for warning in form.vin_warnings(saved):
+                messages.warning(request, warning)
+            return redirect("inventory:vehicle_detail", pk=saved.pk)
+    return render(
+        request,
+        "inventory/vehicle_form.html",
+        {
+            "form": form,
+            "vehicle": vehicle,
+            "dealer": vehicle.dealer if vehicle else request.dealer_scope.dealer,
+        },
+        status=422 if form.is_bound else 200,
+    )
+
+
+@staff_view("GET", "HEAD", "POST")
+def receive(request):
+    """Receive a vehicle into the current dealer's stock."""
+    return _save_vehicle(request, None)
+
+
+@staff_view("GET", "HEAD", "POST")
+def edit(request, pk):
+    vehicle = request.dealer_scope.get(Vehicle.objects.select_related("dealer"), pk=pk)
+    return _save_vehicle(request, vehicle)
+
+
+@staff_view("GET")
+def check_vin(request):
+    """The VIN field's live check: errors, warnings, model years and any duplicate.
+
+    A duplicate at a dealer the user cannot see is named as such, never shown."""
+    scope = request.dealer_scope
+    scope.dealer  # noqa: B018 - a person with no dealer gets the page every staff URL gives
+    raw = request.GET.get("vin", "")
+    exclude = request.GET.get("vehicle") or None
+    check = vin_check(raw)
+    duplicate = None
+    registered_elsewhere = False
+    if check.is_valid:
+        same_vin = Vehicle.objects.filter(vin=check.vin)
+        if exclude and exclude.isdigit():
+            same_vin = same_vin.exclude(pk=int(exclude))
+        duplicate = scope.rows(same_vin).first()
+        registered_elsewhere = duplicate is None and same_vin.exists()
+    return render(
+        request,
+        "inventory/_vin_check.html",
+        {
+            "check": check,
+            "typed": bool(raw.strip()),
+            "errors": [message_text(m) for m in check.errors],
+            "warnings": [message_text(m) for m in check.warnings],
+            "duplicate": duplicate,
+            "registered_elsewhere": registered_elsewhere,
+        },
+    )
+
+
+@staff_view("POST")
+@once_per_form
+def change_status(request, pk):
+    vehicle = request.dealer_scope.get(Vehicle.objects.all(), pk=pk)
+    to_status = request.POST.get("status", "")
+    if to_status not in VehicleStatus.values:
+        messages.error(request, _("Choose a status."))
+    else:
+        with shown_refusal(request):
+            services.vehicle_change_status(vehicle=vehicle, to_status=to_status, by=request.user)
+            messages.success(
+                request,
+                _("Vehicle %(vin)s is now %(status)s.")
+                % {"vin": vehicle.vin, "status": VehicleStatus(to_status).label.lower()},
+            )
+    return redirect("inventory:vehicle_detail", pk=vehicle.pk)
+
+
+@staff_view("POST")
+def switch_dealer(request):
+    """Work for another of the user's dealers; an unknown or foreign dealer is a 404."""
+    scope = request.dealer_scope
+    dealer_id = request.POST.get("dealer", "")
+    if not dealer_id.isdigit():
+        raise Http404
+    dealer = next((d for d in scope.dealers if d.pk == int(dealer_id)), None)
+    if dealer is None:
+        raise Http404
+    scope.choose(dealer)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("inventory:vehicle_list")
+    return HttpResponseRedirect(target)
+
+
+@staff_view("POST")
+@once_per_form
+def document_add(request, pk):
+    """File a document for a vehicle the user may see; errors are shown on the vehicle page."""
+    vehicle = request.dealer_scope.get(Vehicle.objects.all(), pk=pk)
+    form = VehicleDocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        with shown_refusal(request, form):
+            services.vehicle_document_add(vehicle=vehicle, by=request.user, **form.cleaned_data)
+            messages.success(
+                request,
+                _(
+                    "%(document)s filed. The export check shows it at once; the candidate list "
+                    "follows at the next nightly run."
+                )
+                % {"document": VehicleDocument(kind=form.cleaned_data["kind"]).get_kind_display()},
+            )
+    else:
+        form_errors(request, form)
+    return redirect(reverse("inventory:vehicle_detail", args=[vehicle.pk]) + "#documents")
+
+
+@staff_view("POST")
+def document_remove(request, pk, document_pk):
+    document = request.dealer_scope.get(
+        VehicleDocument.objects.all(), pk=document_pk, vehicle_id=pk
+    )
+    services.vehicle_document_remove(document=document, by=request.user)
+    messages.success(request, _("Document removed."))
+    return redirect(reverse("inventory:vehicle_detail", args=[pk]) + "#documents")
+
+
+@staff_view("GET")
+def document_scan(request, pk, document_pk):
+    """The scan of a filed paper, to people who may see the vehicle."""
+    document = request.dealer_scope.get(
+        VehicleDocument.objects.exclude(scan=""), pk=document_pk, vehicle_id=pk
+    )
+    return uploads.file_response(document.scan)
