@@ -41,17 +41,15 @@ SHIPMENTS = ListSpec(
     default_sort="-created_at",
     page_size=50,
 )
-S = ShipmentStatus
 # Until customs clearance, missing papers and prices hold the shipment back.
-BEFORE_CLEARANCE = (S.DRAFT, S.BOOKED)
 MOVE_LABELS = {
-    S.BOOKED: gettext_lazy("Book"),
-    S.CUSTOMS_CLEARED: gettext_lazy("Clear customs"),
-    S.LOADED: gettext_lazy("Mark loaded"),
-    S.IN_TRANSIT: gettext_lazy("Mark in transit"),
-    S.ARRIVED: gettext_lazy("Mark arrived"),
-    S.DELIVERED: gettext_lazy("Mark delivered"),
-    S.CANCELLED: gettext_lazy("Cancel shipment"),
+    ShipmentStatus.BOOKED: gettext_lazy("Book"),
+    ShipmentStatus.CUSTOMS_CLEARED: gettext_lazy("Clear customs"),
+    ShipmentStatus.LOADED: gettext_lazy("Mark loaded"),
+    ShipmentStatus.IN_TRANSIT: gettext_lazy("Mark in transit"),
+    ShipmentStatus.ARRIVED: gettext_lazy("Mark arrived"),
+    ShipmentStatus.DELIVERED: gettext_lazy("Mark delivered"),
+    ShipmentStatus.CANCELLED: gettext_lazy("Cancel shipment"),
 }
 DOWNLOADS = ("pdf", "xlsx")
 
@@ -161,7 +159,7 @@ def _say_outstanding(request, line):
 
 def _lines_shown(shipment):
     """The cars on the shipment; a cancelled one shows the cars it released."""
-    if shipment.status == S.CANCELLED:
+    if shipment.status == ShipmentStatus.CANCELLED:
         return list(
             shipment.lines.select_related("vehicle").order_by("licence_batch", "added_at", "id")
         )
@@ -182,7 +180,7 @@ def _detail(request, shipment, *, status=200, **bound):
     today = shipment.dealer.today()
     lines = _lines_shown(shipment)
     is_open = shipment.status in services.OPEN_FOR_LINES
-    before_clearance = shipment.status in BEFORE_CLEARANCE
+    before_clearance = shipment.status in shipments.BEFORE_CLEARANCE
     outstanding = shipments.outstanding_documents(shipment, lines) if before_clearance else {}
     for line in lines:
         line.hs_reason = shipments.hs_reason(line.vehicle)
@@ -215,14 +213,20 @@ def _detail(request, shipment, *, status=200, **bound):
             "before_clearance": before_clearance,
             "needs_documents": [line for line in lines if line.outstanding_labels],
             "needs_price": [line for line in lines if not line.sale_price] if is_open else [],
-            "moves": [(status, MOVE_LABELS[status]) for status in moves if status != S.CANCELLED],
-            "can_cancel": S.CANCELLED in moves,
+            "moves": [
+                (status, MOVE_LABELS[status])
+                for status in moves
+                if status != ShipmentStatus.CANCELLED
+            ],
+            "can_cancel": ShipmentStatus.CANCELLED in moves,
             "move_form": bound.get("move") or AdvanceForm(prefix="move", initial={"on": today}),
             "cancel_form": bound.get("cancel")
             or CancelForm(prefix="cancel", initial={"on": today}),
             "timeline": shipments.timeline(shipment),
             "money": shipments.money_of(shipment, lines),
-            "cancelled_on": None if shipment.is_active else shipment.milestone_on(S.CANCELLED),
+            "cancelled_on": None
+            if shipment.is_active
+            else shipment.milestone_on(ShipmentStatus.CANCELLED),
             "batches": shipments.batches_of(shipment, lines) if shipment.is_active else [],
             "documents": _document_versions(shipment),
             "documents_form": DocumentsForm(
@@ -282,7 +286,7 @@ def edit(request, pk):
 def advance(request, pk):
     """One move along the lifecycle; the service records who made it and on which day."""
     shipment = _shipment(request, pk)
-    cancelling = request.POST.get("cancel-to_status") == S.CANCELLED
+    cancelling = request.POST.get("cancel-to_status") == ShipmentStatus.CANCELLED
     prefix = "cancel" if cancelling else "move"
     form = (CancelForm if cancelling else AdvanceForm)(request.POST, prefix=prefix)
     if form.is_valid():
@@ -298,7 +302,7 @@ def advance(request, pk):
         except ValidationError as exc:
             attach_refusal(form, exc)
         else:
-            if moved.status == S.CANCELLED:
+            if moved.status == ShipmentStatus.CANCELLED:
                 messages.success(
                     request,
                     _("Shipment %(ref)s is cancelled; its vehicles are back in stock.")

@@ -12,17 +12,17 @@ from django.utils.translation import gettext as _
 from .. import certificates, services, uploads
 from ..certificate_render import car_outline_svg, qr_svg, render_certificate_pdf
 from ..filters import InspectionFilterSet
-from ..forms import attach_refusal
-from ..idempotency import once_per_form
-from ..inspection_forms import (
+from ..forms import (
     InspectionForm,
     PanelGridForm,
     PhotoUploadForm,
     RevokeForm,
     accident_grade_problem,
+    attach_refusal,
     findings_formset,
     findings_from,
 )
+from ..idempotency import once_per_form
 from ..models import InspectionPhoto, InspectionReport, Vehicle
 from .base import shown_refusal, staff_view
 from .lists import ListSpec, Sort, list_page
