@@ -23,7 +23,7 @@ from exports.rules import (
 
 ON = date(2026, 11, 29)
 SEED = json.loads(
-    (Path(__file__).resolve().parents[2] / "exports" / "data" / "market_rules.json").read_text()
+    (Path(__file__).resolve().parents[3] / "exports" / "data" / "market_rules.json").read_text()
 )
 SEED_RULES = {(r["country_code"], r["rule_code"]): r for r in SEED["rules"]}
 

@@ -160,7 +160,7 @@ def test_expired_tokens_are_pruned(staff_a):
 
 @pytest.mark.django_db
 def test_a_new_inspection_posted_twice_is_one_draft(client, staff_a, dealer_a):
-    from tests.inventory.test_inspection_pages import grid
+    from tests.inventory.inspections.test_inspection_pages import grid
 
     vehicle = VehicleFactory(dealer=dealer_a)
     client.force_login(staff_a)
