@@ -256,6 +256,10 @@ def _insert_rows(cursor, table, rows):
             f"INSERT INTO {table} VALUES " + ", ".join([placeholders] * len(chunk)),
             [value for row in chunk for value in row],
         )
+    if connection.vendor == "postgresql":
+        # Autovacuum never analyses temporary tables: without statistics the planner guesses
+        # their size and the selectivity of the join on the profile key.
+        cursor.execute(f"ANALYZE {table}")
 
 
 TEMPORARY_TABLES = {

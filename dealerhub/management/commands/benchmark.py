@@ -124,7 +124,8 @@ SEED_VEHICLES = """
 INSERT INTO inventory_vehicle (dealer_id, vin, stock_number, make, model, trim, model_year,
     powertrain, engine_cc, power_kw, colour, steering_side, odometer_km, manufactured_on,
     stocked_on, registered_on, acquisition_cost, list_price, status, left_stock_on, is_salvage,
-    is_flood_damaged, export_candidate, export_candidate_since, notes, created_at, updated_at)
+    is_flood_damaged, export_candidate, export_candidate_since, notes, created_at, updated_at,
+    body_type, registered_owner, registered_owner_name)
 SELECT d.first_id + (g %% %(dealers)s),
        'LBN' || lpad(g::text, 14, '0'),
        'S' || g,
@@ -143,7 +144,8 @@ SELECT d.first_id + (g %% %(dealers)s),
             ELSE 'in_stock' END,
        CASE WHEN g %% 20 = 0 THEN LEAST(CURRENT_DATE, s.stocked + (g %% 30)) END,
        g %% 997 = 0, g %% 1009 = 0,
-       FALSE, NULL, '', now(), now()
+       FALSE, NULL, '', now(), now(),
+       (ARRAY['saloon', 'other', 'other', 'saloon', 'other'])[1 + g %% 5], 'dealer', ''
 FROM generate_series(1, %(vehicles)s) AS g,
      LATERAL (SELECT CURRENT_DATE - ((g * 37) %% 420) AS stocked) AS s,
      (SELECT min(id) AS first_id FROM inventory_dealer WHERE code LIKE 'bench-%%') AS d
@@ -152,8 +154,9 @@ FROM generate_series(1, %(vehicles)s) AS g,
 # One car in a thousand has its after-sales confirmation on file.
 SEED_DOCUMENTS = """
 INSERT INTO inventory_vehicledocument (vehicle_id, kind, country_code, issuer,
-    issuer_is_listed_manufacturer, issued_on, reference, scan, added_at)
-SELECT id, 'manufacturer_after_sales_confirmation', 'KZ', make, TRUE, CURRENT_DATE, '', '', now()
+    issuer_is_listed_manufacturer, issued_on, reference, scan, added_at, holder)
+SELECT id, 'manufacturer_after_sales_confirmation', 'KZ', make, TRUE, CURRENT_DATE, '', '', now(),
+    ''
 FROM inventory_vehicle WHERE id %% %(every)s = 7
 """
 
