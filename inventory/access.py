@@ -18,6 +18,7 @@ PLATFORM_OPERATORS_GROUP = "Platform operators"
 _SHARED_LABELS = {
     "exports.destinationmarket",
     "exports.marketrule",
+    "inventory.worldmanufacturercode",
     "django_celery_beat.intervalschedule",
     "django_celery_beat.crontabschedule",
     "django_celery_beat.solarschedule",

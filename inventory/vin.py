@@ -33,7 +33,12 @@ REGIONS = (
     ("6", gettext_noop("Oceania")),
     ("89", gettext_noop("South America")),
 )
-COUNTRY_BY_PREFIX = {"L": "China", "H": "China", "J": "Japan", "K": "South Korea"}
+COUNTRY_BY_PREFIX = {
+    "L": gettext_noop("China"),
+    "H": gettext_noop("China"),
+    "J": gettext_noop("Japan"),
+    "K": gettext_noop("South Korea"),
+}
 
 
 @dataclass(frozen=True)
@@ -179,3 +184,104 @@ def with_check_digit(vin17: str) -> str:
     """Return the VIN with position 9 replaced by its correct check digit (for making VINs)."""
     vin = normalise(vin17)
     return vin[:8] + check_digit(vin[:8] + "0" + vin[9:]) + vin[9:]
+
+
+@dataclass(frozen=True)
+class Maker:
+    """A WMI table row as the decoder needs it."""
+
+    name: str
+    country: str = ""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """What a VIN tells about its car. `make` and `country` are empty for an unknown WMI;
+    `model_years` are the position-10 candidates, the likeliest first."""
+
+    make: str
+    country: str
+    model_years: tuple[int, ...]
+    region: str
+    wmi: str = ""
+
+    @property
+    def known_maker(self) -> bool:
+        return bool(self.make)
+
+    @property
+    def model_year(self) -> int | None:
+        return self.model_years[0] if self.model_years else None
+
+    @property
+    def other_model_years(self) -> tuple[int, ...]:
+        return self.model_years[1:]
+
+
+def likely_model_years(code: str, this_year: int) -> tuple[int, ...]:
+    """Position-10 candidates, the likeliest first: the newest one not in the future (a car
+    sold this year may carry next year's model year), then the older cycles."""
+    return model_years(code, latest=this_year + 1)
+
+
+def decode(vin: str, wmi_table, *, this_year: int) -> Decoded:
+    """Maker and country from `wmi_table` (WMI -> Maker), model year and region from the VIN.
+
+    The table is advisory: a WMI it does not hold decodes to an empty make and country.
+    """
+    vin = normalise(vin)
+    maker = wmi_table.get(vin[:3]) if len(vin) >= 3 else None
+    years = likely_model_years(vin[9], this_year) if len(vin) == VIN_LENGTH else ()
+    country = maker.country if maker and maker.country else ""
+    return Decoded(
+        make=maker.name if maker else "",
+        country=country or COUNTRY_BY_PREFIX.get(vin[:1], ""),
+        model_years=years,
+        region=region_of(vin),
+        wmi=vin[:3],
+    )
+
+
+def _words(text: str) -> str:
+    """Lower-case words with punctuation dropped, padded by spaces for whole-word matching."""
+    cleaned = "".join(ch if ch.isalnum() else " " for ch in (text or "").casefold())
+    return " " + " ".join(cleaned.split()) + " "
+
+
+def same_maker(typed: str, listed: str) -> bool:
+    """Whether a typed make names the listed maker: "BYD" is "BYD Auto", "Haval" is
+    "Great Wall (Haval)", whole words either way round, case and punctuation aside."""
+    typed_words, listed_words = _words(typed), _words(listed)
+    if not typed_words.strip() or not listed_words.strip():
+        return True
+    return typed_words in listed_words or listed_words in typed_words
+
+
+def decode_warnings(decoded: Decoded, typed_make: str = "") -> tuple[Message, ...]:
+    """Advisory notes on a decoded VIN: a maker the table does not know, or a typed make that
+    differs from the maker the WMI is listed for. Never a reason to refuse the car."""
+    if not decoded.wmi or len(decoded.wmi) < 3:
+        return ()
+    if not decoded.known_maker:
+        return (
+            Message(
+                gettext_noop(
+                    "Unknown maker: %(wmi)s is not in the manufacturer code table, so the make "
+                    "was not checked."
+                ),
+                wmi=decoded.wmi,
+            ),
+        )
+    if typed_make and not same_maker(typed_make, decoded.make):
+        return (
+            Message(
+                gettext_noop(
+                    "The make is %(typed)s but the VIN's maker code %(wmi)s is listed for "
+                    "%(listed)s; check the VIN and the make."
+                ),
+                typed=typed_make,
+                wmi=decoded.wmi,
+                listed=decoded.make,
+            ),
+        )
+    return ()

@@ -14,6 +14,7 @@ from . import (  # noqa: F401  (each registers its model admins)
     jobs,
     users,
     vehicles,
+    wmi,
 )
 from .base import (
     DealerScopedAdminMixin,

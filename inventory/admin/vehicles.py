@@ -151,6 +151,8 @@ class VehicleAdmin(GuardedDeleteAdminMixin, DealerScopedAdminMixin, SimpleHistor
         saved = form.save_through_services(by=request.user)
         obj.pk = saved.pk
         obj.refresh_from_db()
+        for note in form.vin_notes():
+            self.message_user(request, f"{saved.vin}: {note}", messages.INFO)
         for warning in form.vin_warnings(saved):
             self.message_user(request, f"{saved.vin}: {warning}", messages.WARNING)
 

@@ -13,6 +13,7 @@ from ..models import (
     Vehicle,
     VehicleDocument,
     message_text,
+    vin_decode,
 )
 from .base import DateInput, attach_refusal
 
@@ -45,12 +46,20 @@ VEHICLE_FACTS = [
 ]
 
 
+# Facts a received car's VIN can give when the user leaves them empty.
+VIN_FILLS = ("make", "model_year")
+
+
 class VehicleForm(forms.ModelForm):
     """A vehicle's facts; saving goes through `vehicle_receive` or `vehicle_update`.
 
     The dealer is fixed by the caller (`dealer=`) unless a subclass adds it as a field.
     `duplicate` is the existing vehicle when the VIN is already registered at a dealer the
     user may see, so the page can link to it.
+
+    When a car is received, a make or model year left empty is filled from the VIN (its maker
+    code and year code); what the user typed always wins. `filled_from_vin` names what was
+    filled, `decoded` is what the VIN said.
     """
 
     # Longer than a VIN: people paste VINs with spaces or dashes, which are dropped.
@@ -79,6 +88,8 @@ class VehicleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.duplicate = None
+        self.decoded = None
+        self.filled_from_vin = {}
         if dealer is not None:
             self.instance.dealer = dealer
         for name in ("acquisition_cost", "list_price", "export_price", "odometer_km"):
@@ -93,6 +104,11 @@ class VehicleForm(forms.ModelForm):
             # Shown with "this dealer" chosen; a client that leaves it out keeps what the car
             # records (this dealer, for a car being received).
             self.fields["registered_owner"].required = False
+        if not self.instance.pk:
+            for name in VIN_FILLS:
+                if name in self.fields:
+                    self.fields[name].required = False
+                    self.fields[name].help_text = _("Left empty, it is read from the VIN.")
         if "vin" in self.fields:
             self.fields["vin"].widget.attrs.update(
                 {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
@@ -131,6 +147,8 @@ class VehicleForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if not self.instance.pk:
+            self._fill_from_vin(cleaned)
         old = self.initial.get("odometer_km")
         new = cleaned.get("odometer_km")
         if (
@@ -153,8 +171,48 @@ class VehicleForm(forms.ModelForm):
             )
         return cleaned
 
+    def _fill_from_vin(self, cleaned):
+        """Fill an empty make or model year from the VIN; say so when the VIN cannot."""
+        vin = cleaned.get("vin")
+        dealer = getattr(self.instance, "dealer", None) or cleaned.get("dealer")
+        if vin and vin_rules.validate(vin).is_valid:
+            self.decoded = vin_decode(vin, today=dealer.today() if dealer else None)
+        decoded_values = {
+            "make": self.decoded.make if self.decoded else "",
+            "model_year": self.decoded.model_year if self.decoded else None,
+        }
+        for name in VIN_FILLS:
+            if name not in self.fields or name in self.errors or cleaned.get(name):
+                continue
+            if decoded_values[name]:
+                cleaned[name] = decoded_values[name]
+                self.filled_from_vin[name] = decoded_values[name]
+            else:
+                self.add_error(
+                    name,
+                    ValidationError(_("The VIN does not tell this; enter it."), code="required"),
+                )
+
+    def vin_notes(self):
+        """What was filled from the VIN, in one line, for the page that follows the save."""
+        if not self.filled_from_vin:
+            return []
+        parts = []
+        if "make" in self.filled_from_vin:
+            parts.append(_("make %(make)s") % {"make": self.filled_from_vin["make"]})
+        if "model_year" in self.filled_from_vin:
+            year = _("model year %(year)s") % {"year": self.filled_from_vin["model_year"]}
+            others = self.decoded.other_model_years if self.decoded else ()
+            if others:
+                year += " " + _("(or %(years)s)") % {"years": " / ".join(map(str, others))}
+            parts.append(year)
+        return [_("Read from the VIN: %(facts)s.") % {"facts": ", ".join(parts)}]
+
     def vin_warnings(self, vehicle):
-        return [message_text(warning) for warning in vehicle.vin_check.warnings]
+        warnings = list(vehicle.vin_check.warnings)
+        decoded = self.decoded or vin_decode(vehicle.vin, today=vehicle.dealer.today())
+        warnings += vin_rules.decode_warnings(decoded, vehicle.make)
+        return [message_text(warning) for warning in warnings]
 
     def save_through_services(self, *, by, dealer=None):
         """Receive or update the vehicle through the services; their refusals propagate."""

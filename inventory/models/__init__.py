@@ -85,6 +85,7 @@ from .vehicles import (
     vin_check,
     warning_text,
 )
+from .wmi import Confidence, WorldManufacturerCode, vin_decode
 
 __all__ = [
     "BATTERY_FIELDS",
@@ -101,6 +102,7 @@ __all__ = [
     "ZERO",
     "AccidentGrade",
     "BodyType",
+    "Confidence",
     "CurtailmentOwed",
     "CurtailmentOwedQuerySet",
     "DayCountBasis",
@@ -148,6 +150,7 @@ __all__ = [
     "VehicleFloorPlanQuerySet",
     "VehicleQuerySet",
     "VehicleStatus",
+    "WorldManufacturerCode",
     "accident_grade_problem",
     "body_panel_count",
     "inspection_photo_path",
@@ -162,5 +165,6 @@ __all__ = [
     "validate_vin",
     "vehicle_document_path",
     "vin_check",
+    "vin_decode",
     "warning_text",
 ]

@@ -71,6 +71,7 @@ def managers_group_sync() -> Group:
 PLATFORM_MODELS = (
     ("exports", "destinationmarket"),
     ("exports", "marketrule"),
+    ("inventory", "worldmanufacturercode"),
     ("django_celery_beat", "periodictask"),
     ("django_celery_beat", "intervalschedule"),
     ("django_celery_beat", "crontabschedule"),

@@ -23,6 +23,7 @@ from ..models import (
     VehicleDocument,
     VehicleFloorPlan,
     VehicleStatus,
+    vin_decode,
 )
 
 
@@ -91,12 +92,12 @@ def vehicle_receive(
     dealer: Dealer,
     vin: str,
     by: User | None = None,
-    make: str,
     model: str,
-    model_year: int,
     powertrain: str,
     acquisition_cost: Decimal,
     list_price: Decimal,
+    make: str = "",
+    model_year: int | None = None,
     stock_number: str = "",
     trim: str = "",
     engine_cc: int | None = None,
@@ -117,7 +118,15 @@ def vehicle_receive(
     is_flood_damaged: bool = False,
     notes: str = "",
 ) -> Vehicle:
-    """Take a vehicle into a dealer's stock, stocked today unless `stocked_on` says when."""
+    """Take a vehicle into a dealer's stock, stocked today unless `stocked_on` says when.
+
+    A make or model year left out is read from the VIN (maker code table, year code); one
+    given is kept as given.
+    """
+    if not make or model_year is None:
+        decoded = vin_decode(vin, today=dealer.today())
+        make = make or decoded.make
+        model_year = decoded.model_year if model_year is None else model_year
     vehicle = Vehicle(
         dealer=dealer,
         vin=vin_rules.normalise(vin),

@@ -16,10 +16,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import aging, costs, holding, services, uploads
+from .. import vin as vin_rules
 from ..filters import VehicleFilterSet, bucket_label
 from ..forms import FloorPlanPaymentForm, VehicleDocumentForm, VehicleFloorForm, VehicleForm
 from ..idempotency import once_per_form
-from ..models import Vehicle, VehicleDocument, VehicleStatus, message_text, paper_label, vin_check
+from ..models import (
+    Vehicle,
+    VehicleDocument,
+    VehicleStatus,
+    message_text,
+    paper_label,
+    vin_check,
+    vin_decode,
+)
 from ..spreadsheets import csv_safe
 from .base import form_errors, shown_refusal, staff_view
 from .lists import ListSpec, Sort, filtered, list_page, sort_of
@@ -283,6 +292,7 @@ def _vehicle_form(request, vehicle, data=None):
             "hx-trigger": "input changed delay:300ms, load",
             "hx-target": "#vin-check",
             "hx-vals": json.dumps({"vehicle": vehicle.pk if vehicle else ""}),
+            "hx-include": "[name='make']",
         }
     )
     return form
@@ -303,6 +313,8 @@ def _save_vehicle(request, vehicle):
                 messages.success(
                     request, _("Vehicle %(vin)s received into stock.") % {"vin": saved.vin}
                 )
+            for note in form.vin_notes():
+                messages.info(request, note)
             for warning in form.vin_warnings(saved):
                 messages.warning(request, warning)
             return redirect("inventory:vehicle_detail", pk=saved.pk)
@@ -332,7 +344,8 @@ def edit(request, pk):
 
 @staff_view("GET")
 def check_vin(request):
-    """The VIN field's live check: errors, warnings, model years and any duplicate.
+    """The VIN field's live check: errors, warnings, what the VIN says (maker, country, model
+    year) and any duplicate; a make typed in the form is compared with the VIN's maker.
 
     A duplicate at a dealer the user cannot see is named as such, never shown."""
     scope = request.dealer_scope
@@ -342,7 +355,11 @@ def check_vin(request):
     check = vin_check(raw)
     duplicate = None
     registered_elsewhere = False
+    decoded = None
+    warnings = list(check.warnings)
     if check.is_valid:
+        decoded = vin_decode(check.vin, today=scope.dealer.today())
+        warnings += vin_rules.decode_warnings(decoded, request.GET.get("make", "").strip())
         same_vin = Vehicle.objects.filter(vin=check.vin)
         if exclude and exclude.isdigit():
             same_vin = same_vin.exclude(pk=int(exclude))
@@ -355,7 +372,8 @@ def check_vin(request):
             "check": check,
             "typed": bool(raw.strip()),
             "errors": [message_text(m) for m in check.errors],
-            "warnings": [message_text(m) for m in check.warnings],
+            "warnings": [message_text(m) for m in warnings],
+            "decoded": decoded,
             "duplicate": duplicate,
             "registered_elsewhere": registered_elsewhere,
         },

@@ -451,7 +451,8 @@ def test_a_wrong_check_digit_is_explained_and_nothing_is_saved(staff_client, dea
 
 
 def test_missing_fields_are_named(staff_client, dealer_a):
-    data = receive_data(dealer_a, make="", list_price="-5", export_price="-1")
+    # An unknown maker code: the VIN cannot give the make either.
+    data = receive_data(dealer_a, vin=next_vin("LZZ"), make="", list_price="-5", export_price="-1")
     response = staff_client.post(reverse("inventory:vehicle_receive"), data)
     assert response.status_code == 422
     form = response.context["form"]
