@@ -211,3 +211,11 @@ def test_the_template_downloads_and_imports_cleanly(staff_client, dealer_a, lang
 
 def test_the_list_links_to_the_import(staff_client):
     assert INTAKE in staff_client.get(reverse("inventory:vehicle_list")).content.decode()
+
+
+def test_problems_are_shown_in_the_users_language(staff_client):
+    staff_client.cookies["django_language"] = "zh-hans"
+    text = "车架号,品牌,车型,年款,动力,采购成本,售价\nLRW3E7,特斯拉,Model 3,2022,BEV,abc,180000\n"
+    page = _upload(staff_client, _csv(text, encoding="gb18030")).content.decode()
+    assert "有问题 1 行" in page
+    assert "<td>2</td><td>采购成本</td>" in page, page
