@@ -202,6 +202,12 @@ class Preview:
         return [row for row in self.rows if row.errors]
 
 
+def _shown(name, value) -> str:
+    if name == "status":
+        return str(VehicleStatus(value).label)
+    return _json(value)
+
+
 def _json(value):
     return None if value is None else str(value)
 
@@ -289,7 +295,9 @@ def _judge(plan, record, *, existing, dealer, user, taken):
             continue
         if new != original[name]:
             plan.facts[name] = _json(new)
-            plan.changes.append((column_label(name), _json(original[name]), _json(new)))
+            plan.changes.append(
+                (column_label(name), _shown(name, original[name]), _shown(name, new))
+            )
     plan.action = "update" if plan.changes else "same"
 
 

@@ -166,7 +166,8 @@ def test_bad_files_are_refused(staff_client, content, message):
     assert message in page
 
 
-def test_a_zip_without_content_types_and_a_zip_bomb(staff_client, settings):
+def test_a_zip_without_content_types_and_a_zip_bomb(staff_client, monkeypatch):
+    monkeypatch.setattr("inventory.intake_files.MAX_UNPACKED_BYTES", 1_000_000)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("a.txt", "x")
@@ -175,7 +176,7 @@ def test_a_zip_without_content_types_and_a_zip_bomb(staff_client, settings):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "x")
-        archive.writestr("xl/big.xml", b"\0" * 201_000_000)
+        archive.writestr("xl/big.xml", b"\0" * 1_000_001)
     page = _upload(staff_client, SimpleUploadedFile("s.xlsx", buffer.getvalue())).content.decode()
     assert "unpacks to more than" in page
 
@@ -219,3 +220,24 @@ def test_problems_are_shown_in_the_users_language(staff_client):
     page = _upload(staff_client, _csv(text, encoding="gb18030")).content.decode()
     assert "有问题 1 行" in page
     assert "<td>2</td><td>采购成本</td>" in page, page
+
+
+def test_a_second_post_of_the_same_form_imports_nothing_more(staff_client, dealer_a):
+    from inventory.idempotency import FIELD_NAME, issue_token
+
+    _upload(staff_client, _csv(GOOD))
+    token = issue_token(dealer_a.memberships.get().user)
+    staff_client.post(COMMIT, {FIELD_NAME: token})
+    staff_client.post(COMMIT, {FIELD_NAME: token})
+    assert dealer_a.vehicles.count() == 2
+
+
+def test_a_status_in_the_file_moves_a_car_in_stock(staff_client, dealer_a):
+    car = VehicleFactory(dealer=dealer_a, vin="LRW3E7FA8NC000001")
+    text = "VIN,Make,Model,Model year,Powertrain,Acquisition cost,List price,Status\n"
+    text += f"{car.vin},BYD,Seal,2025,BEV,150000,{car.list_price},Reserved\n"
+    page = _upload(staff_client, _csv(text)).content.decode()
+    assert "In stock → Reserved" in page
+    staff_client.post(COMMIT)
+    car.refresh_from_db()
+    assert car.status == "reserved"
