@@ -148,31 +148,22 @@ class IntakeVehicleForm(VehicleForm):
         return self.cleaned_data.get("status") or ""
 
 
-def _powertrain(text):
-    """A powertrain cell as its code: the code itself or its label in any language."""
-    if not text:
-        return text
-    wanted = _key(text)
-    for choice in Powertrain:
-        if wanted == _key(choice.value):
-            return choice.value
-        for language in LANGUAGES:
-            with translation.override(language):
-                if wanted == _key(choice.label):
-                    return choice.value
-    return text
+def _choice_codes(choices) -> dict[str, str]:
+    """Each choice by its code and by its label in every language, as `_key` reads them."""
+    codes = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            for choice in choices:
+                codes[_key(choice.value)] = choice.value
+                codes[_key(choice.label)] = choice.value
+    return codes
 
 
-def _status(text):
+def _coded(text, codes):
+    """A cell as its choice's code; what no choice names is left for the form to refuse."""
     if not text:
         return text
-    wanted = _key(text)
-    for choice in STATUSES:
-        for language in LANGUAGES:
-            with translation.override(language):
-                if wanted in (_key(choice.value), _key(choice.label)):
-                    return choice.value
-    return text
+    return codes.get(_key(text), text)
 
 
 @dataclass
@@ -215,11 +206,12 @@ def _json(value):
 def preview_rows(table, *, dealer, user) -> Preview:
     """Judge every row of `table` for `dealer`; nothing is written."""
     columns = match_headers(table.headers)
+    powertrains, statuses = _choice_codes(Powertrain), _choice_codes(STATUSES)
     records = []
     for number, values in table.rows:
         record = {name: values[index] for index, name in columns.items() if index < len(values)}
-        record["powertrain"] = _powertrain(record.get("powertrain"))
-        record["status"] = _status(record.get("status"))
+        record["powertrain"] = _coded(record.get("powertrain"), powertrains)
+        record["status"] = _coded(record.get("status"), statuses)
         records.append((number, record))
     vins = {vin_rules.normalise(record.get("vin") or "") for _n, record in records}
     # The one unscoped read: whether a VIN is taken anywhere, only ever said as yes or no.
@@ -264,6 +256,9 @@ def _judge(plan, record, *, existing, dealer, user, taken):
             **{name: data[name] for name in UPDATED if data.get(name)},
         }
         data.setdefault("status", original["status"])
+        # A lower reading is shown as a change like any other; importing is the confirmation
+        # the single-car form asks a tick for.
+        data["confirm_odometer_decrease"] = "on"
         form = IntakeVehicleForm(data, instance=existing, dealer=dealer, user=user, taken=taken)
     else:
         form = IntakeVehicleForm(data, dealer=dealer, user=user, taken=taken)

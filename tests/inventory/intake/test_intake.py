@@ -241,3 +241,13 @@ def test_a_status_in_the_file_moves_a_car_in_stock(staff_client, dealer_a):
     staff_client.post(COMMIT)
     car.refresh_from_db()
     assert car.status == "reserved"
+
+
+def test_a_lower_odometer_is_shown_and_applied(staff_client, dealer_a):
+    car = VehicleFactory(dealer=dealer_a, vin="LRW3E7FA8NC000001", odometer_km=5000)
+    text = HEADERS + f"{car.vin},BYD,Seal,2025,BEV,4000,150000,{car.list_price}\n"
+    page = _upload(staff_client, _csv(text)).content.decode()
+    assert "5000 → 4000" in page
+    staff_client.post(COMMIT)
+    car.refresh_from_db()
+    assert car.odometer_km == 4000
