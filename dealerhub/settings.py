@@ -173,6 +173,7 @@ STORAGES = {
 # request came in on), in one of its languages, at most VERIFY_RATE_LIMIT times a minute from
 # one address.
 INSPECTION_PHOTO_MAX_BYTES = env.int("INSPECTION_PHOTO_MAX_BYTES", default=10_000_000)
+INTAKE_MAX_BYTES = env.int("INTAKE_MAX_BYTES", default=20_000_000)
 # A picture (inspection photo, scan) with more pixels than this is refused from its header,
 # before it is decoded: a few kilobytes of PNG can unpack to gigabytes. 40 megapixels is more
 # than any phone camera takes.

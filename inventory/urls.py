@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import public
-from .views import floor_plan, inspections, vehicles
+from .views import floor_plan, inspections, intake, vehicles
 
 app_name = "inventory"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("vehicles/", vehicles.listing, name="vehicle_list"),
     path("vehicles/export.csv", vehicles.csv_export, name="vehicle_csv"),
     path("vehicles/new/", vehicles.receive, name="vehicle_receive"),
+    path("vehicles/import/", intake.upload, name="vehicle_intake"),
+    path("vehicles/import/commit/", intake.commit, name="vehicle_intake_commit"),
+    path("vehicles/import/template.xlsx", intake.template, name="vehicle_intake_template"),
     path("vehicles/vin-check/", vehicles.check_vin, name="vin_check"),
     path("vehicles/<int:pk>/", vehicles.detail, name="vehicle_detail"),
     path("vehicles/<int:pk>/edit/", vehicles.edit, name="vehicle_edit"),

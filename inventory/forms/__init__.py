@@ -20,6 +20,7 @@ from .inspections import (
     findings_formset,
     findings_from,
 )
+from .intake import IntakeVehicleForm, Preview, RowPlan, preview_rows
 from .vehicles import VEHICLE_FACTS, VehicleDocumentForm, VehicleForm
 
 __all__ = [
@@ -28,13 +29,16 @@ __all__ = [
     "FindingFormSet",
     "FloorPlanPaymentForm",
     "InspectionForm",
+    "IntakeVehicleForm",
     "MultipleImageInput",
     "PaintReadingAdminForm",
     "PanelGridForm",
     "PhotoUploadForm",
     "PhotosField",
+    "Preview",
     "ReadingsField",
     "RevokeForm",
+    "RowPlan",
     "StructuralFindingForm",
     "VehicleDocumentForm",
     "VehicleFloorForm",
@@ -43,4 +47,5 @@ __all__ = [
     "attach_refusal",
     "findings_formset",
     "findings_from",
+    "preview_rows",
 ]

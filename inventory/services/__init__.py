@@ -36,6 +36,7 @@ from .inspections import (
     inspection_save_readings,
     stored_upload_normalise,
 )
+from .intake import ImportCounts, vehicle_import
 from .jobs import (
     job_run_finish,
     job_run_start,
@@ -71,6 +72,7 @@ __all__ = [
     "PLATFORM_MODELS",
     "STORED_UPLOADS",
     "UNSET",
+    "ImportCounts",
     "StoredFileOutcome",
     "Unset",
     "dealer_save",
@@ -103,6 +105,7 @@ __all__ = [
     "vehicle_document_add",
     "vehicle_document_remove",
     "vehicle_floor",
+    "vehicle_import",
     "vehicle_receive",
     "vehicle_set_shipment_status",
     "vehicle_update",
