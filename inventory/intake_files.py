@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-MAX_ROWS = 50_000
+# Files are checked and imported inside the request until imports run as a background task;
+# this keeps one within a request's time.
+MAX_ROWS = 2_000
 # A stock list compresses well, but not a thousandfold: more than this unpacked is a bomb.
 MAX_UNPACKED_BYTES = 200_000_000
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted (password) workbook, or .xls
