@@ -213,6 +213,15 @@ def markets(db):
 
 
 @pytest.fixture
+def maker_codes(db):
+    """The shipped table of makers' VIN codes, for tests that may run after a flush."""
+    from inventory.data import load_wmi_codes
+    from inventory.models import WorldManufacturerCode
+
+    load_wmi_codes(WorldManufacturerCode)
+
+
+@pytest.fixture
 def line(dealer_a):
     """7.3% (20.00 a day on 100,000), 500 + 0.2% fees, 10% curtailed after 35 days."""
     return FloorPlanLineFactory(

@@ -50,7 +50,7 @@ def staff_user(dealer_a):
 
 
 @pytest.fixture
-def logged_in(page, live_server, staff_user, markets):
+def logged_in(page, live_server, staff_user, markets, maker_codes):
     """A browser page signed in as a member of Alpha Motors, through the login form."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill(staff_user.username)
