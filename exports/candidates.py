@@ -39,7 +39,7 @@ from inventory.models import (
 
 from . import rules
 from .candidate_profiles import KEY_NAMES, profile_facts, profile_key_sql
-from .eligibility import Rulebook, load_rulebook, vehicle_facts
+from .eligibility import Rulebook, facts_by_vehicle, load_rulebook
 
 BATCH = 500  # rows per INSERT into the temporary tables
 
@@ -378,13 +378,7 @@ def fresh_judgements(vehicles) -> dict[int, Judgement | None]:
     """Each vehicle's judgement now, one by one with all its facts, on its dealer's today;
     None for a car that fails the stock, age or odometer test. Four queries, plus two per
     distinct day among the dealers."""
-    ids = [vehicle.pk for vehicle in vehicles]
-    papers = defaultdict(list)
-    for document in VehicleDocument.objects.filter(vehicle_id__in=ids):
-        papers[document.vehicle_id].append(document)
-    latest = {}
-    for report in InspectionReport.objects.filter(vehicle_id__in=ids).latest_issued_first():
-        latest.setdefault(report.vehicle_id, report)
+    facts = facts_by_vehicle(vehicles)
     rulebooks = {}
     judged = {}
     for vehicle in vehicles:
@@ -394,8 +388,7 @@ def fresh_judgements(vehicles) -> dict[int, Judgement | None]:
             continue
         if today not in rulebooks:
             rulebooks[today] = load_rulebook(today)
-        facts = vehicle_facts(vehicle, papers[vehicle.pk], latest.get(vehicle.pk))
-        judged[vehicle.pk] = judge(rulebooks[today], facts, set())
+        judged[vehicle.pk] = judge(rulebooks[today], facts[vehicle.pk], set())
     return judged
 
 
@@ -456,23 +449,9 @@ def _tally(outcome, transitions) -> bool:
 
 
 def _judge_papered(limits, rulebook, broken):
-    vehicles = list(papered_vehicles(limits).prefetch_related("documents"))
-    latest = {}
-    for report in InspectionReport.objects.filter(
-        vehicle__in=[v.pk for v in vehicles]
-    ).latest_issued_first():
-        latest.setdefault(report.vehicle_id, report)
-    return [
-        (
-            vehicle,
-            judge(
-                rulebook,
-                vehicle_facts(vehicle, vehicle.documents.all(), latest.get(vehicle.pk)),
-                broken,
-            ),
-        )
-        for vehicle in vehicles
-    ]
+    vehicles = list(papered_vehicles(limits))
+    facts = facts_by_vehicle(vehicles)
+    return [(vehicle, judge(rulebook, facts[vehicle.pk], broken)) for vehicle in vehicles]
 
 
 # A vehicle (v) that passes its dealer's limits (l) is a candidate when its verdict (j) has a

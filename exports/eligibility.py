@@ -120,13 +120,9 @@ def evaluate_vehicle(vehicle: Vehicle, on: date | None = None):
     return rulebook, rulebook.evaluate(facts), origin
 
 
-def market_verdicts(
-    vehicles, market: str, on: date, *, buyer="commercial", declarant: str | None = None
-) -> dict:
-    """One destination's verdict for each of `vehicles`, China's origin rules included, by
-    vehicle id; four queries whatever the number of cars. `declarant` is the shipment's
-    import declarant when the cars are judged on a shipment."""
-    rulebook = load_rulebook(on)
+def facts_by_vehicle(vehicles) -> dict[int, rules.VehicleFacts]:
+    """The rule engine's view of each of `vehicles` (with their papers and latest issued
+    inspection), by vehicle id; two queries whatever the number of cars."""
     ids = [vehicle.pk for vehicle in vehicles]
     papers = defaultdict(list)
     for document in VehicleDocument.objects.filter(vehicle_id__in=ids):
@@ -135,8 +131,22 @@ def market_verdicts(
     for report in InspectionReport.objects.filter(vehicle_id__in=ids).latest_issued_first():
         latest.setdefault(report.vehicle_id, report)
     return {
+        vehicle.pk: vehicle_facts(vehicle, papers[vehicle.pk], latest.get(vehicle.pk))
+        for vehicle in vehicles
+    }
+
+
+def market_verdicts(
+    vehicles, market: str, on: date, *, buyer="commercial", declarant: str | None = None
+) -> dict:
+    """One destination's verdict for each of `vehicles`, China's origin rules included, by
+    vehicle id; four queries whatever the number of cars. `declarant` is the shipment's
+    import declarant when the cars are judged on a shipment."""
+    rulebook = load_rulebook(on)
+    facts = facts_by_vehicle(vehicles)
+    return {
         vehicle.pk: rules.evaluate_market(
-            vehicle_facts(vehicle, papers[vehicle.pk], latest.get(vehicle.pk)),
+            facts[vehicle.pk],
             market,
             rulebook.markets.get(market, ()),
             on,
