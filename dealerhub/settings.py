@@ -154,6 +154,9 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "dealerhub" / "locale"]
+# Numbers are grouped only where a page asks for it (`number`, `money`, `intcomma`), never in
+# form inputs, CSV or URLs; these modules say how each language groups them.
+FORMAT_MODULE_PATH = ["dealerhub.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

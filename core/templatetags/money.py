@@ -1,24 +1,21 @@
-"""{{ amount|money }} and {{ amount|money:"CNY" }}: amounts to the cent with thousands commas."""
-
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+"""{{ amount|money:"CNY" }} and {{ count|number }}: money and numbers grouped as the reader's
+language writes them (`core.formatting`); never for form inputs, CSV, URLs or data attributes."""
 
 from django import template
 
+from core.formatting import format_money, format_number
+
 register = template.Library()
-CENT = Decimal("0.01")
 
-
-def format_money(amount, currency="") -> str:
-    if amount is None or amount == "":
-        return "—"
-    try:
-        value = Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
-    except (InvalidOperation, TypeError, ValueError):
-        return str(amount)
-    text = f"{value:,.2f}"
-    return f"{currency} {text}" if currency else text
+__all__ = ["format_money", "format_number"]
 
 
 @register.filter
 def money(amount, currency=""):
     return format_money(amount, currency)
+
+
+@register.filter
+def number(value, decimals=None):
+    """{{ 97800|number }} is 97,800; {{ 12.5|number:1 }} is 12.5."""
+    return format_number(value, None if decimals in (None, "") else int(decimals))

@@ -111,7 +111,7 @@ def test_a_car_that_left_stock_shows_the_same_frozen_days_and_cost_everywhere(
     later = page_figures(client, vehicle)
     assert later["days"] == LEFT_AFTER
     assert later["holding"] == on_leaving["holding"]
-    assert later["per_day"] == "CNY 0.00"
+    assert later["per_day"] == "¥0.00"
     assert listed_days(client, vehicle.vin) == LEFT_AFTER
     assert csv_days(client, vehicle.vin) == LEFT_AFTER
     assert admin_days(client, manager_a, vehicle) == LEFT_AFTER

@@ -357,7 +357,7 @@ def test_vehicle_page_shows_facts_history_inspections_and_shipments(
     body = body.decode()
     assert vehicle.vin in body
     assert re.search(r'id="days-in-stock">75 <span class="muted">\(61-90 days\)', body)
-    assert "List price: 179,800.00 → <strong>169,800.00</strong>" in body
+    assert "List price: ¥179,800.00 → <strong>¥169,800.00</strong>" in body
     assert "Status: In stock → <strong>Reserved</strong>" in body
     assert body.count("staff_a") >= 3
     assert "Li Wei" in body
