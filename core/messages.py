@@ -29,6 +29,21 @@ class Message(str):
         return (_rebuild, (self.template, self.params))
 
 
+class Country(str):
+    """A country named by its ISO code in a message: it reads as the code, as the rules compare
+    it, and a translating caller shows the reader's name for it ("KZ": Kazakhstan, 哈萨克斯坦)."""
+
+    code: str
+
+    def __new__(cls, code: str):
+        country = super().__new__(cls, code)
+        country.code = code
+        return country
+
+    def __reduce__(self):
+        return (Country, (self.code,))
+
+
 def _rebuild(template, params):
     return Message(template, **params)
 
@@ -36,6 +51,8 @@ def _rebuild(template, params):
 def as_data(value):
     """A message (or a parameter of one) as plain JSON data that `from_data` turns back into
     the same message, so a stored sentence can still be shown in the reader's language."""
+    if isinstance(value, Country):
+        return {"country": value.code}
     if isinstance(value, Message):
         return {
             "template": value.template,
@@ -49,6 +66,8 @@ def as_data(value):
 
 
 def from_data(data):
+    if isinstance(data, dict) and "country" in data:
+        return Country(str(data["country"]))
     if isinstance(data, dict):
         params = {k: from_data(v) for k, v in data.get("params", {}).items()}
         return Message(str(data.get("template", "")), **params)

@@ -23,6 +23,7 @@ from inventory.admin import (
 
 from . import services
 from .models import (
+    AppliesTo,
     CashFlowSnapshot,
     DestinationMarket,
     ExportShipment,
@@ -34,7 +35,32 @@ from .models import (
 )
 
 
-class MarketRuleInline(PlatformSettingsAdminMixin, admin.TabularInline):
+def applies_to_text(rule):
+    """Whom a rule applies to, in words ("Used vehicles, Electric vehicles"); a group the app
+    does not know shows as stored, so a typo stays visible."""
+    groups = rule.applies_to if isinstance(rule.applies_to, list) else [rule.applies_to]
+    labels = dict(AppliesTo.choices)
+    return ", ".join(str(labels.get(group, group)) for group in groups) or "—"
+
+
+class ReadableAppliesToMixin:
+    """Operators edit "applies to" as JSON; whoever only reads a rule sees it in words."""
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if not self.has_change_permission(request, obj) and "applies_to" in fields:
+            fields[fields.index("applies_to")] = "applies_to_text"
+        return list(dict.fromkeys(fields))
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "applies_to_text"]
+
+    @admin.display(description=_("applies to"))
+    def applies_to_text(self, obj):
+        return applies_to_text(obj)
+
+
+class MarketRuleInline(ReadableAppliesToMixin, PlatformSettingsAdminMixin, admin.TabularInline):
     model = MarketRule
     extra = 0
     fields = ["rule_code", "severity", "applies_to", "effective_from", "effective_to", "confidence"]
@@ -46,13 +72,17 @@ class DestinationMarketAdmin(PlatformSettingsAdminMixin, admin.ModelAdmin):
     """Countries and their rules are shared by every dealer: platform operators maintain them,
     managers read them."""
 
-    list_display = ["name", "country_code", "is_origin", "is_active", "rule_count"]
+    list_display = ["market_name", "country_code", "is_origin", "is_active", "rule_count"]
     list_filter = ["is_origin", "is_active"]
     search_fields = ["name", "country_code"]
     inlines = [MarketRuleInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(rule_total=Count("rules"))
+
+    @admin.display(description=_("name"), ordering="name")
+    def market_name(self, obj):
+        return obj.display_name
 
     @admin.display(description=_("rules"), ordering="rule_total")
     def rule_count(self, obj):
@@ -74,12 +104,12 @@ class DestinationMarketAdmin(PlatformSettingsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(MarketRule)
-class MarketRuleAdmin(PlatformSettingsAdminMixin, admin.ModelAdmin):
+class MarketRuleAdmin(ReadableAppliesToMixin, PlatformSettingsAdminMixin, admin.ModelAdmin):
     list_display = [
         "rule_code",
         "market",
         "severity",
-        "applies_to",
+        "applies_to_text",
         "effective_from",
         "effective_to",
         "confidence",

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import Prefetch
 
+from core.translation import market_name
 from inventory.models import InspectionReport, RegisteredOwner, Vehicle, VehicleDocument
 
 from . import rules
@@ -167,8 +168,9 @@ def market_verdict(
 
 def market_choices():
     """(country code, name) of the open destination markets, for the inventory filter."""
-    return list(
-        DestinationMarket.objects.filter(is_active=True, is_origin=False)
+    return [
+        (code, market_name(code, name))
+        for code, name in DestinationMarket.objects.filter(is_active=True, is_origin=False)
         .order_by("name")
         .values_list("country_code", "name")
-    )
+    ]

@@ -33,6 +33,10 @@ REGIONS = (
     ("6", gettext_noop("Oceania")),
     ("89", gettext_noop("South America")),
 )
+# China's VINs follow GB/T 16736-1997 (content and structure, now GB 16735): none was made
+# before 1997, so the older cycle of a year code is no reading of a Chinese VIN before then.
+CHINA_VIN_SINCE = 1997
+NORTH_AMERICA_PREFIXES = frozenset("123457")
 COUNTRY_BY_PREFIX = {
     "L": gettext_noop("China"),
     "H": gettext_noop("China"),
@@ -215,13 +219,47 @@ class Decoded:
 
     @property
     def other_model_years(self) -> tuple[int, ...]:
+        """The other readings of the year code that the VIN leaves open; () when the year is
+        not in doubt (see `possible_model_years`)."""
         return self.model_years[1:]
+
+    @property
+    def model_year_text(self) -> Message | None:
+        """The decoded year as a reader should take it: "2025", or "2025 (or 1995)" only when
+        the VIN leaves the other reading open."""
+        if not self.model_years:
+            return None
+        year = str(self.model_years[0])
+        if not self.other_model_years:
+            return Message(year)
+        return Message(
+            gettext_noop("%(year)s (or %(others)s)"),
+            year=year,
+            others=" / ".join(map(str, self.other_model_years)),
+        )
 
 
 def likely_model_years(code: str, this_year: int) -> tuple[int, ...]:
     """Position-10 candidates, the likeliest first: the newest one not in the future (a car
     sold this year may carry next year's model year), then the older cycles."""
     return model_years(code, latest=this_year + 1)
+
+
+def possible_model_years(vin: str, years: tuple[int, ...]) -> tuple[int, ...]:
+    """The candidate years a VIN does not rule out, the likeliest first.
+
+    The year code repeats every 30 years, but the rest of the VIN often settles it: in North
+    America position 7 is a letter from 2010 on and a digit before (49 CFR 565.15, passenger
+    cars and light trucks), and a Chinese VIN (L, H) is never older than China's VIN standard.
+    A candidate is dropped only when another one remains.
+    """
+    kept = years
+    if vin[:1] in NORTH_AMERICA_PREFIXES and len(vin) == VIN_LENGTH:
+        from_2010 = vin[6].isalpha()
+        kept = tuple(year for year in years if (year >= 2010) == from_2010)
+    elif vin[:1] in COUNTRY_BY_PREFIX and COUNTRY_BY_PREFIX[vin[:1]] == "China":
+        kept = tuple(year for year in years if year >= CHINA_VIN_SINCE)
+    return kept or years
 
 
 def decode(vin: str, wmi_table, *, this_year: int) -> Decoded:
@@ -232,6 +270,7 @@ def decode(vin: str, wmi_table, *, this_year: int) -> Decoded:
     vin = normalise(vin)
     maker = wmi_table.get(vin[:3]) if len(vin) >= 3 else None
     years = likely_model_years(vin[9], this_year) if len(vin) == VIN_LENGTH else ()
+    years = possible_model_years(vin, years)
     country = maker.country if maker and maker.country else ""
     return Decoded(
         make=maker.name if maker else "",

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.translation import market_name
 from exports import rules
 from inventory.models import message_text
 
@@ -33,7 +34,12 @@ class DestinationMarket(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.country_code})"
+        return f"{self.display_name} ({self.country_code})"
+
+    @property
+    def display_name(self):
+        """The name in the reader's language (Kazakhstan, 哈萨克斯坦)."""
+        return market_name(self.country_code, self.name)
 
 
 class Severity(models.TextChoices):

@@ -3,7 +3,7 @@ there. No Django import."""
 
 from datetime import date
 
-from inventory.messages import Message, gettext_noop
+from inventory.messages import Country, Message, gettext_noop
 
 from .engine import DATE_TEXT, NUMBER, Broken, Doubt, Met, Note, Param, rule
 from .helpers import add_years, age_text, built_on, months_between, over_age
@@ -31,10 +31,11 @@ def max_age_light(rule, facts, situation):
                 "%(model_year)s."
             ),
             limit=limit,
-            country=rule.market,
-            year=situation.on.year,
-            oldest=oldest,
-            model_year=facts.model_year,
+            country=Country(rule.market),
+            # Years are names of years, never grouped like quantities (2,025).
+            year=str(situation.on.year),
+            oldest=str(oldest),
+            model_year=str(facts.model_year),
         )
     )
 
@@ -61,10 +62,10 @@ def ev_max_age(rule, facts, situation):
                     "%(year)s (%(age)s old)."
                 ),
                 limit=limit,
-                country=rule.market,
-                built=made.year,
+                country=Country(rule.market),
+                built=str(made.year),
                 counted=counted,
-                year=situation.on.year,
+                year=str(situation.on.year),
                 age=age_text(months),
             )
         )
@@ -77,7 +78,7 @@ def ev_max_age(rule, facts, situation):
                 "old and its last day within the limit was %(last)s."
             ),
             limit=limit,
-            country=rule.market,
+            country=Country(rule.market),
             age=age_text(months),
             last=add_years(made, limit).isoformat(),
         )
@@ -102,7 +103,7 @@ def used_ev_max_age(rule, facts, situation):
                 "%(last)s."
             ),
             limit=limit,
-            country=rule.market,
+            country=Country(rule.market),
             age=age_text(months_between(made, situation.on)),
             last=add_years(made, limit).isoformat(),
         )
@@ -127,7 +128,7 @@ def under_age_otts(rule, facts, situation):
                 "holder of the type approval (OTTS), a legal entity; this car is %(age)s."
             ),
             limit=limit,
-            country=rule.market,
+            country=Country(rule.market),
             age=age_text(months),
         )
     )
@@ -162,7 +163,7 @@ def min_first_registration(rule, facts, situation):
                 "%(country)s takes cars first registered on or after %(earliest)s; this car was "
                 "registered on %(registered)s."
             ),
-            country=rule.market,
+            country=Country(rule.market),
             earliest=earliest.isoformat(),
             registered=first.isoformat(),
         )
@@ -188,7 +189,7 @@ def commercial_used_max_age(rule, facts, situation):
                     "%(until)s; no rule on file says they are still allowed: check the current "
                     "import policy before shipping."
                 ),
-                country=rule.market,
+                country=Country(rule.market),
                 until=until.isoformat(),
             )
         )
@@ -203,7 +204,7 @@ def commercial_used_max_age(rule, facts, situation):
                 "Commercial imports of used cars into %(country)s must be less than %(limit)s "
                 "years old; this car is %(age)s."
             ),
-            country=rule.market,
+            country=Country(rule.market),
             limit=limit,
             age=age_text(months),
         )
@@ -230,7 +231,7 @@ def personal_scheme_age(rule, facts, situation):
                 "(from 1 January after manufacture); this car counts %(age)s and its last day "
                 "within the limit was %(last)s."
             ),
-            country=rule.market,
+            country=Country(rule.market),
             limit=limit,
             age=age_text(months_between(start, situation.on)),
             last=add_years(start, limit).isoformat(),
@@ -255,6 +256,10 @@ def new_vehicle_definition(rule, facts, situation):
     # rule of its own it only says how the car was classed.
     if situation.used and not situation.maybe_new:
         return Met(
-            Message(gettext_noop("%(country)s treats this car as used."), country=rule.market)
+            Message(
+                gettext_noop("%(country)s treats this car as used."), country=Country(rule.market)
+            )
         )
-    return Note(Message(gettext_noop("%(country)s treats this car as new."), country=rule.market))
+    return Note(
+        Message(gettext_noop("%(country)s treats this car as new."), country=Country(rule.market))
+    )

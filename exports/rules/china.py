@@ -3,7 +3,7 @@ registered owner, the scrapping age and the inspection report. No Django import.
 
 from datetime import date
 
-from inventory.messages import Message, gettext_noop
+from inventory.messages import Country, Message, gettext_noop
 
 from .engine import Broken, Document, HeldDocument, Met, Missing, Param, VehicleFacts, rule
 from .helpers import add_years, age_text, built_on, letters, months_between
@@ -37,7 +37,7 @@ def confirmation_problem(facts: VehicleFacts, destination: str) -> Message | Non
                 "%(make)s, the manufacturer listed in MIIT's announcement; its sales company "
                 "or dealers may not issue it."
             ),
-            country=destination,
+            country=Country(destination),
             make=facts.make,
         )
     if confirmations:
@@ -46,7 +46,9 @@ def confirmation_problem(facts: VehicleFacts, destination: str) -> Message | Non
                 "The after-sales confirmation on file does not name %(country)s; it must state "
                 "the export country."
             ),
-            country=destination or Message(gettext_noop("each destination")),
+            country=Country(destination)
+            if destination
+            else Message(gettext_noop("each destination")),
         )
     return Message(gettext_noop("No after-sales confirmation is on file."))
 
@@ -67,7 +69,11 @@ def after_sales_confirmation(rule, facts, situation):
     paper on file, valid or not, changes nothing."""
     limit = rule.params["max_days_since_registration"]
     document = rule.params["requires_document"]
-    country = situation.destination or Message(gettext_noop("each destination"))
+    country = (
+        Country(situation.destination)
+        if situation.destination
+        else Message(gettext_noop("each destination"))
+    )
     if facts.registered_on is None:
         days = None
         message = Message(

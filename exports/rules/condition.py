@@ -3,9 +3,10 @@ categories, used-car bans and import approvals. No Django import."""
 
 from decimal import Decimal
 
-from inventory.messages import Message, gettext_noop
+from inventory.messages import Country, Message, gettext_noop
 
 from .engine import NUMBER, Broken, Document, Met, Missing, Note, Param, rule
+from .helpers import wording
 
 
 @rule(
@@ -23,7 +24,7 @@ def battery_health(rule, facts, situation):
                     "%(country)s needs a battery state of health of at least %(min)s%% for used "
                     "EVs; no measurement is on file."
                 ),
-                country=rule.market,
+                country=Country(rule.market),
                 min=minimum,
             ),
         )
@@ -41,7 +42,7 @@ def battery_health(rule, facts, situation):
                 "%(country)s needs a battery state of health of at least %(min)s%% for used "
                 "EVs; this battery measured %(soh)s%%."
             ),
-            country=rule.market,
+            country=Country(rule.market),
             min=minimum,
             soh=facts.battery_soh_pct,
         )
@@ -68,7 +69,7 @@ def salvage_prohibited(rule, facts, situation):
     return Broken(
         Message(
             gettext_noop("Salvage cars may not be imported into %(country)s."),
-            country=rule.market,
+            country=Country(rule.market),
         )
     )
 
@@ -87,7 +88,7 @@ def damaged_prohibited(rule, facts, situation):
                 "Damaged or salvage cars may not be imported into %(country)s; this car has: "
                 "%(found)s."
             ),
-            country=rule.market,
+            country=Country(rule.market),
             found=found,
         )
     )
@@ -107,7 +108,7 @@ def banned_categories(rule, facts, situation):
                     "%(country)s bans used cars with fire, flood or accident damage; this car "
                     "has: %(found)s."
                 ),
-                country=rule.market,
+                country=Country(rule.market),
                 found=found,
             )
         )
@@ -115,7 +116,7 @@ def banned_categories(rule, facts, situation):
         return Note(
             Message(
                 gettext_noop("Before shipping, check the VIN: %(precheck)s."),
-                precheck=rule.params["precheck"],
+                precheck=wording(rule.params["precheck"]),
             )
         )
     return Met()
@@ -131,7 +132,7 @@ def used_ice_not_allowed(rule, facts, situation):
                 "%(country)s takes used cars only if they are battery-electric; this car is "
                 "%(powertrain)s."
             ),
-            country=rule.market,
+            country=Country(rule.market),
             powertrain=facts.powertrain,
         )
     )
@@ -146,7 +147,7 @@ def used_import_prohibited(rule, facts, situation):
     return Broken(
         Message(
             gettext_noop("%(country)s does not allow used cars to be imported."),
-            country=rule.market,
+            country=Country(rule.market),
         )
     )
 
@@ -163,7 +164,7 @@ def import_approval(rule, facts, situation):
                 "%(country)s admits used cars only through narrow pathways (%(pathways)s) with "
                 "an import approval before shipping; a near-new car fits none of them."
             ),
-            country=rule.market,
-            pathways=tuple(rule.params.get("used_pathways") or ()),
+            country=Country(rule.market),
+            pathways=wording(tuple(rule.params.get("used_pathways") or ())),
         )
     )

@@ -1,7 +1,7 @@
 """Documents the importer or exporter must hold: conformity certificates and whom the
 compliance certificate names. No Django import."""
 
-from inventory.messages import Message, gettext_noop
+from inventory.messages import Country, Message, gettext_noop
 
 from .engine import Broken, Document, Met, Missing, Note, Param, rule
 from .helpers import letters
@@ -14,7 +14,8 @@ def _certificate(document, template):
         accepted = tuple(rule.params.get("accepted") or ())
         standard = rule.params.get("standard", "")
         return Missing(
-            document, Message(template, country=rule.market, accepted=accepted, standard=standard)
+            document,
+            Message(template, country=Country(rule.market), accepted=accepted, standard=standard),
         )
 
     return check
@@ -70,7 +71,7 @@ def certificate_holder_is_declarant(rule, facts, situation):
                     "In %(country)s the compliance certificate must be issued to the person "
                     "who declares the car."
                 ),
-                country=country,
+                country=Country(country),
             )
         )
     if not letters(declarant):
@@ -81,7 +82,7 @@ def certificate_holder_is_declarant(rule, facts, situation):
                     "Record the shipment's import declarant: in %(country)s the compliance "
                     "certificate must be issued to the person who declares the car."
                 ),
-                country=country,
+                country=Country(country),
             ),
         )
     certificates = [
@@ -108,7 +109,7 @@ def certificate_holder_is_declarant(rule, facts, situation):
                 ),
                 holder=holders[0],
                 declarant=declarant,
-                country=country,
+                country=Country(country),
             )
         )
     if certificates:
@@ -128,7 +129,7 @@ def certificate_holder_is_declarant(rule, facts, situation):
                 "In %(country)s the compliance certificate must be issued to %(declarant)s, "
                 "the declarant."
             ),
-            country=country,
+            country=Country(country),
             declarant=declarant,
         )
     )

@@ -4,7 +4,7 @@ the destination class the car, and the verdict per market. No Django import."""
 from collections.abc import Iterable
 from datetime import date
 
-from inventory.messages import Message, gettext_noop
+from inventory.messages import Country, Message, gettext_noop
 
 from .engine import (
     RULES,
@@ -154,7 +154,7 @@ def destination_class(
                 "%(country)s does not state when it still treats a registered car as new; its "
                 "rules for new cars are applied as well as those for used cars."
             ),
-            country=market,
+            country=Country(market),
         ),
         "info",
         "",

@@ -49,6 +49,28 @@ def over_age(since: date, years: int, on: date) -> bool:
     return on > add_years(since, years)
 
 
+# The wording of the seeded rules' free-text parameters, for the catalogue; an operator's own
+# wording shows as written.
+SEEDED_WORDING = (
+    gettext_noop("25y+"),
+    gettext_noop("personal 12 months"),
+    gettext_noop("SEVS via RAW"),
+    gettext_noop("0.6% or USD 265 (unverified)"),
+    gettext_noop("SASO/SEEP portal, yearly"),
+    gettext_noop("MoIAT VIN search"),
+)
+
+
+def wording(text):
+    """A rule parameter written as prose, shown in the reader's language when the catalogue
+    has it; a list of them reads as one list."""
+    if isinstance(text, (list, tuple)):
+        return tuple(wording(item) for item in text)
+    if not isinstance(text, str) or not text:
+        return text
+    return Message(text)
+
+
 def letters(text):
     """A name as compared: only its letters and digits, case folded, so "BYD Auto Co., Ltd."
     and "byd auto co ltd" are the same name."""

@@ -3,15 +3,19 @@ the recycling fee's power limit. No Django import."""
 
 from decimal import Decimal
 
-from inventory.messages import Message, gettext_noop
+from inventory.messages import Country, Message, gettext_noop
 
 from .engine import DATE_TEXT, HP_PER_KW, NUMBER, Broken, Met, Note, Param, rule
+from .helpers import wording
 
 
-def _note(template, **names):
+def _note(template, prose=(), **names):
+    """A note citing the rule's parameters; those named in `prose` are wording to translate."""
+
     def check(rule, facts, situation):
         values = {key: rule.params.get(param, "") for key, param in names.items()}
-        return Note(Message(template, country=rule.market, **values))
+        values.update({key: wording(values[key]) for key in prose})
+        return Note(Message(template, country=Country(rule.market), **values))
 
     return check
 
@@ -33,7 +37,7 @@ def recycling_fee(rule, facts, situation):
                     "Individuals in %(country)s keep the preferential recycling fee only up to "
                     "%(limit)s hp; record the car's power to check."
                 ),
-                country=rule.market,
+                country=Country(rule.market),
                 limit=limit,
             )
         )
@@ -49,7 +53,7 @@ def recycling_fee(rule, facts, situation):
                 "Individuals in %(country)s pay the commercial recycling fee above %(limit)s hp; "
                 "this car has %(hp)s hp."
             ),
-            country=rule.market,
+            country=Country(rule.market),
             limit=limit,
             hp=hp,
         )
@@ -105,6 +109,7 @@ rule(
     _note(
         gettext_noop("Check that the maker is not suspended in %(country)s (%(list)s)."),
         list="list",
+        prose=("list",),
     )
 )
 rule(
@@ -118,6 +123,7 @@ rule(
             "Cars shipped from China are inspected on arrival in %(country)s (fee: %(fee)s)."
         ),
         fee="local_fee",
+        prose=("fee",),
     )
 )
 rule("SEAPORT_ONLY", "Cars enter only through seaports.")(

@@ -1,6 +1,6 @@
 """Steering side, shared by many markets. No Django import."""
 
-from inventory.messages import Message, gettext_noop
+from inventory.messages import Country, Message, gettext_noop
 
 from .engine import Broken, Met, Param, rule
 
@@ -16,7 +16,7 @@ def rhd_prohibited(rule, facts, situation):
     return Broken(
         Message(
             gettext_noop("Right-hand-drive cars may not be imported into %(country)s."),
-            country=rule.market,
+            country=Country(rule.market),
         )
     )
 
@@ -27,7 +27,7 @@ def _rhd_needed(rule, facts, situation):
     return Broken(
         Message(
             gettext_noop("%(country)s takes right-hand-drive cars; this car is left-hand drive."),
-            country=rule.market,
+            country=Country(rule.market),
         )
     )
 

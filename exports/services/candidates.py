@@ -5,13 +5,34 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-from inventory.models import Dealer, JobRun, JobRunStatus
+from inventory.models import Dealer, JobRun, JobRunStatus, job_describe
 from inventory.services import job_run_finish, job_run_start, job_runs_abandon
 
 from .. import candidates
 
 CANDIDATE_JOB = "flag export candidates"
+job_describe(
+    CANDIDATE_JOB,
+    _("Flag export candidates"),
+    {
+        "vehicles": _("vehicles judged"),
+        "profiles": _("distinct car profiles"),
+        "papered": _("cars with papers on file"),
+        "flagged": _("newly flagged"),
+        "unflagged": _("no longer candidates"),
+        "refreshed": _("reasons refreshed"),
+        "candidates": _("candidates"),
+        "not_evaluated_rules": _("rules not evaluated"),
+        "unchanged": _("nothing changed since the last run"),
+        "dry_run": _("dry run"),
+        "skipped": _("skipped"),
+    },
+)
+# Why a run was skipped, stored in English; the admin shows stored text translated.
+SKIPPED_BECAUSE = gettext_noop("another run was going")
 # PostgreSQL advisory-lock key that lets one candidate run go at a time.
 CANDIDATE_LOCK_KEY = 4_242_001
 CANDIDATE_LOCK_CACHE_KEY = "lock:flag-export-candidates"
@@ -82,6 +103,6 @@ def export_candidates_flag(*, dealer=None, dry_run=False, on=None) -> JobRun:
         return job_run_finish(
             run=run,
             status=JobRunStatus.SKIPPED,
-            counts={"skipped": "another run was going"},
+            counts={"skipped": SKIPPED_BECAUSE},
         )
     return job_run_finish(run=run, counts={**outcome.counts(), "dry_run": dry_run})

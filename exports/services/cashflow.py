@@ -1,14 +1,20 @@
 """The nightly cash-flow snapshot of every active dealer."""
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
-from inventory.models import Dealer, JobRun
+from inventory.models import Dealer, JobRun, job_describe
 from inventory.services import job_run_finish, job_run_start
 
 from .. import cashflow
 from ..models import CashFlowSnapshot
 
 SNAPSHOT_JOB = "snapshot cash flow"
+job_describe(
+    SNAPSHOT_JOB,
+    _("Snapshot cash flow"),
+    {"dealers": _("dealers"), "days": _("days")},
+)
 SNAPSHOT_FIELDS = [name for name in cashflow.Figures.__dataclass_fields__ if name != "on"]
 
 

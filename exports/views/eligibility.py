@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.translation import market_name
 from inventory.models import Vehicle, message_text, paper_label
 from inventory.services import refuse_unless_on_hand
 from inventory.views.base import staff_view
@@ -56,7 +57,7 @@ def matrix(request, pk):
         rows.append(
             {
                 "code": verdict.market,
-                "name": rulebook.names.get(verdict.market, verdict.market),
+                "name": market_name(verdict.market, rulebook.names.get(verdict.market, "")),
                 "verdict": verdict.verdict.value,
                 "verdict_label": VERDICT_LABELS[verdict.verdict],
                 # Exportable, but a warning rule is broken: never to be read as plainly open.
@@ -75,6 +76,8 @@ def matrix(request, pk):
             "on": rulebook.on,
             "rows": rows,
             "origin": [shown_reason(r) for r in origin_reasons],
-            "origin_names": sorted(rulebook.names.get(code, code) for code in origin),
+            "origin_names": sorted(
+                market_name(code, rulebook.names.get(code, "")) for code in origin
+            ),
         },
     )

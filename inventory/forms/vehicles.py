@@ -201,11 +201,9 @@ class VehicleForm(forms.ModelForm):
         if "make" in self.filled_from_vin:
             parts.append(_("make %(make)s") % {"make": self.filled_from_vin["make"]})
         if "model_year" in self.filled_from_vin:
-            year = _("model year %(year)s") % {"year": self.filled_from_vin["model_year"]}
-            others = self.decoded.other_model_years if self.decoded else ()
-            if others:
-                year += " " + _("(or %(years)s)") % {"years": " / ".join(map(str, others))}
-            parts.append(year)
+            shown = self.decoded.model_year_text if self.decoded else None
+            year = message_text(shown) if shown else self.filled_from_vin["model_year"]
+            parts.append(_("model year %(year)s") % {"year": year})
         return [_("Read from the VIN: %(facts)s.") % {"facts": ", ".join(parts)}]
 
     def vin_warnings(self, vehicle):

@@ -64,7 +64,7 @@ from .inspections import (
     accident_grade_problem,
     new_verification_token,
 )
-from .jobs import JobRun, JobRunQuerySet, JobRunStatus, SubmissionToken
+from .jobs import JobRun, JobRunQuerySet, JobRunStatus, SubmissionToken, job_describe
 from .panels import PANEL_ORDER, POINT_VERDICTS, PaintVerdict, Panel, Substrate
 from .vehicles import (
     ELECTRIFIED,
@@ -154,6 +154,7 @@ __all__ = [
     "accident_grade_problem",
     "body_panel_count",
     "inspection_photo_path",
+    "job_describe",
     "message_text",
     "money",
     "new_verification_token",

@@ -17,6 +17,25 @@ class JobRunStatus(models.TextChoices):
     ABANDONED = "abandoned", _("Abandoned (its worker stopped)")
 
 
+# What the admin calls each job and each of its counts, in the reader's language; a job stores
+# its plain code ("flag export candidates") and its counts' keys. Each app names its own jobs
+# with `job_describe`, so a job or count missing here still shows its code.
+JOB_LABELS: dict[str, str] = {}
+COUNT_LABELS: dict[str, str] = {}
+# Counts that are the job's bookkeeping, not something a manager reads.
+HIDDEN_COUNTS = {"fingerprint"}
+
+
+def job_describe(job: str, label, counts: dict | None = None) -> None:
+    """Name a job and its counts for the admin: `label` and the counts' labels are lazy
+    translations."""
+    JOB_LABELS[job] = label
+    COUNT_LABELS.update(counts or {})
+
+
+job_describe("worker heartbeat", _("Worker heartbeat"), {"vehicles": _("vehicles seen")})
+
+
 class JobRunQuerySet(DealerScopedQuerySet):
     def visible_to(self, user, *, roles=None):
         """The runs of the user's dealers, and the runs over all dealers (no dealer), which
@@ -63,7 +82,19 @@ class JobRun(models.Model):
         verbose_name_plural = _("job runs")
 
     def __str__(self):
-        return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.job_label} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def job_label(self):
+        return str(JOB_LABELS.get(self.job, self.job))
+
+    def count_items(self):
+        """(label, value) of each count the run recorded, in the reader's language."""
+        return [
+            (str(COUNT_LABELS.get(key, key)), value)
+            for key, value in (self.counts or {}).items()
+            if key not in HIDDEN_COUNTS
+        ]
 
 
 class SubmissionToken(models.Model):

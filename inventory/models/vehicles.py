@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.translation import message_text
+from core.translation import country_name, message_text
 from inventory import aging
 from inventory import vin as vin_rules
 from inventory.messages import from_data
@@ -116,6 +116,11 @@ class ExportMarket:
     @property
     def doubtful(self) -> bool:
         return bool(self.warnings)
+
+    @property
+    def name(self) -> str:
+        """The country's name in the active language, for the code's tooltip."""
+        return country_name(self.code)
 
 
 def warning_text(warning) -> str:

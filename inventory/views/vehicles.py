@@ -5,15 +5,15 @@ import csv
 import json
 
 from django.contrib import messages
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from core.formatting import format_money, format_number
 
 from .. import aging, costs, holding, services, uploads
 from .. import vin as vin_rules
@@ -164,8 +164,8 @@ def vehicle_timeline(vehicle):
         if name == "status":
             return statuses.get(value, value)
         if name == "odometer_km":
-            return f"{intcomma(value)} km"
-        return floatformat(value, "2g")
+            return f"{format_number(value)} km"
+        return format_money(value, vehicle.dealer.base_currency)
 
     entries = []
     previous = None
@@ -374,6 +374,9 @@ def check_vin(request):
             "errors": [message_text(m) for m in check.errors],
             "warnings": [message_text(m) for m in warnings],
             "decoded": decoded,
+            "model_year": message_text(decoded.model_year_text)
+            if decoded and decoded.model_year_text
+            else "",
             "duplicate": duplicate,
             "registered_elsewhere": registered_elsewhere,
         },

@@ -21,12 +21,12 @@ pytestmark = pytest.mark.django_db
 ON = date(2026, 8, 3)  # after that window ended
 WINDOW_OPEN = date(2026, 3, 2)
 LHD_SENTENCE = {
-    "en": "PK takes right-hand-drive cars; this car is left-hand drive.",
-    "zh-hans": "PK 只接受右舵车；本车为左舵。",  # noqa: RUF001 (the catalogue's own punctuation)
+    "en": "Pakistan takes right-hand-drive cars; this car is left-hand drive.",
+    "zh-hans": "巴基斯坦只接受右舵车；本车为左舵。",  # noqa: RUF001 (the catalogue's own punctuation)
 }
 WINDOW_SENTENCE = {
-    "en": "The window for commercial imports of used cars into PK ended on 2026-06-30",
-    "zh-hans": "PK 的二手车商业进口窗口已于 2026-06-30 结束",
+    "en": "The window for commercial imports of used cars into Pakistan ended on 2026-06-30",
+    "zh-hans": "巴基斯坦的二手车商业进口窗口已于 2026-06-30 结束",
 }
 
 

@@ -127,7 +127,7 @@ def test_a_car_registered_to_someone_else_is_no_export_candidate(dealer_a, marke
             "Tashkent Auto",
             "Samarkand Motors",
             "CERT_HOLDER_MUST_BE_DECLARANT: The compliance certificate is issued to Samarkand "
-            "Motors but Tashkent Auto declares the car; UZ releases it only to the "
+            "Motors but Tashkent Auto declares the car; Uzbekistan releases it only to the "
             "certificate's holder.",
             None,
         ),

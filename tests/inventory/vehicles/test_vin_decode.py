@@ -6,7 +6,9 @@ Each row names the domain reference's source beside it (section 1.1 for years, 1
 import json
 
 import pytest
+from django.utils import translation
 
+from core.translation import message_text
 from inventory import vin
 from inventory.data import WMI_CODES_FILE
 
@@ -73,16 +75,16 @@ def test_every_demo_catalogue_wmi_is_in_the_table():
 @pytest.mark.parametrize(
     ("raw", "this_year", "make", "years"),
     [
-        # V8: S = 2025 (and 1995 one cycle back); the newest not in the future comes first.
-        (vin.with_check_digit("LGXCE4CB0S0123456"), 2026, "BYD Auto", (2025, 1995)),
-        # V8: T = 2026.
-        (vin.with_check_digit("LRWYGCEK0TC000001"), 2026, "Tesla (Shanghai)", (2026, 1996)),
+        # V8: S = 2025; 1995, one cycle back, predates China's VIN standard (GB/T 16736-1997).
+        (vin.with_check_digit("LGXCE4CB0S0123456"), 2026, "BYD Auto", (2025,)),
+        # V8: T = 2026, not 1996.
+        (vin.with_check_digit("LRWYGCEK0TC000001"), 2026, "Tesla (Shanghai)", (2026,)),
         # V10: a late build may carry next year's code, V = 2027, still likelier than 1997.
         (vin.with_check_digit("L6TCE4CB0VC000001"), 2026, "Geely", (2027, 1997)),
         # V8: Y = 2030 would be in the future in 2026, so 2000 is the year.
         (vin.with_check_digit("LVVCE4CB0YC000001"), 2026, "Chery", (2000,)),
-        # V8: A = 1980/2010.
-        (vin.with_check_digit("LGWCE4CB0AC000001"), 2026, "Great Wall (Haval)", (2010, 1980)),
+        # V8: A = 1980/2010; a Chinese VIN cannot be a 1980.
+        (vin.with_check_digit("LGWCE4CB0AC000001"), 2026, "Great Wall (Haval)", (2010,)),
     ],
 )
 def test_decode_reads_maker_and_the_likeliest_year_first(raw, this_year, make, years):
@@ -129,3 +131,31 @@ def test_a_typed_make_that_differs_from_the_maker_names_both(typed, listed, warn
     if warns:
         text = str(warnings[0])
         assert typed in text and listed in text
+
+
+@pytest.mark.parametrize(
+    ("raw", "years"),
+    [
+        # A North American VIN: a letter in position 7 means 2010 onwards, a digit before.
+        (vin.with_check_digit("1M8GDMAA0KP042788"), (2019,)),
+        (vin.with_check_digit("1M8GDM9A0KP042788"), (1989,)),
+        # A European VIN says nothing more: both cycles stay open, the newest first.
+        ("WBA00000XS0000000", (2025, 1995)),
+    ],
+)
+def test_the_other_cycle_is_kept_only_when_the_vin_leaves_it_open(raw, years):
+    assert vin.decode(raw, {}, this_year=2026).model_years == years
+
+
+@pytest.mark.parametrize(
+    ("language", "raw", "shown"),
+    [
+        ("en", "WBA00000XS0000000", "2025 (or 1995)"),
+        ("zh-hans", "WBA00000XS0000000", "2025（或 1995）"),  # noqa: RUF001 (Chinese brackets)
+        ("en", vin.with_check_digit("LGXCE4CB0S0123456"), "2025"),
+        ("zh-hans", vin.with_check_digit("LGXCE4CB0S0123456"), "2025"),
+    ],
+)
+def test_the_model_year_reads_as_one_year_with_the_alternative_only_when_open(language, raw, shown):
+    with translation.override(language):
+        assert message_text(vin.decode(raw, {}, this_year=2026).model_year_text) == shown
