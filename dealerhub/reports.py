@@ -19,6 +19,8 @@ from .summary import Summary, dealer_summary
 # Rows fetched per database round trip, and how often the progress bar moves.
 CHUNK = 2000
 MONEY_FORMAT = "#,##0.00"
+# Counts and days grouped like the pages (1,234); years stay as written.
+COUNT_FORMAT = "#,##0"
 DATE_FORMAT = "yyyy-mm-dd"
 BOLD = Font(bold=True)
 # Share of the progress bar taken by the summary sheet before the rows, and left at the end
@@ -45,6 +47,9 @@ class _Sheet(WriteOnlySheet):
         return self.cell(
             None if amount is None else costs.cents(amount), number_format=MONEY_FORMAT
         )
+
+    def count(self, value):
+        return self.cell(value, number_format=COUNT_FORMAT)
 
     def day(self, value):
         return self.cell(value, number_format=DATE_FORMAT)
@@ -76,7 +81,7 @@ def _summary_sheet(workbook, summary: Summary):
         (_("Curtailment amount due in 7 days"), figures.curtailments_due_amount),
     ]
     for label, value in counts:
-        sheet.row(label, value)
+        sheet.row(label, sheet.count(value))
     for label, amount in amounts:
         sheet.row(label, sheet.money(amount))
     sheet.row()
@@ -84,7 +89,7 @@ def _summary_sheet(workbook, summary: Summary):
     for row in summary.buckets:
         sheet.row(
             bucket_label(row.bucket),
-            row.units,
+            sheet.count(row.units),
             sheet.money(row.capital),
             sheet.money(row.carry_per_day),
         )
@@ -144,7 +149,7 @@ def _aged_sheet(workbook, dealer, on, aged, progress):
             car["model_year"],
             powertrains.get(car["powertrain"], car["powertrain"]),
             sheet.day(car["stocked_on"]),
-            days,
+            sheet.count(days),
             bucket_label(aging.bucket_for(days, buckets)),
             statuses.get(car["status"], car["status"]),
             sheet.money(car["acquisition_cost"]),
@@ -183,7 +188,7 @@ def _candidates_sheet(workbook, on, candidates, progress):
             vehicle.vin,
             vehicle.make,
             vehicle.model,
-            vehicle.days_in_stock(on),
+            sheet.count(vehicle.days_in_stock(on)),
             ", ".join(market_mark(market) for market in markets),
             sheet.money(vehicle.expected_export_price),
             sheet.money(vehicle.expected_export_costs),
