@@ -70,6 +70,10 @@ def from_data(data):
         return Country(str(data["country"]))
     if isinstance(data, dict):
         params = {k: from_data(v) for k, v in data.get("params", {}).items()}
+        # Stored before countries were parameters of their own: the code as plain text.
+        country = params.get("country")
+        if type(country) is str and len(country) == 2 and country.isupper():
+            params["country"] = Country(country)
         return Message(str(data.get("template", "")), **params)
     if isinstance(data, list):
         return tuple(from_data(item) for item in data)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.formatting import format_money, format_number
+from core.translation import country_name
 
 from .. import aging, costs, holding, services, uploads
 from .. import vin as vin_rules
@@ -215,7 +216,7 @@ def candidate_summary(vehicle):
         "only_doubtful": bool(markets) and all(market.doubtful for market in markets),
         "needs": [paper_label(doc) for doc in summary.get("needs", [])],
         "also": {
-            market: [paper_label(doc) for doc in docs]
+            country_name(market): [paper_label(doc) for doc in docs]
             for market, docs in summary.get("also", {}).items()
         },
     }

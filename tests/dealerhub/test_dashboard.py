@@ -32,13 +32,13 @@ def test_dashboard_tiles_show_the_worked_example(staff_client, book, dealer_b):
     html = staff_client.get(reverse("dashboard")).content.decode()
     assert text_of(html, "kpi-units") == "3"
     assert text_of(html, "kpi-aged") == "2"
-    assert text_of(html, "kpi-capital") == "CNY 300,000.00"
-    assert text_of(html, "kpi-carry") == "CNY 245.00"
+    assert text_of(html, "kpi-capital") == "¥300,000.00"
+    assert text_of(html, "kpi-carry") == "¥245.00"
     assert text_of(html, "kpi-candidates") == "2"
-    assert text_of(html, "kpi-release") == "CNY 149,700.00"
-    assert text_of(html, "kpi-floor-plan") == "CNY 100,000.00"
-    assert text_of(html, "kpi-curtailments").startswith("CNY 10,000.00")
-    assert text_of(html, "kpi-realised") == "CNY 142,000.00"
+    assert text_of(html, "kpi-release") == "¥149,700.00"
+    assert text_of(html, "kpi-floor-plan") == "¥100,000.00"
+    assert text_of(html, "kpi-curtailments").startswith("¥10,000.00")
+    assert text_of(html, "kpi-realised") == "¥142,000.00"
     assert "999,999.00" not in html  # the other dealer's car
 
 
@@ -60,7 +60,7 @@ def test_dashboard_charts_are_svg_with_a_text_equivalent(staff_client, book):
     assert "50,000.00" in rows["0-30"]
     # the bar chart's text equivalent carries the same money
     chart_table = html.split("Capital tied up per aging bucket</caption>")[1].split("</table>")[0]
-    assert "CNY 150,000.00" in chart_table and "CNY 100,000.00" in chart_table
+    assert "¥150,000.00" in chart_table and "¥100,000.00" in chart_table
 
 
 def test_the_trend_reads_stored_snapshots_and_today(staff_client, book, dealer_a):
@@ -121,14 +121,14 @@ def test_dashboard_queries_do_not_grow_with_the_loaded_shipments(
 def test_vehicle_page_weighs_export_against_holding(staff_client, book):
     html = staff_client.get(book["floored"].get_absolute_url()).content.decode()
     # 160,000 - 4,500 - (100,000 + 600 interest + 700 fees)
-    assert text_of(html, "cash-released") == "CNY 54,200.00"
+    assert text_of(html, "cash-released") == "¥54,200.00"
     # Cash against cash (README "Cash flow"): 170,000 - 101,300 - 60 days of (20.00 interest
     # + 25.00 overhead); the 60 days of 75.00 depreciation are value lost, shown apart.
-    assert text_of(html, "cash-if-held") == "CNY 66,000.00"
-    assert "CNY 4,500.00" in text_of(html, "value-lost")
-    assert "Holding leaves CNY 11,800.00 more cash" in html
-    assert text_of(html, "carry-per-day") == "CNY 120.00"
-    assert text_of(html, "floor-plan-payoff") == "CNY 101,300.00"
+    assert text_of(html, "cash-if-held") == "¥66,000.00"
+    assert "¥4,500.00" in text_of(html, "value-lost")
+    assert "Holding leaves ¥11,800.00 more cash" in html
+    assert text_of(html, "carry-per-day") == "¥120.00"
+    assert text_of(html, "floor-plan-payoff") == "¥101,300.00"
 
 
 def test_staff_floor_a_car_and_record_a_payment(staff_client, dealer_a, line):
@@ -197,7 +197,7 @@ def test_each_overdue_curtailment_shows_with_its_mark_on_both_pages(staff_client
     vehicle = VehicleFactory(dealer=dealer_a, acquisition_cost=D("100000"))
     plan = vehicle_floor(vehicle=vehicle, line=line, floored_on=today - timedelta(days=70))
     html = staff_client.get(reverse("dashboard")).content.decode()
-    assert text_of(html, "kpi-curtailments").startswith("CNY 20,000.00")
+    assert text_of(html, "kpi-curtailments").startswith("¥20,000.00")
     table = html.split('id="curtailments"')[1].split("</table>")[0]
     assert table.count('class="overdue"') == 2
     page = staff_client.get(vehicle.get_absolute_url()).content.decode()
@@ -205,7 +205,7 @@ def test_each_overdue_curtailment_shows_with_its_mark_on_both_pages(staff_client
     assert owed.count('class="overdue"') == 2 and (today - timedelta(days=35)).isoformat() in owed
     floor_plan_pay(floor_plan=plan, kind="curtailment", paid_on=today, amount=D("10000"))
     html = staff_client.get(reverse("dashboard")).content.decode()
-    assert text_of(html, "kpi-curtailments").startswith("CNY 10,000.00")
+    assert text_of(html, "kpi-curtailments").startswith("¥10,000.00")
     table = html.split('id="curtailments"')[1].split("</table>")[0]
     assert table.count('class="overdue"') == 1
     assert (today - timedelta(days=5)).isoformat() in table

@@ -128,16 +128,16 @@ def test_the_email_shows_the_dashboard_figures_and_charts(dealer_a, managers, bo
     mail = mailoutbox[0]
     [(html, mimetype)] = mail.alternatives
     assert mimetype == "text/html"
-    assert "CNY 300,000.00" in html  # capital tied up
-    assert "CNY 149,700.00" in html  # cash released if the two candidates left now
-    assert "CNY 245.00" in html  # carrying cost per day
+    assert "¥300,000.00" in html  # capital tied up
+    assert "¥149,700.00" in html  # cash released if the two candidates left now
+    assert "¥245.00" in html  # carrying cost per day
     assert html.count("<svg") == 2
     assert "Capital tied up per aging bucket" in html
     assert "91-180 days" in html  # the bucket chart's text equivalent
-    assert html.index("CNY 95,500.00") < html.index("CNY 54,200.00")  # top candidates
-    assert book["floored"].vin in html and "CNY 10,000.00" in html  # the curtailment due
+    assert html.index("¥95,500.00") < html.index("¥54,200.00")  # top candidates
+    assert book["floored"].vin in html and "¥10,000.00" in html  # the curtailment due
     assert "<link" not in html and "<script" not in html
-    assert "Capital tied up: CNY 300,000.00" in mail.body
+    assert "Capital tied up: ¥300,000.00" in mail.body
 
 
 def test_the_workbook_lists_the_aged_cars_and_the_candidates_ranked(

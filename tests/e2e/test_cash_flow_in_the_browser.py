@@ -10,14 +10,14 @@ from dealerhub.models import InventoryReport
 def test_dashboard_shows_the_cash_position_and_its_charts(logged_in, book):
     page = logged_in
     page.reload()  # the cars arrived after the sign-in
-    expect(page.locator("#kpi-release")).to_have_text("CNY 149,700.00")
-    expect(page.locator("#kpi-capital")).to_have_text("CNY 300,000.00")
+    expect(page.locator("#kpi-release")).to_have_text("¥149,700.00")
+    expect(page.locator("#kpi-capital")).to_have_text("¥300,000.00")
     expect(page.locator("figure.chart svg")).to_have_count(2)
     # The chart's figures open as a table for readers who cannot see it.
     page.get_by_text("Show the figures as a table").first.click()
-    expect(page.locator("figure.chart table").first).to_contain_text("CNY 150,000.00")
+    expect(page.locator("figure.chart table").first).to_contain_text("¥150,000.00")
     page.locator("#top-candidates").get_by_role("link").first.click()
-    expect(page.locator("#cash-released")).to_have_text("CNY 95,500.00")
+    expect(page.locator("#cash-released")).to_have_text("¥95,500.00")
 
 
 def test_build_a_report_and_watch_it_become_ready(logged_in, book, monkeypatch, settings, tmp_path):

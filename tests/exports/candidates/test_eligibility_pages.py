@@ -37,7 +37,7 @@ def test_the_check_explains_every_market(staff_client, dealer_a):
     assert verdict_of(body, "KZ") == "needs_documents"
     assert verdict_of(body, "KE") == "blocked"
     assert verdict_of(body, "CL") == "blocked"
-    assert "KE takes right-hand-drive cars; this car is left-hand drive." in body
+    assert "Kenya takes right-hand-drive cars; this car is left-hand drive." in body
     assert "Missing: Manufacturer&#x27;s after-sales service confirmation" in body
     origin = re.search(r'id="origin-reasons">(.*?)</ul>', body, re.S).group(1)
     assert "Inspection needed" in origin  # the origin rules, shown once for every market
@@ -152,7 +152,7 @@ def test_the_vehicle_page_shows_the_candidate_summary(staff_client, dealer_a):
     summary = re.search(r'id="candidate-summary">(.*?)</div>', body, re.S).group(1)
     assert "KZ" in summary
     assert "Still needed for all of them: Manufacturer" in summary
-    assert "RU also needs: ERA-GLONASS" in summary
+    assert "Russia also needs: ERA-GLONASS" in summary
     assert reverse("exports:vehicle_eligibility", args=[car.pk]) in body
 
 

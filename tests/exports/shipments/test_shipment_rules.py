@@ -32,7 +32,7 @@ def test_a_car_the_destination_refuses_is_named_with_the_rule(shipment, dealer_a
         services.shipment_add_vehicle(shipment=shipment, vehicle=car)
     assert caught.value.message_dict["vehicle"] == [
         f"Vehicle {car.vin} cannot go to Kazakhstan: RHD_PROHIBITED: "
-        "Right-hand-drive cars may not be imported into KZ."
+        "Right-hand-drive cars may not be imported into Kazakhstan."
     ]
     assert not shipment.lines.exists()
 
