@@ -187,6 +187,10 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# E-mails link back to the site at SITE_URL (scheme and host, no trailing slash); unset, the
+# public address above, else the address `make run` serves on.
+SITE_URL = env.str("SITE_URL", default=PUBLIC_BASE_URL or "http://127.0.0.1:8000").rstrip("/")
+
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="DealerHub <reports@dealerhub.local>")
 
 # Celery: JSON only, acknowledged after the work is done, bounded in time.
