@@ -38,11 +38,14 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+# `make run PORT=8080` serves on another port; e-mails link to the same address.
+PORT ?= 8000
+
 run: migrate
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo
-	@echo "Serving DealerHub on http://127.0.0.1:8000 (Ctrl-C stops it); admin at /admin/"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Serving DealerHub on http://127.0.0.1:$(PORT) (Ctrl-C stops it); admin at /admin/"
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The suite runs on the real PostgreSQL and Redis; .ci/services starts them when they are down.
 TEST_DATABASE_URL ?= postgres://dealerhub@127.0.0.1:5432/dealerhub

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 SVG_FONT_FAMILY = "DejaVu Sans,Noto Sans CJK SC,sans-serif"
 
 LEFT_TO_RIGHT_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2066", "\u2069"
+FIRST_STRONG_ISOLATE = "\u2068"
 
 
 class ResourceRefused(ValueError):
@@ -41,11 +42,18 @@ def inline_only_fetcher():
 
 def left_to_right_isolates(right_to_left: bool) -> dict[str, str]:
     """The `ltr` and `end_ltr` a PDF template wraps codes, dates, figures and addresses in, so
-    that they read left to right inside right-to-left text. WeasyPrint ignores the CSS
-    unicode-bidi property, so the isolates go in the text; empty on a left-to-right page."""
+    that they read left to right inside right-to-left text, and the `auto` and `end_auto` it
+    wraps text people typed in, which keeps the direction of its first letter (what `dir="auto"`
+    does in a browser). WeasyPrint ignores the CSS unicode-bidi property and `dir="auto"`, so
+    the isolates go in the text; empty on a left-to-right page."""
     if not right_to_left:
-        return {"ltr": "", "end_ltr": ""}
-    return {"ltr": LEFT_TO_RIGHT_ISOLATE, "end_ltr": POP_DIRECTIONAL_ISOLATE}
+        return {"ltr": "", "end_ltr": "", "auto": "", "end_auto": ""}
+    return {
+        "ltr": LEFT_TO_RIGHT_ISOLATE,
+        "end_ltr": POP_DIRECTIONAL_ISOLATE,
+        "auto": FIRST_STRONG_ISOLATE,
+        "end_auto": POP_DIRECTIONAL_ISOLATE,
+    }
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -1,9 +1,10 @@
-"""A person's own sign-in settings: setting up, checking, renewing and removing the second
-factor."""
+"""A person's own account settings: the second factor (setting up, checking, renewing and
+removing it) and the language of their e-mails."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
+
+from inventory import services
+from inventory.forms import EmailLanguageForm, email_language_of
 
 from . import two_factor
 
@@ -58,8 +62,26 @@ def account(request):
             "device": device,
             "required": two_factor.must_have_second_factor(user),
             "codes_left": two_factor.recovery_codes_left(user) if device else 0,
+            "language_form": EmailLanguageForm(initial={"language": email_language_of(user)}),
         },
     )
+
+
+@login_required
+@require_POST
+def email_language(request):
+    """The language one's own e-mails come in; it is always the signed-in person's own."""
+    form = EmailLanguageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["language"]))
+        return redirect("two_factor")
+    try:
+        services.user_language_set(user=request.user, language=form.cleaned_data["language"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your e-mails will come in the language you chose."))
+    return redirect("two_factor")
 
 
 @never_cache

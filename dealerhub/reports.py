@@ -9,11 +9,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from exports.cashflow import candidates_by_cash_released
+from exports.deadlines import KIND_LABELS
 from inventory import aging, costs, holding
 from inventory.filters import bucket_label
+from inventory.middleware import DEALER_PARAMETER
 from inventory.models import Dealer, Powertrain, Vehicle, VehicleStatus
 from inventory.spreadsheets import WriteOnlySheet
 
+from . import mail
 from .summary import Summary, dealer_summary
 
 # Rows fetched per database round trip, and how often the progress bar moves.
@@ -250,34 +253,85 @@ def write_workbook(
     workbook.save(path)
 
 
-def render_email(summary: Summary) -> tuple[str, str, str]:
-    """The e-mail's subject, plain-text body and HTML body."""
+def _links(dealer) -> dict:
+    """Where a mail leads back to: the dealer's dashboard and candidates, absolute. The dealer
+    rides along, so a manager of several dealers lands on the one the mail is about."""
+    query = f"?{DEALER_PARAMETER}={dealer.pk}"
+    return {
+        "dashboard_url": mail.site_link("dashboard") + query,
+        "candidates_url": mail.site_link("exports:candidates") + query,
+    }
+
+
+def vehicle_url(vehicle) -> str:
+    return mail.site_link("inventory:vehicle_detail", vehicle.pk)
+
+
+def render_email(summary: Summary) -> dict:
+    """The e-mail in the active language: subject, plain text, HTML, and the charts' pictures
+    the HTML shows by Content-ID."""
+    charts = [
+        mail.inline_chart(summary.bucket_chart),
+        mail.inline_chart(summary.weekly_trend_chart),
+    ]
     context = {
         "summary": summary,
         "dealer": summary.dealer,
         "figures": summary.figures,
         "currency": summary.dealer.base_currency,
-        "charts": [summary.bucket_chart, summary.weekly_trend_chart],
+        "charts": charts,
+        "top_candidates": [(vehicle, vehicle_url(vehicle)) for vehicle in summary.top_candidates],
+        "curtailments": [
+            (due, vehicle_url(due.floor_plan.vehicle)) for due in summary.curtailments
+        ],
+        **_links(summary.dealer),
     }
     subject = _("Inventory report for %(dealer)s, %(day)s") % {
         "dealer": summary.dealer.name,
         "day": summary.on.isoformat(),
     }
-    text = render_to_string("dealerhub/email/inventory_report.txt", context)
-    html = render_to_string("dealerhub/email/inventory_report.html", context)
-    return subject, text, html
+    return {
+        "subject": subject,
+        "text": render_to_string("dealerhub/email/inventory_report.txt", context),
+        "html": render_to_string("dealerhub/email/inventory_report.html", context),
+        "images": charts,
+    }
 
 
-def render_digest(dealer, on, found) -> tuple[str, str, str]:
-    """The compliance digest's subject, plain-text body and HTML body."""
+def deadline_groups(found) -> list[tuple[str, list]]:
+    """The deadlines under one heading per kind, in the order the kinds fall due in a
+    shipment's life, each group by due date."""
+    groups = []
+    for kind, label in KIND_LABELS.items():
+        deadlines = [
+            (deadline, vehicle_url(deadline.vehicle)) for deadline in found if deadline.kind == kind
+        ]
+        if deadlines:
+            groups.append((str(label), deadlines))
+    return groups
+
+
+def render_digest(dealer, on, found) -> dict:
+    """The compliance digest in the active language: subject, plain text and HTML. It has no
+    chart, so no pictures."""
     overdue = sum(1 for deadline in found if deadline.overdue)
-    context = {"dealer": dealer, "on": on, "deadlines": found, "overdue": overdue}
+    context = {
+        "dealer": dealer,
+        "on": on,
+        "groups": deadline_groups(found),
+        "count": len(found),
+        "overdue": overdue,
+        **_links(dealer),
+    }
     subject = _("%(dealer)s: %(count)s export deadlines due, %(overdue)s overdue (%(day)s)") % {
         "dealer": dealer.name,
         "count": len(found),
         "overdue": overdue,
         "day": on.isoformat(),
     }
-    text = render_to_string("dealerhub/email/compliance_digest.txt", context)
-    html = render_to_string("dealerhub/email/compliance_digest.html", context)
-    return subject, text, html
+    return {
+        "subject": subject,
+        "text": render_to_string("dealerhub/email/compliance_digest.txt", context),
+        "html": render_to_string("dealerhub/email/compliance_digest.html", context),
+        "images": [],
+    }

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -21,7 +20,7 @@ from inventory.files import delete_files_on_commit
 from inventory.models import Dealer, Membership, Role
 from inventory.tasks import QUEUE_ERRORS
 
-from . import reports, tasks
+from . import mail, reports, tasks
 from .models import ComplianceDigest, InventoryReport, ReportKind, ReportStatus
 from .summary import dealer_summary
 
@@ -93,17 +92,31 @@ def local_week_start(dealer: Dealer, now: datetime | None = None):
     return local.date() - timedelta(days=local.weekday())
 
 
+def manager_recipients(dealer: Dealer) -> dict[str, list[str]]:
+    """The dealer's active managers' addresses by the language each reads e-mail in (their
+    own choice, else the dealer's), each address once and sorted; languages in order."""
+    rows = (
+        Membership.objects.filter(dealer=dealer, role=Role.MANAGER, user__is_active=True)
+        .order_by("user_id")
+        .values_list("user__email", "user__preferences__language")
+    )
+    seen = set()
+    by_language: dict[str, list[str]] = {}
+    for email, language in rows:
+        email = (email or "").strip()
+        if email and email.lower() not in seen:
+            seen.add(email.lower())
+            by_language.setdefault(language or dealer.language, []).append(email)
+    return {
+        language: sorted(addresses, key=str.lower)
+        for language, addresses in sorted(by_language.items())
+    }
+
+
 def manager_addresses(dealer: Dealer) -> list[str]:
     """E-mail addresses of the dealer's active managers, sorted, each address once."""
-    emails = Membership.objects.filter(
-        dealer=dealer, role=Role.MANAGER, user__is_active=True
-    ).values_list("user__email", flat=True)
-    unique = {}
-    for email in emails:
-        email = (email or "").strip()
-        if email:
-            unique.setdefault(email.lower(), email)
-    return sorted(unique.values(), key=str.lower)
+    everyone = [email for emails in manager_recipients(dealer).values() for email in emails]
+    return sorted(everyone, key=str.lower)
 
 
 @transaction.atomic
@@ -197,12 +210,14 @@ def _file_name(report):
     return f"inventory-{report.dealer.code}-{report.week_start:%Y-%m-%d}-{report.pk}.xlsx"
 
 
-def _send(report, summary, attachment: bytes, recipients: list[str]):
-    subject, text, html = reports.render_email(summary)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=recipients)
-    message.attach_alternative(html, "text/html")
-    message.attach(_file_name(report), attachment, XLSX)
-    message.send()
+def _send(report, summary, attachment: bytes, recipients: dict[str, list[str]]):
+    """One message a language, rendered once for everyone who reads that language."""
+    for language, addresses in recipients.items():
+        with translation.override(language):
+            content = reports.render_email(summary)
+        mail.email_message(
+            **content, to=addresses, attachments=[(_file_name(report), attachment, XLSX)]
+        ).send()
 
 
 def inventory_report_build(*, report: InventoryReport) -> InventoryReport:
@@ -258,10 +273,11 @@ def _build(report):
         attachment = workbook.read()
     error = ""
     if report.emailed_at is None:  # an e-mail that went out before a failure is not resent
-        recipients = manager_addresses(dealer)
+        recipients = manager_recipients(dealer)
         if recipients:
             _send(report, summary, attachment, recipients)
-            _set(report, emailed_at=timezone.now(), recipients="\n".join(recipients))
+            everyone = sorted((a for group in recipients.values() for a in group), key=str.lower)
+            _set(report, emailed_at=timezone.now(), recipients="\n".join(everyone))
         else:
             error = _(NO_RECIPIENTS)
     _set(
@@ -326,7 +342,7 @@ def compliance_digest_send(*, dealer: Dealer, on=None) -> ComplianceDigest | Non
     The digest's `just_sent` says whether this call sent it."""
     on = on or dealer.today()
     found = deadlines.due(dealer, on)
-    recipients = manager_addresses(dealer)
+    recipients = manager_recipients(dealer)
     if not found or not recipients:
         return None
     with transaction.atomic():
@@ -334,14 +350,15 @@ def compliance_digest_send(*, dealer: Dealer, on=None) -> ComplianceDigest | Non
         digest.just_sent = False
         if digest.sent_at:
             return digest
-        with translation.override(settings.LANGUAGE_CODE):
-            subject, text, html = reports.render_digest(dealer, on, found)
-        message = EmailMultiAlternatives(subject=subject, body=text, to=recipients)
-        message.attach_alternative(html, "text/html")
-        message.send()
+        for language, addresses in recipients.items():
+            with translation.override(language):
+                content = reports.render_digest(dealer, on, found)
+            mail.email_message(**content, to=addresses).send()
         digest.deadlines = len(found)
         digest.overdue = sum(1 for deadline in found if deadline.overdue)
-        digest.recipients = recipients
+        digest.recipients = sorted(
+            (address for group in recipients.values() for address in group), key=str.lower
+        )
         digest.sent_at = timezone.now()
         digest.save()
         digest.just_sent = True

@@ -164,6 +164,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the site's root (/favicon.ico), served as they are by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
@@ -187,6 +189,10 @@ VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=30)
 # Reverse proxies (addresses or networks) whose X-Forwarded-For names the real client; without
 # them every buyer behind the proxy would share its address and its rate limit.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# E-mails link back to the site at SITE_URL (scheme and host, no trailing slash); unset, the
+# public address above, else the address `make run` serves on.
+SITE_URL = env.str("SITE_URL", default=PUBLIC_BASE_URL or "http://127.0.0.1:8000").rstrip("/")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

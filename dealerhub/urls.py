@@ -22,6 +22,7 @@ urlpatterns = [
         name="two_factor_recovery_codes",
     ),
     path("accounts/two-factor/remove/", account_views.remove, name="two_factor_remove"),
+    path("accounts/email-language/", account_views.email_language, name="email_language"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("inventory/", include("inventory.urls")),
     path("exports/", include("exports.urls")),

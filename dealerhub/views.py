@@ -86,17 +86,8 @@ def reports(request):
         report = services.inventory_report_request(
             dealer=dealer, by=request.user, kind=ReportKind.ON_DEMAND
         )
-        report.refresh_from_db(fields=["status", "error"])
-        if report.status == ReportStatus.FAILED:
-            messages.error(request, report.error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "The report is being built. It is listed below and e-mailed to the "
-                    "managers once it is ready."
-                ),
-            )
+        report.refresh_from_db(fields=["status", "error", "emailed_at"])
+        messages.add_message(request, *_request_outcome(report))
         return redirect("reports")
     listed = list(
         request.dealer_scope.of_dealer(InventoryReport.objects.select_related("dealer")).order_by(
@@ -113,6 +104,23 @@ def reports(request):
             "shown": REPORTS_SHOWN,
         },
     )
+
+
+def _request_outcome(report) -> tuple[int, str]:
+    """What to tell the person who asked for a report: with tasks run in-process it is
+    already finished by now, and a finished report is not "being built"."""
+    if report.status == ReportStatus.FAILED:
+        return messages.ERROR, report.error
+    if report.status != ReportStatus.READY:
+        return messages.SUCCESS, _(
+            "The report is being built. It is listed below and e-mailed to the managers once "
+            "it is ready."
+        )
+    if report.emailed_at is None:
+        return messages.WARNING, _("The report is ready below. %(reason)s") % {
+            "reason": report.error
+        }
+    return messages.SUCCESS, _("The report is ready below and was e-mailed to the managers.")
 
 
 @never_cache

@@ -430,8 +430,9 @@ def _per_point_thresholds(values):
     ]
 
 
-def _banner(verification):
-    """What must stand out on a certificate that no longer holds; None while it is valid."""
+def _banner(verification, *, ltr="", end_ltr="", auto="", end_auto=""):
+    """What must stand out on a certificate that no longer holds; None while it is valid.
+    The isolates keep a certificate number and a typed reason in their own direction."""
     report = verification.report
     state = verification.state
     if state == "valid":
@@ -448,11 +449,13 @@ def _banner(verification):
         return {
             "state": state,
             "title": gettext("Revoked"),
-            "text": gettext("Reason: %(reason)s") % {"reason": report.revoked_reason},
+            "text": gettext("Reason: %(reason)s")
+            % {"reason": f"{auto}{report.revoked_reason}{end_auto}"},
         }
     successor = verification.successor
     text = (
-        gettext("Replaced by certificate %(number)s.") % {"number": successor.certificate_number}
+        gettext("Replaced by certificate %(number)s.")
+        % {"number": f"{ltr}{successor.certificate_number}{end_ltr}"}
         if successor
         else gettext("A later revision replaces this certificate.")
     )
@@ -464,12 +467,13 @@ def certificate_context(report, *, verify_url):
     verification = certificates.verify(report)
     readings = sorted(report.readings.all(), key=lambda r: PANEL_ORDER[r.panel])
     per_point = report.judged_per_point
+    isolates = left_to_right_isolates(translation.get_language_bidi())
     return {
         "report": report,
         "vehicle": report.certified_vehicle,
         "verification": verification,
         "state": verification.state,
-        "banner": _banner(verification),
+        "banner": _banner(verification, **isolates),
         # The name frozen at issue; the issuer's login never reaches a buyer.
         "issued_by": report.issued_by_name,
         "readings": [
@@ -488,7 +492,7 @@ def certificate_context(report, *, verify_url):
         "verify_url": verify_url,
         "time_zone": report.vehicle.dealer.time_zone,
         # Codes, dates, readings and addresses read left to right inside right-to-left text.
-        **left_to_right_isolates(translation.get_language_bidi()),
+        **isolates,
     }
 
 

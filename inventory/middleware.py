@@ -9,6 +9,9 @@ from django.http import Http404
 from .models import Dealer
 
 SESSION_KEY = "dealerhub.dealer_id"
+# A link may name the dealer it is about (`?dealer=<id>`, as e-mails do), so that a person who
+# works for several lands on that one; it then stays chosen, as with the dealer switcher.
+DEALER_PARAMETER = "dealer"
 
 
 class NoDealer(Exception):
@@ -35,11 +38,25 @@ class DealerScope:
 
     @cached_property
     def current(self) -> Dealer | None:
+        linked = self._linked()
+        if linked is not None:
+            self.choose(linked)
+            return linked
         chosen = self.request.session.get(SESSION_KEY)
         for dealer in self.dealers:
             if dealer.pk == chosen:
                 return dealer
         return self.dealers[0] if self.dealers else None
+
+    def _linked(self) -> Dealer | None:
+        """The dealer a link names, when it is one of the person's; any other value is
+        ignored, so the page shows the person's own current dealer and nothing else."""
+        if self.request.method != "GET":
+            return None
+        wanted = self.request.GET.get(DEALER_PARAMETER, "")
+        if not wanted.isdigit():
+            return None
+        return next((dealer for dealer in self.dealers if dealer.pk == int(wanted)), None)
 
     def choose(self, dealer: Dealer):
         self.request.session[SESSION_KEY] = dealer.pk

@@ -5,6 +5,7 @@ what the first one made and adds nothing.
 """
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -47,23 +48,33 @@ class DemoSummary:
     candidates: int
 
 
-def seed_demo() -> DemoSummary:
+def seed_demo(progress: Callable[[str], None] = lambda step: None) -> DemoSummary:
+    """Make (or find) the whole demo; `progress` hears each step as it starts, since a first
+    run takes a while."""
+    progress("Dealers and logins")
     dealers = seed_dealers()
     seed_users(dealers)
     by = get_user_model().objects.get(username="manager")
     created = 0
-    for _name, code, _city, makes in DEALERS:
+    for name, code, _city, makes in DEALERS:
         dealer = dealers[code]
         # One generator per dealer and part, so that a rerun draws the same VINs.
+        progress(f"{name}: vehicles")
         created += seed_vehicles(random.Random(f"{code}-vehicles"), dealer, makes, by)
+        progress(f"{name}: inspections")
         seed_inspections(random.Random(f"{code}-inspections"), dealer, by)
         if code != "cd-tianfu":
+            progress(f"{name}: shipments")
             seed_shipments(random.Random(f"{code}-shipments"), dealer, by)
+        progress(f"{name}: documents")
         seed_documents(dealer, by)
         if code != DEALERS[-1][1]:
+            progress(f"{name}: floor plans")
             seed_floor_plans(random.Random(f"{code}-floor-plans"), dealer, by)
     # What the nightly jobs would have flagged and recorded by this morning.
+    progress("Export candidates")
     run = export_services.export_candidates_flag()
+    progress("Cash-flow history")
     for dealer in dealers.values():
         seed_cash_flow_history(dealer)
     return DemoSummary(

@@ -6,17 +6,21 @@ from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inventory import services as inventory_services
-from inventory.models import Dealer, Membership, Role
+from inventory.models import Dealer, Language, Membership, Role
 
 from .catalogue import DEALERS, DEMO_AUTHENTICATOR, DEMO_PASSWORD, DEMO_TOTP_SECRET, USERS
+
+# The Chengdu dealer's e-mails come in Chinese, the others' in English, unless a person chose.
+DEALER_LANGUAGES = {"cd-tianfu": Language.CHINESE}
 
 
 def seed_dealers() -> dict[str, Dealer]:
     """The demo dealers by code, made on the first run and found on every later one."""
     dealers = {}
     for name, code, city, _makes in DEALERS:
+        language = DEALER_LANGUAGES.get(code, Language.ENGLISH)
         dealers[code] = Dealer.objects.filter(code=code).first() or inventory_services.dealer_save(
-            dealer=Dealer(code=code, name=name, city=city)
+            dealer=Dealer(code=code, name=name, city=city, language=language)
         )
     return dealers
 

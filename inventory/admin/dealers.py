@@ -40,7 +40,7 @@ class DealerAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
     inlines = [MembershipInline]
 
     fieldsets = [
-        (None, {"fields": ["name", "code", "city", "is_active"]}),
+        (None, {"fields": ["name", "code", "city", "language", "is_active"]}),
         (
             _("Aging and export"),
             {

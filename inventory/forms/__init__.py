@@ -3,6 +3,7 @@
 One module per sub-domain; every public name is re-exported here, so callers keep importing
 `inventory.forms`."""
 
+from .accounts import EMAIL_LANGUAGES, EmailLanguageField, EmailLanguageForm, email_language_of
 from .base import DateInput, attach_refusal
 from .floor_plan import FloorPlanPaymentForm, VehicleFloorForm
 from .inspections import (
@@ -24,8 +25,11 @@ from .intake import IntakeVehicleForm, Preview, RowPlan, preview_rows
 from .vehicles import VEHICLE_FACTS, VehicleDocumentForm, VehicleForm
 
 __all__ = [
+    "EMAIL_LANGUAGES",
     "VEHICLE_FACTS",
     "DateInput",
+    "EmailLanguageField",
+    "EmailLanguageForm",
     "FindingFormSet",
     "FloorPlanPaymentForm",
     "InspectionForm",
@@ -45,6 +49,7 @@ __all__ = [
     "VehicleForm",
     "accident_grade_problem",
     "attach_refusal",
+    "email_language_of",
     "findings_formset",
     "findings_from",
     "preview_rows",

@@ -26,6 +26,13 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Manager")
 
 
+class Language(models.TextChoices):
+    """The languages of the staff site and of its e-mails (settings.LANGUAGES)."""
+
+    ENGLISH = "en", _("English")
+    CHINESE = "zh-hans", _("Simplified Chinese")
+
+
 class DealerScopedQuerySet(models.QuerySet):
     """Rows a user may see: those of the dealers the user is a member of.
 
@@ -83,6 +90,16 @@ class Dealer(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     code = models.SlugField(_("code"), max_length=20, unique=True, help_text=_("Short code."))
     city = models.CharField(_("city"), max_length=80)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+        help_text=_(
+            "The dealer's reports and digests come in this language to anyone who has not "
+            "chosen their own."
+        ),
+    )
     base_currency = models.CharField(_("base currency"), max_length=3, default="CNY")
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
@@ -205,6 +222,11 @@ class Dealer(models.Model):
                 ),
             ),
             models.CheckConstraint(
+                condition=Q(language__in=Language.values),
+                name="dealer_known_language",
+                violation_error_message=_("Choose one of the languages offered."),
+            ),
+            models.CheckConstraint(
                 condition=Q(paint_baseline_min_panels__gte=1),
                 name="dealer_paint_baseline_from_a_panel",
                 violation_error_message=_("A paint baseline needs at least one panel."),
@@ -319,3 +341,35 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.dealer} ({self.get_role_display()})"
+
+
+class UserPreferences(models.Model):
+    """A person's own choices, whatever dealer they work for: the language of their e-mails."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="preferences",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(
+        _("e-mail language"),
+        max_length=10,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("Empty: each e-mail comes in the language of the dealer it is about."),
+    )
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(language__in=["", *Language.values]),
+                name="user_preferences_known_language",
+                violation_error_message=_("Choose one of the languages offered."),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.user)

@@ -14,6 +14,7 @@ from .dealers import (
     membership_delete,
     membership_save,
     platform_operators_group_sync,
+    user_language_set,
     user_save,
 )
 from .floor_plan import (
@@ -98,6 +99,7 @@ __all__ = [
     "refuse_unless_on_hand",
     "stored_upload_normalise",
     "submission_tokens_prune",
+    "user_language_set",
     "user_save",
     "vehicle_change_status",
     "vehicle_delete",

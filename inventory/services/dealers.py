@@ -3,12 +3,14 @@
 from collections.abc import Iterable
 
 from django.contrib.auth.models import Group, Permission, User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from .. import judging
 from ..access import PLATFORM_OPERATORS_GROUP
-from ..models import Dealer, Membership
+from ..models import Dealer, Language, Membership, UserPreferences
 
 # The dealer's settings the candidate test reads: its day, its aged threshold, its zero-km limit.
 CANDIDATE_SETTINGS = frozenset({"time_zone", "aged_threshold_days", "zero_km_max_odometer_km"})
@@ -48,6 +50,21 @@ def user_save(*, user: User, password: str | None = None, groups: Iterable[Group
     user.save()
     user.groups.add(*groups)
     return user
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> UserPreferences:
+    """The language `user`'s e-mails come in; "" for the language of the dealer each one is
+    about. Anything but an offered language is refused, naming the field."""
+    if language not in {"", *Language.values}:
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    preferences, _created = UserPreferences.objects.get_or_create(user=user)
+    preferences = UserPreferences.objects.select_for_update().get(pk=preferences.pk)
+    if preferences.language != language:
+        preferences.language = language
+        preferences.full_clean()
+        preferences.save(update_fields=["language"])
+    return preferences
 
 
 MANAGER_APPS = ("inventory", "exports", "django_celery_beat", "dealerhub")

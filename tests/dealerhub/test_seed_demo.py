@@ -45,6 +45,14 @@ def test_demo_is_complete_and_idempotent():
     second = seed()
     assert money_rows() == after_first
     assert "660 vehicles (660 new)" in first
+    # Each step is announced as it starts, before the summary.
+    steps = first[: first.index("Demo data:")].splitlines()
+    assert steps[0] == "[1] Dealers and logins..."
+    assert "Hangzhou Xinghe Auto: vehicles..." in steps[1]
+    assert steps[-2:] == [
+        f"[{len(steps) - 1}] Export candidates...",
+        f"[{len(steps)}] Cash-flow history...",
+    ]
     assert "660 vehicles (0 new)" in second
     assert "manager " in first and "staff.hz" in first and "dealerhub-demo" in first
     assert Dealer.objects.filter(code__in=["hz-xinghe", "nb-haitong", "cd-tianfu"]).count() == 3

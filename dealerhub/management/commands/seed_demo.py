@@ -10,7 +10,13 @@ class Command(BaseCommand):
     help = "Create demo dealers, logins, 660 vehicles, inspections and shipments; idempotent."
 
     def handle(self, *args, **options):
-        summary = seed_demo()
+        steps = iter(range(1, 100))
+
+        def progress(step):
+            self.stdout.write(f"[{next(steps)}] {step}...")
+            self.stdout.flush()
+
+        summary = seed_demo(progress=progress)
         self.stdout.write(
             f"Demo data: {summary.dealers} dealers, {summary.vehicles_total} vehicles "
             f"({summary.vehicles_created} new), {summary.inspections} inspections, "

@@ -348,3 +348,62 @@ def test_the_same_certificate_renders_to_the_same_bytes(report):
     first = render_certificate_pdf(report, verify_url=VERIFY_URL, language="en")
 
     assert render_certificate_pdf(report, verify_url=VERIFY_URL, language="en") == first
+
+
+@pytest.fixture
+def full_report(dealer_a, manager_a):
+    """A certificate with everything a page can hold: a battery, two structural findings, a
+    repainted panel with a spot repair, the inspector's notes and a superseded banner."""
+    vehicle = VehicleFactory(dealer=dealer_a, powertrain="BEV", colour="Pearl white")
+    original = issued_inspection(
+        vehicle,
+        by=manager_a,
+        points={"hood": [310, 320, 330], "door_fl": [120, 121, 560, 122]},
+        structural=[("front_rail_l", "SH"), ("a_pillar_r", "BX")],
+        accident_grade="B",
+        battery_tool="Launch X-431 EV (firmware 8.2)",
+        battery_cell_spread_mv=12,
+        battery_cycle_count=140,
+        standard_ref="WM/T 9-2022",
+        findings="Hood repainted (left corner).\nScratch on the rear bumper, 5 cm.\n"
+        "Windshield replaced by an authorised dealer.",
+    )
+    services.inspection_issue(
+        report=services.inspection_revise(report=original, by=manager_a), by=manager_a
+    )
+    original.refresh_from_db()
+    return original
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans", "ru", "ar"])
+def test_the_certificate_fits_two_pages_in_every_language(full_report, language):
+    pdf = render_certificate_pdf(full_report, verify_url=VERIFY_URL, language=language)
+
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) == 2
+    # The fingerprint is on the last page with the rest, not alone on a third.
+    assert full_report.content_hash in pages[-1].extract_text()
+
+
+def test_arabic_certificate_keeps_codes_numbers_and_typed_text_in_their_own_direction(
+    full_report,
+):
+    html = certificate_html(full_report, verify_url=VERIFY_URL, language="ar")
+    ltr, fsi, pop = "\u2066", "\u2068", "\u2069"
+
+    assert f"{ltr}{full_report.vehicle.vin}{pop}" in html
+    assert f"{ltr}{full_report.issued_at:%Y}" in html  # the issue time
+    assert f"{fsi}CCIC Testing{pop}" in html  # typed text keeps its first letter's direction
+    assert f"{fsi}Launch X-431 EV (firmware 8.2){pop}" in html
+    assert f"{fsi}Hood repainted (left corner)." in html
+    # A list of readings is one left-to-right block, so its order and separators stay put.
+    assert '<td dir="ltr" class="end-aligned">310 · 320 · 330</td>' in html
+    assert f'<figcaption dir="ltr">{VERIFY_URL}</figcaption>' in html
+    assert 'class="hash-value" dir="ltr"' in html
+    assert f"{ltr}{full_report.superseded_by.certificate_number}{pop}" in html
+
+
+def test_a_left_to_right_certificate_carries_no_direction_marks(full_report):
+    html = certificate_html(full_report, verify_url=VERIFY_URL, language="ru")
+
+    assert not {"\u2066", "\u2068", "\u2069"} & set(html)
