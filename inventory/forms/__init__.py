@@ -4,6 +4,7 @@ One module per sub-domain; every public name is re-exported here, so callers kee
 `inventory.forms`."""
 
 from .base import DateInput, attach_refusal
+from .bulk import MANUAL_STATUSES, BulkAction, BulkActionForm, SavedViewForm, list_query
 from .floor_plan import FloorPlanPaymentForm, VehicleFloorForm
 from .inspections import (
     FindingFormSet,
@@ -24,7 +25,10 @@ from .intake import IntakeVehicleForm, Preview, RowPlan, preview_rows
 from .vehicles import VEHICLE_FACTS, VehicleDocumentForm, VehicleForm
 
 __all__ = [
+    "MANUAL_STATUSES",
     "VEHICLE_FACTS",
+    "BulkAction",
+    "BulkActionForm",
     "DateInput",
     "FindingFormSet",
     "FloorPlanPaymentForm",
@@ -39,6 +43,7 @@ __all__ = [
     "ReadingsField",
     "RevokeForm",
     "RowPlan",
+    "SavedViewForm",
     "StructuralFindingForm",
     "VehicleDocumentForm",
     "VehicleFloorForm",
@@ -47,5 +52,6 @@ __all__ = [
     "attach_refusal",
     "findings_formset",
     "findings_from",
+    "list_query",
     "preview_rows",
 ]
