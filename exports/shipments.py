@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from inventory.models import message_text
 
 from . import customs, eligibility, money
-from .models import ShipmentStatus
+from .models import ExportShipment, ShipmentStatus
 
 # Before export customs clearance: the papers and the licence are still to come.
 BEFORE_CLEARANCE = (ShipmentStatus.DRAFT, ShipmentStatus.BOOKED)
@@ -20,6 +20,23 @@ LOADED_OR_LATER = (
     ShipmentStatus.ARRIVED,
     ShipmentStatus.DELIVERED,
 )
+
+
+# Shipments that still take cars (the services' OPEN_FOR_LINES).
+TAKING_CARS = (ShipmentStatus.DRAFT, ShipmentStatus.BOOKED)
+# The inventory list offers this many of them, newest first.
+OFFERED_SHIPMENTS = 50
+
+
+def shipments_taking_cars(dealer) -> list[tuple[int, str]]:
+    """(id, "reference · destination") of `dealer`'s shipments that still take cars, newest
+    first: the inventory list offers them for the ticked cars."""
+    rows = (
+        ExportShipment.objects.filter(dealer=dealer, status__in=TAKING_CARS)
+        .order_by("-created_at", "-id")
+        .values_list("pk", "reference", "destination__name")[:OFFERED_SHIPMENTS]
+    )
+    return [(pk, f"{reference} · {destination}") for pk, reference, destination in rows]
 
 
 def active_lines(shipment):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import candidates, eligibility, shipments
+from .views import bulk, candidates, eligibility, shipments
 
 app_name = "exports"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("vehicles/<int:pk>/eligibility/", eligibility.matrix, name="vehicle_eligibility"),
     path("shipments/", shipments.listing, name="shipment_list"),
     path("shipments/new/", shipments.create, name="shipment_create"),
+    path("shipments/ticked/", bulk.preview, name="ship_ticked"),
+    path("shipments/ticked/apply/", bulk.apply, name="ship_ticked_apply"),
     path("shipments/<int:pk>/", shipments.detail, name="shipment_detail"),
     path("shipments/<int:pk>/edit/", shipments.edit, name="shipment_edit"),
     path("shipments/<int:pk>/advance/", shipments.advance, name="shipment_advance"),

@@ -10,9 +10,13 @@ stays as the backstop for what changes with the calendar alone.
 """
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 _vehicle_judges: list[Callable[[Iterable], int]] = []
 _dealer_judges: list[Callable] = []
+# The cars written inside `together()`, waiting to be judged as one batch; None outside it.
+_waiting: ContextVar[list | None] = ContextVar("rejudge_waiting", default=None)
 
 
 def register(*, vehicles: Callable[[Iterable], int], dealer: Callable) -> None:
@@ -28,8 +32,32 @@ def rejudge(vehicles: Iterable) -> None:
     vehicles = list(vehicles)
     if not vehicles:
         return
+    waiting = _waiting.get()
+    if waiting is not None:
+        waiting.extend(vehicles)
+        return
     for judge in _vehicle_judges:
         judge(vehicles)
+
+
+@contextmanager
+def together():
+    """Judge the cars the services write inside the block once, all together, when it ends
+    (still inside the caller's transaction): a bulk change of many cars then pays for one
+    judgement of them instead of one per car. Nothing inside may read the flags it changes."""
+    if _waiting.get() is not None:
+        yield
+        return
+    waiting = []
+    token = _waiting.set(waiting)
+    try:
+        yield
+    finally:
+        _waiting.reset(token)
+    latest = {}
+    for vehicle in waiting:
+        latest[getattr(vehicle, "pk", vehicle)] = vehicle
+    rejudge(latest.values())
 
 
 def rejudge_dealer(dealer) -> None:

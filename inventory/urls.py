@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import public
-from .views import floor_plan, inspections, intake, vehicles
+from .views import bulk, floor_plan, inspections, intake, saved_views, vehicles
 
 app_name = "inventory"
 
@@ -11,12 +11,19 @@ urlpatterns = [
     path("vehicles/", vehicles.listing, name="vehicle_list"),
     path("vehicles/export.csv", vehicles.csv_export, name="vehicle_csv"),
     path("vehicles/new/", vehicles.receive, name="vehicle_receive"),
+    path("vehicles/bulk/", bulk.preview, name="vehicle_bulk"),
+    path("vehicles/bulk/apply/", bulk.apply, name="vehicle_bulk_apply"),
+    path("vehicles/stock-sheets/", bulk.stock_sheets_print, name="vehicle_stock_sheets"),
+    path("vehicles/views/", saved_views.create, name="saved_view_create"),
+    path("vehicles/views/<int:pk>/", saved_views.saved_view, name="saved_view"),
+    path("vehicles/views/<int:pk>/delete/", saved_views.delete, name="saved_view_delete"),
     path("vehicles/import/", intake.upload, name="vehicle_intake"),
     path("vehicles/import/commit/", intake.commit, name="vehicle_intake_commit"),
     path("vehicles/import/template.xlsx", intake.template, name="vehicle_intake_template"),
     path("vehicles/vin-check/", vehicles.check_vin, name="vin_check"),
     path("vehicles/<int:pk>/", vehicles.detail, name="vehicle_detail"),
     path("vehicles/<int:pk>/edit/", vehicles.edit, name="vehicle_edit"),
+    path("vehicles/<int:pk>/stock-sheet/", bulk.stock_sheet, name="vehicle_stock_sheet"),
     path("vehicles/<int:pk>/status/", vehicles.change_status, name="vehicle_status"),
     path("vehicles/<int:pk>/documents/", vehicles.document_add, name="vehicle_document_add"),
     path(

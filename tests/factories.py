@@ -264,6 +264,9 @@ def dealer_world(dealer, *, tag):
     ComplianceDigest.objects.create(dealer=dealer, on=dealer.today())
     export_services.cash_flow_snapshot_take(dealer=dealer)
     JobRun.objects.create(job="test", dealer=dealer)
+    saved_view = services.saved_view_create(
+        dealer=dealer, name=f"{tag.upper()}-1 view", query="make=BYD", is_shared=True, by=staff
+    )
     return {
         "staff": staff,
         "vehicle": vehicle,
@@ -276,4 +279,5 @@ def dealer_world(dealer, *, tag):
         "line": shipment_line,
         "shipment_document": shipment_document,
         "report": report,
+        "saved_view": saved_view,
     }

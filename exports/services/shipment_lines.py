@@ -1,11 +1,13 @@
 """The cars on a shipment: add and remove them, and set each one's price and dates."""
 
+from dataclasses import dataclass, field
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from inventory.models import Vehicle, VehicleStatus
-from inventory.services import vehicle_set_shipment_status
+from inventory.services import refuse_too_many, vehicle_set_shipment_status
 
 from .. import customs, eligibility
 from ..models import ExportShipment, ShipmentLine, ShipmentStatus
@@ -26,42 +28,9 @@ def shipment_add_vehicle(*, shipment, vehicle, sale_price=None, by=None) -> Ship
         ExportShipment.objects.select_for_update().select_related("destination").get(pk=shipment.pk)
     )
     vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
-    if vehicle.dealer_id != shipment.dealer_id:
-        raise ValidationError(
-            {"vehicle": _("Vehicle %(vin)s belongs to another dealer.") % {"vin": vehicle.vin}}
-        )
-    if shipment.status not in OPEN_FOR_LINES:
-        raise ValidationError(
-            _("Shipment %(ref)s is %(status)s; vehicles can only be added while draft or booked.")
-            % {"ref": shipment.reference, "status": shipment.get_status_display().lower()}
-        )
-    if vehicle.status not in SHIPPABLE_VEHICLE_STATUSES:
-        raise ValidationError(
-            {
-                "vehicle": _("Vehicle %(vin)s is %(status)s and cannot be shipped.")
-                % {"vin": vehicle.vin, "status": vehicle.get_status_display().lower()}
-            }
-        )
-    existing = ShipmentLine.objects.filter(vehicle=vehicle, is_active=True).first()
+    existing, verdict = _check_addition(shipment, vehicle)
     if existing:
-        if existing.shipment_id == shipment.pk:
-            return existing
-        raise ValidationError(
-            {
-                "vehicle": _("Vehicle %(vin)s is already on shipment %(ref)s.")
-                % {"vin": vehicle.vin, "ref": existing.shipment.reference}
-            }
-        )
-    verdict = eligibility.market_verdict(
-        vehicle,
-        shipment.destination.country_code,
-        shipment.dealer.today(),
-        buyer=shipment.consignee_type,
-        declarant=shipment.declarant,
-    )
-    refusals = checks.refusals(vehicle, shipment, verdict)
-    if refusals:
-        raise ValidationError({"vehicle": refusals})
+        return existing
     code, _reason = customs.vehicle_hs_code(vehicle)
     line = ShipmentLine(shipment=shipment, vehicle=vehicle, hs_code=code, added_by=by)
     if sale_price is not None:
@@ -83,6 +52,49 @@ def shipment_add_vehicle(*, shipment, vehicle, sale_price=None, by=None) -> Ship
     line.refresh_from_db(fields=["licence_batch", "commodity_code"])
     line.outstanding = [str(kind) for kind in verdict.missing_documents]
     return line
+
+
+def _check_addition(shipment, vehicle):
+    """Raise why `vehicle` may not join `shipment` as they stand; else (the active line that
+    already holds it on this shipment or None, the destination rules' verdict). Reads only,
+    so the preview of a bulk addition asks it too."""
+    if vehicle.dealer_id != shipment.dealer_id:
+        raise ValidationError(
+            {"vehicle": _("Vehicle %(vin)s belongs to another dealer.") % {"vin": vehicle.vin}}
+        )
+    if shipment.status not in OPEN_FOR_LINES:
+        raise ValidationError(
+            _("Shipment %(ref)s is %(status)s; vehicles can only be added while draft or booked.")
+            % {"ref": shipment.reference, "status": shipment.get_status_display().lower()}
+        )
+    if vehicle.status not in SHIPPABLE_VEHICLE_STATUSES:
+        raise ValidationError(
+            {
+                "vehicle": _("Vehicle %(vin)s is %(status)s and cannot be shipped.")
+                % {"vin": vehicle.vin, "status": vehicle.get_status_display().lower()}
+            }
+        )
+    existing = ShipmentLine.objects.filter(vehicle=vehicle, is_active=True).first()
+    if existing:
+        if existing.shipment_id == shipment.pk:
+            return existing, None
+        raise ValidationError(
+            {
+                "vehicle": _("Vehicle %(vin)s is already on shipment %(ref)s.")
+                % {"vin": vehicle.vin, "ref": existing.shipment.reference}
+            }
+        )
+    verdict = eligibility.market_verdict(
+        vehicle,
+        shipment.destination.country_code,
+        shipment.dealer.today(),
+        buyer=shipment.consignee_type,
+        declarant=shipment.declarant,
+    )
+    refusals = checks.refusals(vehicle, shipment, verdict)
+    if refusals:
+        raise ValidationError({"vehicle": refusals})
+    return None, verdict
 
 
 @transaction.atomic
@@ -150,3 +162,55 @@ def shipment_remove_vehicle(*, shipment, vehicle, by=None) -> None:
     if locked.status == VehicleStatus.ALLOCATED:
         vehicle_set_shipment_status(vehicles=[locked], to_status=VehicleStatus.IN_STOCK, by=by)
     checks.rebatch(shipment)
+
+
+@dataclass
+class PlannedAddition:
+    """One car of a bulk addition: refused (why), already on the shipment, or added with the
+    papers it still needs."""
+
+    vehicle: Vehicle
+    refusals: list[str] = field(default_factory=list)
+    already_on: bool = False
+    outstanding: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> bool:
+        return not self.refusals and not self.already_on
+
+
+def shipment_add_plan(*, shipment, vehicles) -> list[PlannedAddition]:
+    """What putting `vehicles` on `shipment` would do, car by car, as the rules stand; writes
+    nothing."""
+    plan = []
+    for vehicle in vehicles:
+        try:
+            existing, verdict = _check_addition(shipment, vehicle)
+        except ValidationError as exc:
+            plan.append(PlannedAddition(vehicle, refusals=exc.messages))
+            continue
+        plan.append(
+            PlannedAddition(
+                vehicle,
+                already_on=existing is not None,
+                outstanding=[str(kind) for kind in verdict.missing_documents] if verdict else [],
+            )
+        )
+    return plan
+
+
+@transaction.atomic
+def shipment_add_vehicles(*, shipment, vehicles, by=None) -> list[ShipmentLine]:
+    """Put several cars on a shipment, all or none: each goes through `shipment_add_vehicle`,
+    and any car refused refuses them all, every refusal named."""
+    vehicles = sorted({vehicle.pk: vehicle for vehicle in vehicles}.values(), key=lambda v: v.pk)
+    refuse_too_many(len(vehicles))
+    lines, refusals = [], []
+    for vehicle in vehicles:
+        try:
+            lines.append(shipment_add_vehicle(shipment=shipment, vehicle=vehicle, by=by))
+        except ValidationError as exc:
+            refusals.extend(text for text in exc.messages if text not in refusals)
+    if refusals:
+        raise ValidationError(refusals, code="bulk_refused")
+    return lines

@@ -5,6 +5,7 @@ One module per sub-domain; every public name is re-exported here, so callers kee
 
 from .accounts import EMAIL_LANGUAGES, EmailLanguageField, EmailLanguageForm, email_language_of
 from .base import DateInput, attach_refusal
+from .bulk import MANUAL_STATUSES, BulkAction, BulkActionForm, SavedViewForm, list_query
 from .floor_plan import FloorPlanPaymentForm, VehicleFloorForm
 from .inspections import (
     FindingFormSet,
@@ -26,7 +27,10 @@ from .vehicles import VEHICLE_FACTS, VehicleDocumentForm, VehicleForm
 
 __all__ = [
     "EMAIL_LANGUAGES",
+    "MANUAL_STATUSES",
     "VEHICLE_FACTS",
+    "BulkAction",
+    "BulkActionForm",
     "DateInput",
     "EmailLanguageField",
     "EmailLanguageForm",
@@ -43,6 +47,7 @@ __all__ = [
     "ReadingsField",
     "RevokeForm",
     "RowPlan",
+    "SavedViewForm",
     "StructuralFindingForm",
     "VehicleDocumentForm",
     "VehicleFloorForm",
@@ -52,5 +57,6 @@ __all__ = [
     "email_language_of",
     "findings_formset",
     "findings_from",
+    "list_query",
     "preview_rows",
 ]

@@ -1,4 +1,5 @@
-"""Dealers, who works for them, the vehicles they stock, inspections, floor plans and job runs.
+"""Dealers, who works for them, the vehicles they stock, inspections, floor plans, job runs and
+saved list views.
 
 One module per sub-domain; every name other modules and migrations use is re-exported here,
 so `inventory.models.Vehicle` and the app label stay as they are.
@@ -68,6 +69,7 @@ from .inspections import (
 )
 from .jobs import JobRun, JobRunQuerySet, JobRunStatus, SubmissionToken, job_describe
 from .panels import PANEL_ORDER, POINT_VERDICTS, PaintVerdict, Panel, Substrate
+from .saved_views import SavedView, SavedViewQuerySet
 from .vehicles import (
     ELECTRIFIED,
     ON_HAND,
@@ -139,6 +141,8 @@ __all__ = [
     "ReportPart",
     "ReportPartQuerySet",
     "Role",
+    "SavedView",
+    "SavedViewQuerySet",
     "SohMethod",
     "SteeringSide",
     "StructuralDefect",

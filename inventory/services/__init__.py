@@ -1,8 +1,19 @@
-"""Every write to dealers and their people, vehicles, inspections, floor plans and job runs.
+"""Every write to dealers and their people, vehicles, inspections, floor plans, job runs and
+saved list views.
 
 One module per sub-domain; every public name is re-exported here, so callers keep importing
 `inventory.services`."""
 
+from .bulk import (
+    BULK_MAX_VEHICLES,
+    PlannedChange,
+    RepriceBy,
+    refuse_too_many,
+    reprice_plan,
+    status_plan,
+    vehicles_change_status,
+    vehicles_reprice,
+)
 from .dealers import (
     CANDIDATE_SETTINGS,
     MANAGER_APPS,
@@ -45,6 +56,7 @@ from .jobs import (
     submission_tokens_prune,
     worker_heartbeat,
 )
+from .saved_views import saved_view_create, saved_view_delete, saved_view_update
 from .vehicles import (
     DOCUMENT_FIELDS,
     MANUAL_STATUS_MOVES,
@@ -63,6 +75,7 @@ from .vehicles import (
 )
 
 __all__ = [
+    "BULK_MAX_VEHICLES",
     "CANDIDATE_SETTINGS",
     "DOCUMENT_FIELDS",
     "MANAGER_APPS",
@@ -74,6 +87,8 @@ __all__ = [
     "STORED_UPLOADS",
     "UNSET",
     "ImportCounts",
+    "PlannedChange",
+    "RepriceBy",
     "StoredFileOutcome",
     "Unset",
     "dealer_save",
@@ -96,7 +111,13 @@ __all__ = [
     "membership_delete",
     "membership_save",
     "platform_operators_group_sync",
+    "refuse_too_many",
     "refuse_unless_on_hand",
+    "reprice_plan",
+    "saved_view_create",
+    "saved_view_delete",
+    "saved_view_update",
+    "status_plan",
     "stored_upload_normalise",
     "submission_tokens_prune",
     "user_language_set",
@@ -111,5 +132,7 @@ __all__ = [
     "vehicle_receive",
     "vehicle_set_shipment_status",
     "vehicle_update",
+    "vehicles_change_status",
+    "vehicles_reprice",
     "worker_heartbeat",
 ]

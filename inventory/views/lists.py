@@ -1,7 +1,9 @@
-"""The one way a staff list works: a page declares its FilterSet, the sorts it allows and its
-page size (`ListSpec`); `list_page` filters the dealer's rows, sorts them and finds the page
-by keyset, and `templates/_filters.html` and `templates/_pager.html` show the controls."""
+"""The one way a staff list works: a page declares its FilterSet, the sorts it allows, the
+columns a reader may hide or show and its page size (`ListSpec`); `list_page` filters the
+dealer's rows, sorts them and finds the page by keyset, and `templates/_filters.html` and
+`templates/_pager.html` show the controls."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
@@ -10,6 +12,9 @@ from django.utils.translation import gettext_lazy
 from ..pagination import KeysetPage, KeysetPaginator, keyset_ordering
 
 CURSOR_PARAMETERS = ("after", "before")
+# Says which columns a reader chose (`?col=`); the filter form always sends it, empty or not,
+# so that hiding every optional column is a choice too.
+COLUMN_PARAMETER = "col"
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,15 @@ class Sort:
 
     def terms(self, descending: bool) -> list[str]:
         return keyset_ordering(self.keys, reverse=descending)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column a reader may show or hide; `shown` is whether it is there until they choose."""
+
+    key: str
+    label: str
+    shown: bool = True
 
 
 @dataclass(frozen=True)
@@ -36,9 +50,22 @@ class ListSpec:
     page_sizes: tuple[int, ...] = ()
     # Number the rows (their place in the whole order): one more query past the first page.
     numbered: bool = False
+    # The columns a reader may choose among; the others are always shown.
+    optional_columns: tuple[Column, ...] = ()
+    # Adds what the sorts order by beyond the model's fields, after the filters:
+    # annotate(rows, **filter_arguments) -> rows.
+    annotate: Callable | None = None
 
     def ordering(self, sort: str) -> list[str]:
         return self.sorts[sort.lstrip("-")].terms(sort.startswith("-"))
+
+    def chosen_columns(self, params) -> list[str]:
+        """The optional columns to show: those `params` ticks when it says, else the ones shown
+        by default. Unknown names are dropped."""
+        if COLUMN_PARAMETER not in params:
+            return [column.key for column in self.optional_columns if column.shown]
+        ticked = set(params.getlist(COLUMN_PARAMETER))
+        return [column.key for column in self.optional_columns if column.key in ticked]
 
 
 class ListControls(forms.Form):
@@ -73,6 +100,9 @@ class ListPage:
     # The request's parameters without the cursor, for links that keep every filter.
     query: str
     columns: dict
+    # The optional columns shown, and every optional column as (key, label, shown).
+    shown_columns: list[str]
+    column_choices: list[tuple[str, str, bool]]
 
     def context(self, **more):
         return {
@@ -83,6 +113,8 @@ class ListPage:
             "page_sizes": self.page_sizes,
             "query": self.query,
             "columns": self.columns,
+            "shown_columns": self.shown_columns,
+            "column_choices": self.column_choices,
             **more,
         }
 
@@ -94,6 +126,8 @@ def filtered(request, spec: ListSpec, queryset, **filter_arguments):
     rows = filterset.qs if filterset.is_bound else filterset.queryset
     if filterset.is_bound and not filterset.is_valid():
         rows = rows.none()
+    if spec.annotate:
+        rows = spec.annotate(rows, **filter_arguments)
     return filterset, rows
 
 
@@ -116,6 +150,7 @@ def list_page(request, spec: ListSpec, queryset, **filter_arguments) -> ListPage
     query = request.GET.copy()
     for key in CURSOR_PARAMETERS:
         query.pop(key, None)
+    shown_columns = spec.chosen_columns(request.GET)
     return ListPage(
         filterset=filterset,
         page=page,
@@ -124,6 +159,11 @@ def list_page(request, spec: ListSpec, queryset, **filter_arguments) -> ListPage
         page_sizes=spec.page_sizes,
         query=query.urlencode(),
         columns=sort_columns(spec, query, sort),
+        shown_columns=shown_columns,
+        column_choices=[
+            (column.key, column.label, column.key in shown_columns)
+            for column in spec.optional_columns
+        ],
     )
 
 

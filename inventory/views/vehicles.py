@@ -6,6 +6,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,9 +20,18 @@ from core.translation import country_name
 from .. import aging, costs, holding, services, uploads
 from .. import vin as vin_rules
 from ..filters import VehicleFilterSet, bucket_label
-from ..forms import FloorPlanPaymentForm, VehicleDocumentForm, VehicleFloorForm, VehicleForm
+from ..forms import (
+    BulkActionForm,
+    FloorPlanPaymentForm,
+    SavedViewForm,
+    VehicleDocumentForm,
+    VehicleFloorForm,
+    VehicleForm,
+    list_query,
+)
 from ..idempotency import once_per_form
 from ..models import (
+    SavedView,
     Vehicle,
     VehicleDocument,
     VehicleStatus,
@@ -31,26 +41,68 @@ from ..models import (
     vin_decode,
 )
 from ..spreadsheets import csv_safe
+from . import bulk
 from .base import form_errors, shown_refusal, staff_view
-from .lists import ListSpec, Sort, filtered, list_page, sort_of
+from .lists import Column, ListSpec, Sort, filtered, list_page, sort_of
+from .saved_views import view_url
+
+# A car's life in order, for the sort by status.
+STATUS_ORDER = (
+    VehicleStatus.IN_STOCK,
+    VehicleStatus.RESERVED,
+    VehicleStatus.ALLOCATED,
+    VehicleStatus.EXPORTED,
+    VehicleStatus.SOLD_DOMESTIC,
+)
+
+
+def with_sort_keys(rows, *, dealer, **_filter_arguments):
+    """Days in stock by the one definition (they stop the day the car left stock) and the
+    status's place in a car's life, for the sorts by them."""
+    # Not named days_in_stock: a row keeps its days_in_stock() method.
+    return rows.annotate(
+        stock_days=holding.days_in_stock(dealer.today()),
+        status_rank=Case(
+            *(When(status=status, then=Value(rank)) for rank, status in enumerate(STATUS_ORDER)),
+            output_field=IntegerField(),
+        ),
+    )
+
 
 VEHICLES = ListSpec(
     filterset=VehicleFilterSet,
     sorts={
-        key: Sort(label, (key,))
-        for key, label in {
-            "stocked_on": gettext_lazy("Stocked on"),
-            "vin": gettext_lazy("VIN"),
-            "make": gettext_lazy("Make"),
-            "model": gettext_lazy("Model"),
-            "model_year": gettext_lazy("Year"),
-            "odometer_km": gettext_lazy("Odometer"),
-            "list_price": gettext_lazy("List price"),
-        }.items()
+        **{
+            key: Sort(label, (key,))
+            for key, label in {
+                "stocked_on": gettext_lazy("Stocked on"),
+                "vin": gettext_lazy("VIN"),
+                "make": gettext_lazy("Make"),
+                "model": gettext_lazy("Model"),
+                "model_year": gettext_lazy("Year"),
+                "odometer_km": gettext_lazy("Odometer"),
+                "list_price": gettext_lazy("List price"),
+            }.items()
+        },
+        "days_in_stock": Sort(gettext_lazy("Days in stock"), ("stock_days",)),
+        # Within a status, the longest in stock first.
+        "status": Sort(gettext_lazy("Status"), ("status_rank", "-stock_days")),
     },
     default_sort="-stocked_on",
     page_size=50,
     page_sizes=(25, 50, 100, 200),
+    optional_columns=(
+        Column("stocked_on", gettext_lazy("Stocked on")),
+        Column("make", gettext_lazy("Make")),
+        Column("model_year", gettext_lazy("Year")),
+        Column("odometer_km", gettext_lazy("Odometer")),
+        Column("list_price", gettext_lazy("List price")),
+        Column("days_in_stock", gettext_lazy("Days in stock")),
+        Column("colour", gettext_lazy("Colour"), shown=False),
+        Column("registered_on", gettext_lazy("First registered on"), shown=False),
+        Column("acquisition_cost", gettext_lazy("Acquisition cost"), shown=False),
+    ),
+    annotate=with_sort_keys,
 )
 
 
@@ -62,12 +114,46 @@ def days_and_bucket(vehicle, today, buckets):
 @staff_view("GET", "HEAD")
 def listing(request):
     dealer = request.dealer_scope.dealer
+    saved = list(
+        request.dealer_scope.of_dealer(SavedView.objects.select_related("user")).own_first(
+            request.user
+        )
+    )
+    if not request.GET:
+        default = next((v for v in saved if v.user_id == request.user.pk and v.is_default), None)
+        if default:
+            return redirect(view_url(default))
     # The verdict comes in the same query: a candidate's row names its markets.
     vehicles = request.dealer_scope.of_dealer(Vehicle.objects.select_related("export_verdict"))
     shown = list_page(request, VEHICLES, vehicles, dealer=dealer)
     today, buckets = dealer.today(), dealer.buckets
     rows = [(vehicle, *days_and_bucket(vehicle, today, buckets)) for vehicle in shown.page.rows]
-    return render(request, "inventory/vehicle_list.html", shown.context(rows=rows))
+    active = next((v for v in saved if str(v.pk) == request.GET.get("view")), None)
+    for view in saved:
+        view.url = view_url(view)
+    return render(
+        request,
+        "inventory/vehicle_list.html",
+        shown.context(
+            rows=rows,
+            saved_views=saved,
+            active_view=active,
+            kept_query=list_query(shown.query),
+            view_form=SavedViewForm(
+                initial={
+                    "name": active.name,
+                    "is_default": active.is_default,
+                    "is_shared": active.is_shared,
+                }
+            )
+            if active and active.user_id == request.user.pk
+            else None,
+            bulk_form=BulkActionForm(),
+            open_shipments=(
+                bulk.shipment_choices_provider(dealer) if bulk.shipment_choices_provider else []
+            ),
+        ),
+    )
 
 
 class Echo:

@@ -96,6 +96,7 @@ def seed(count):
         serial += 1
         vin = vin_rules.with_check_digit(f"LBN{rng.choice('ABCDEF')}E4CB0S{serial:07d}")
         stocked = today - timedelta(days=rng.randint(0, 400))
+        status = rng.choice(["in_stock"] * 8 + ["reserved", "sold_domestic"])
         batch.append(
             Vehicle(
                 dealer=owner,
@@ -111,7 +112,13 @@ def seed(count):
                 registered_on=stocked + timedelta(days=3) if rng.random() < 0.4 else None,
                 acquisition_cost=Decimal(rng.randint(90, 260) * 1000),
                 list_price=Decimal(rng.randint(100, 300) * 1000),
-                status=rng.choice(["in_stock"] * 8 + ["reserved", "sold_domestic"]),
+                status=status,
+                # A sold car left stock some days after it came, as the services record it.
+                left_stock_on=(
+                    min(today, stocked + timedelta(days=rng.randint(0, 90)))
+                    if status == "sold_domestic"
+                    else None
+                ),
                 export_candidate=rng.random() < 0.2,
             )
         )
@@ -191,6 +198,12 @@ def main(argv=None):
         ),
         ("list, status + aging filter", "/inventory/vehicles/?status=in_stock&aging=61-90"),
         ("list, sorted by list price", "/inventory/vehicles/?sort=-list_price"),
+        ("list, sorted by days in stock", "/inventory/vehicles/?sort=-days_in_stock"),
+        ("list, sorted by status", "/inventory/vehicles/?sort=status"),
+        (
+            "list, days sort, aging filter",
+            "/inventory/vehicles/?sort=-days_in_stock&aging=61-90",
+        ),
         ("list, search last 6 of VIN", f"/inventory/vehicles/?q={sample.vin[-6:]}"),
         ("list, 200 rows per page", "/inventory/vehicles/?size=200"),
         ("vehicle page", f"/inventory/vehicles/{sample.pk}/"),

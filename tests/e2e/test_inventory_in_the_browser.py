@@ -30,8 +30,9 @@ def test_log_in_filter_the_list_and_open_a_vehicle(logged_in, live_server, deale
     rows = page.locator("#vehicles tbody tr")
     expect(rows).to_have_count(3)
 
-    page.get_by_label("Make").select_option("Geely")
-    page.get_by_label("Days in stock").select_option("61-90")
+    # Exact: the column chooser and the bulk actions name the same facts.
+    page.get_by_label("Make", exact=True).select_option("Geely")
+    page.get_by_label("Days in stock", exact=True).select_option("61-90")
     page.get_by_role("button", name="Filter").click()
 
     expect(rows).to_have_count(1)
@@ -100,7 +101,7 @@ def test_download_the_filtered_list_as_csv(logged_in, dealer_a, tmp_path):
     VehicleFactory(dealer=dealer_a, vin=next_vin(), stock_number="=HYPERLINK(1)")
 
     page.get_by_role("link", name="Inventory").click()
-    page.get_by_label("Status").select_option("reserved")
+    page.get_by_label("Status", exact=True).select_option("reserved")
     page.get_by_role("button", name="Filter").click()
     expect(page.locator("#vehicles tbody tr")).to_have_count(2)
 

@@ -177,13 +177,14 @@ def test_the_nav_links_to_the_shipments(staff_client, dealer_a):
 # --- making a shipment from the inventory --------------------------------------------------
 
 
-def test_the_inventory_list_offers_cars_in_stock_for_a_shipment(staff_client, dealer_a):
+def test_the_inventory_list_sends_the_ticked_cars_to_a_new_shipment(staff_client, dealer_a):
     in_stock = VehicleFactory(dealer=dealer_a)
-    gone = VehicleFactory(dealer=dealer_a, status=VehicleStatus.EXPORTED)
     page = staff_client.get(reverse("inventory:vehicle_list")).content.decode()
-    assert f'action="{CREATE}" id="select-for-shipment"' in page
-    assert f'name="vehicle" value="{in_stock.pk}" form="select-for-shipment"' in page
-    assert f'value="{gone.pk}" form="select-for-shipment"' not in page
+    ticked = reverse("exports:ship_ticked")
+    assert f'name="action" value="new_shipment" formaction="{ticked}"' in page
+    assert f'name="vehicle" value="{in_stock.pk}" form="bulk"' in page
+    response = staff_client.post(ticked, {"action": "new_shipment", "vehicle": [in_stock.pk]})
+    assert response["Location"] == f"{CREATE}?vehicle={in_stock.pk}"
 
 
 def test_create_from_the_cars_ticked_in_the_inventory(staff_client, staff_a, dealer_a, kz):
