@@ -15,6 +15,7 @@ urlpatterns = [
     path("shipments/<int:pk>/edit/", shipments.edit, name="shipment_edit"),
     path("shipments/<int:pk>/advance/", shipments.advance, name="shipment_advance"),
     path("shipments/<int:pk>/vehicles/", shipments.add_vehicle, name="shipment_add_vehicle"),
+    path("shipments/<int:pk>/prices/", shipments.set_prices, name="shipment_set_prices"),
     path(
         "shipments/<int:pk>/lines/<int:line_pk>/price/",
         shipments.line_price,

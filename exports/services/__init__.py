@@ -30,6 +30,7 @@ from .shipment_lines import (
     shipment_line_set_dates,
     shipment_line_set_price,
     shipment_remove_vehicle,
+    shipment_set_prices,
 )
 from .shipments import (
     CHECKED_WHEN_ADDED,
@@ -78,5 +79,6 @@ __all__ = [
     "shipment_line_set_dates",
     "shipment_line_set_price",
     "shipment_remove_vehicle",
+    "shipment_set_prices",
     "shipment_update",
 ]

@@ -3,7 +3,7 @@
 One module per sub-domain; every public name is re-exported here, so callers keep importing
 `inventory.forms`."""
 
-from .base import DateInput, attach_refusal
+from .base import DateInput, attach_refusal, focus_first_error
 from .floor_plan import FloorPlanPaymentForm, VehicleFloorForm
 from .inspections import (
     FindingFormSet,
@@ -47,5 +47,6 @@ __all__ = [
     "attach_refusal",
     "findings_formset",
     "findings_from",
+    "focus_first_error",
     "preview_rows",
 ]

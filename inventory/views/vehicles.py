@@ -30,7 +30,7 @@ from ..models import (
     vin_decode,
 )
 from ..spreadsheets import csv_safe
-from .base import form_errors, shown_refusal, staff_view
+from .base import Confirmation, form_errors, shown_refusal, staff_view, unconfirmed
 from .lists import ListSpec, Sort, filtered, list_page, sort_of
 
 VEHICLES = ListSpec(
@@ -245,7 +245,11 @@ def detail(request, pk):
             "inspections": inspections,
             "shipment_lines": shipment_lines,
             "status_moves": [
-                (status, VehicleStatus(status).label)
+                (
+                    status,
+                    VehicleStatus(status).label,
+                    CONFIRMED_MOVES[status](vehicle) if status in CONFIRMED_MOVES else None,
+                )
                 for status in sorted(services.MANUAL_STATUS_MOVES.get(vehicle.status, ()))
             ],
             "vin_warnings": [message_text(w) for w in vehicle.vin_check.warnings],
@@ -380,11 +384,32 @@ def check_vin(request):
     )
 
 
+def sale_question(vehicle) -> Confirmation:
+    return Confirmation(
+        question=_("Mark %(vin)s as sold domestically?") % {"vin": vehicle.vin},
+        detail=_(
+            "The car leaves stock today: it is no longer counted on the lot, offered for "
+            "export or put on a shipment."
+        ),
+        button=_("Mark sold"),
+    )
+
+
+# The manual moves that end the car's time in stock ask first.
+CONFIRMED_MOVES = {VehicleStatus.SOLD_DOMESTIC: sale_question}
+
+
 @staff_view("POST")
 @once_per_form
 def change_status(request, pk):
     vehicle = request.dealer_scope.get(Vehicle.objects.all(), pk=pk)
     to_status = request.POST.get("status", "")
+    if to_status in CONFIRMED_MOVES:
+        ask = unconfirmed(
+            request, CONFIRMED_MOVES[to_status](vehicle), back=vehicle.get_absolute_url()
+        )
+        if ask:
+            return ask
     if to_status not in VehicleStatus.values:
         messages.error(request, _("Choose a status."))
     else:
