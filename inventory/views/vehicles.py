@@ -290,10 +290,13 @@ def _vehicle_form(request, vehicle, data=None):
     dealer = vehicle.dealer if vehicle else request.dealer_scope.dealer
     initial = None if vehicle else {"stocked_on": dealer.today()}
     form = VehicleForm(data, instance=vehicle, initial=initial, dealer=dealer, user=request.user)
+    # A VIN the form refused is explained once, in the live check's place (see
+    # _vin_duplicate.html); checking it again on load would say the same thing twice.
+    refused_vin = form.is_bound and "vin" in form.errors
     form.fields["vin"].widget.attrs.update(
         {
             "hx-get": reverse("inventory:vin_check"),
-            "hx-trigger": "input changed delay:300ms, load",
+            "hx-trigger": "input changed delay:300ms" + ("" if refused_vin else ", load"),
             "hx-target": "#vin-check",
             "hx-vals": json.dumps({"vehicle": vehicle.pk if vehicle else ""}),
             "hx-include": "[name='make']",
