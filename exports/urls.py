@@ -8,6 +8,8 @@ app_name = "exports"
 
 urlpatterns = [
     path("candidates/", candidates.listing, name="candidates"),
+    path("candidates/csv/", candidates.download, {"fmt": "csv"}, name="candidates_csv"),
+    path("candidates/xlsx/", candidates.download, {"fmt": "xlsx"}, name="candidates_xlsx"),
     path("vehicles/<int:pk>/eligibility/", eligibility.matrix, name="vehicle_eligibility"),
     path("shipments/", shipments.listing, name="shipment_list"),
     path("shipments/new/", shipments.create, name="shipment_create"),

@@ -109,27 +109,24 @@ def listing(request):
 @staff_view("GET", "POST")
 @once_per_form
 def create(request):
-    """A new shipment with the cars ticked in the inventory list, all in one request.
+    """A new shipment with the cars ticked in the inventory or candidate list, all in one
+    request; a car that is not in the dealer's stock is a 404, like any other dealer's row.
 
     The shipment is saved first, then each car is put on it through the destination's rules:
     a car a rule refuses is named with the rule and left out, the others stay on."""
     dealer = request.dealer_scope.dealer
     data = request.POST if request.method == "POST" else None
-    chosen = (data or request.GET).getlist("vehicle")
+    chosen = set((data or request.GET).getlist("vehicle"))
+    if not all(pk.isdigit() for pk in chosen):
+        raise Http404
     vehicles = request.dealer_scope.of_dealer(
-        Vehicle.objects.filter(pk__in=[pk for pk in chosen if pk.isdigit()]).order_by("vin")
+        Vehicle.objects.filter(pk__in=[int(pk) for pk in chosen]).order_by("vin")
     )
-    initial = None
-    if data is None:
-        found = list(vehicles)
-        initial = {"vehicle": found}
-        left_out = len(set(chosen)) - len(found)
-        if left_out > 0:
-            messages.warning(
-                request,
-                _("%(count)s of the chosen vehicles are not in the stock of %(dealer)s.")
-                % {"count": left_out, "dealer": dealer.name},
-            )
+    found = list(vehicles)
+    # Ticked in the dealer's own lists: an id that is not in its stock was not offered there.
+    if len(found) != len(chosen):
+        raise Http404
+    initial = {"vehicle": found} if data is None else None
     form = ShipmentCreateForm(data, initial=initial, dealer=dealer, vehicles=vehicles)
     if data is not None and form.is_valid():
         try:
