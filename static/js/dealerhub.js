@@ -63,3 +63,11 @@ document.addEventListener("submit", (event) => {
   dialog.showModal();
   no.focus();
 });
+
+// A refused form answers at its own anchor, and browsers skip autofocus on a page opened at an
+// anchor (and scroll to it once the page has loaded): the cursor goes to the first refused
+// field after that.
+window.addEventListener("load", () => {
+  const field = document.querySelector("[autofocus]");
+  if (field && document.activeElement !== field) field.focus();
+});
