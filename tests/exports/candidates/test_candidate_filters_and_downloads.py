@@ -198,3 +198,29 @@ def test_another_dealers_staff_see_and_download_only_their_own(client, cars, dea
     assert not theirs & {car.vin for car in cars.values()}
     _header, *rows = csv_rows(client.get(CSV))
     assert [row[1] for row in rows] == list(theirs)
+
+
+def test_the_page_and_its_downloads_cost_the_same_queries_for_three_cars_or_thirty(
+    staff_client, dealer_a, markets
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def costs():
+        counts = []
+        for path in (LIST, CSV, XLSX):
+            with CaptureQueriesContext(connection) as queries:
+                response = staff_client.get(path, {"make": "BYD", "missing": "inspection_report"})
+                if getattr(response, "streaming", False):
+                    b"".join(response.streaming_content)
+            counts.append(len(queries.captured_queries))
+        return counts
+
+    for _ in range(3):
+        candidate(dealer_a, days=70, needs=["inspection_report"])
+    few = costs()
+    for _ in range(27):
+        candidate(dealer_a, days=70, needs=["inspection_report"])
+    assert costs() == few
+    page, csv_download, xlsx_download = few
+    assert page <= 7 and csv_download <= 6 and xlsx_download <= 6
