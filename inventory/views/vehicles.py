@@ -407,7 +407,10 @@ CONFIRMED_MOVES = {VehicleStatus.SOLD_DOMESTIC: sale_question}
 def change_status(request, pk):
     vehicle = request.dealer_scope.get(Vehicle.objects.all(), pk=pk)
     to_status = request.POST.get("status", "")
-    if to_status in CONFIRMED_MOVES:
+    # A move the car cannot make is refused by the service at once, without a question first.
+    if to_status in CONFIRMED_MOVES and to_status in services.MANUAL_STATUS_MOVES.get(
+        vehicle.status, ()
+    ):
         ask = unconfirmed(
             request, CONFIRMED_MOVES[to_status](vehicle), back=vehicle.get_absolute_url()
         )

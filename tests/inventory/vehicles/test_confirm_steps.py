@@ -40,3 +40,13 @@ def test_another_dealers_car_is_not_found_before_any_question(staff_client, deal
     theirs = VehicleFactory(dealer=dealer_b)
     url = reverse("inventory:vehicle_status", args=[theirs.pk])
     assert staff_client.post(url, {"status": VehicleStatus.SOLD_DOMESTIC}).status_code == 404
+
+
+def test_a_move_the_car_cannot_make_is_refused_without_a_question(staff_client, dealer_a):
+    car = VehicleFactory(dealer=dealer_a, status=VehicleStatus.EXPORTED)
+    url = reverse("inventory:vehicle_status", args=[car.pk])
+    response = staff_client.post(url, {"status": VehicleStatus.SOLD_DOMESTIC}, follow=True)
+    assert "confirm-step" not in response.content.decode()
+    assert "cannot be marked" in response.content.decode()
+    car.refresh_from_db()
+    assert car.status == VehicleStatus.EXPORTED
