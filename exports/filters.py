@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from inventory import vin as vin_rules
-from inventory.filters import VehicleFilterSet
-from inventory.models import Vehicle
+from inventory.filters import VehicleFilterSet, bucket_label
+from inventory.models import PAPER_LABELS, Vehicle, paper_label
 
 from .eligibility import market_choices
 from .models import DestinationMarket, ExportShipment, ShipmentLine, ShipmentStatus
@@ -64,10 +64,25 @@ class ShipmentFilterSet(django_filters.FilterSet):
 
 
 class CandidateFilterSet(django_filters.FilterSet):
-    """The candidate list's filters: a car by VIN, stock number or model, and a market."""
+    """The candidate list's filters: a car by VIN, stock number or model, a market it may go
+    to (with or without warnings), its make, its days in stock, and a paper it still needs for
+    every market. `dealer` fixes "today" for the days and offers the dealer's makes."""
 
     q = copy.deepcopy(VehicleFilterSet.base_filters["q"])
     market = copy.deepcopy(VehicleFilterSet.base_filters["market"])
+    make = copy.deepcopy(VehicleFilterSet.base_filters["make"])
+    aging = copy.deepcopy(VehicleFilterSet.base_filters["aging"])
+    min_days = django_filters.NumberFilter(
+        field_name="days_in_stock_on",
+        lookup_expr="gte",
+        label=_("At least (days in stock)"),
+        min_value=0,
+    )
+    missing = django_filters.ChoiceFilter(
+        method="filter_missing",
+        label=_("Still needs"),
+        empty_label=_("Any paper"),
+    )
 
     class Meta:
         model = Vehicle
@@ -75,7 +90,25 @@ class CandidateFilterSet(django_filters.FilterSet):
 
     search = VehicleFilterSet.search
     filter_market = VehicleFilterSet.filter_market
+    filter_aging = VehicleFilterSet.filter_aging
+    buckets = VehicleFilterSet.buckets
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, dealer=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.dealer = dealer
         self.filters["market"].extra["choices"] = market_choices()
+        self.filters["make"].extra["choices"] = [
+            (make, make) for make in (Vehicle.objects.makes_of(dealer) if dealer else ())
+        ]
+        self.filters["aging"].extra["choices"] = [
+            (bucket.key, bucket_label(bucket)) for bucket in self.buckets
+        ]
+        self.filters["missing"].extra["choices"] = [
+            (kind, paper_label(kind)) for kind in PAPER_LABELS
+        ]
+
+    def filter_missing(self, queryset, name, value):
+        """Candidates that still need the paper for every market they may go to, as the
+        "Still needed" column shows, as of the last candidate run. The list is stored as
+        JSON text, so the kind is matched with its quotes, never as part of another kind."""
+        return queryset.filter(export_verdict__summary__needs__icontains=f'"{value}"')

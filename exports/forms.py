@@ -2,6 +2,7 @@
 `exports.services`, whose refusals are put back on the form field they name."""
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,8 +12,23 @@ from inventory import vin as vin_rules
 from inventory.forms import DateInput
 from inventory.models import Vehicle
 
+from . import shipments
 from .models import DestinationMarket, ExportShipment, ShipmentStatus
 from .services import CHECKED_WHEN_ADDED, FIXED_AT_BOOKING
+
+PRICE_LIMITS = {"max_digits": 14, "decimal_places": 2}
+
+
+def positive_price(value, vin=None):
+    """A sale price the car can be sold at: 0.00 is no price, and is refused, not saved."""
+    if value is not None and value <= 0:
+        if vin:
+            raise ValidationError(
+                _("The sale price of %(vin)s must be more than 0.00.") % {"vin": vin}
+            )
+        raise ValidationError(_("A sale price must be more than 0.00."))
+    return value
+
 
 SHIPMENT_FIELDS = [
     "reference",
@@ -141,6 +157,21 @@ class ShipmentCreateForm(ShipmentForm):
     def __init__(self, *args, vehicles, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vehicle"].queryset = vehicles
+        reference = self.fields["reference"]
+        reference.required = False
+        reference.widget.attrs["placeholder"] = shipments.next_reference(
+            self.dealer, self.dealer.today().year
+        )
+        reference.help_text = _(
+            "Left empty, the shipment takes the next number of the year, as shown; a reference "
+            "you type is kept."
+        )
+
+    def clean_reference(self):
+        # Empty is numbered by the service, under the lock that keeps numbers unique.
+        if not (self.cleaned_data.get("reference") or "").strip():
+            return ""
+        return super().clean_reference()
 
 
 class AdvanceForm(forms.Form):
@@ -169,15 +200,88 @@ class AddVehicleForm(forms.Form):
         help_text=_("17 characters; spaces and dashes are ignored."),
     )
     sale_price = forms.DecimalField(
-        label=_("Sale price"), required=False, max_digits=14, decimal_places=2
+        label=_("Sale price"),
+        required=False,
+        help_text=_("Left empty, the car's export price in the sale currency."),
+        **PRICE_LIMITS,
     )
 
     def clean_vin(self):
         return vin_rules.normalise(self.cleaned_data["vin"])
 
+    def clean_sale_price(self):
+        return positive_price(self.cleaned_data.get("sale_price"), self.cleaned_data.get("vin"))
+
 
 class LinePriceForm(forms.Form):
-    sale_price = forms.DecimalField(label=_("Sale price"), max_digits=14, decimal_places=2)
+    """One car's sale price; `vin` names the car in a refusal."""
+
+    sale_price = forms.DecimalField(label=_("Sale price"), **PRICE_LIMITS)
+
+    def __init__(self, *args, vin="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vin = vin
+
+    def clean_sale_price(self):
+        return positive_price(self.cleaned_data["sale_price"], self.vin)
+
+
+class SetPricesForm(forms.Form):
+    """Every car on the shipment at one price, or at a percentage of its own export price."""
+
+    ONE_PRICE = "price"
+    PERCENT = "percent"
+
+    how = forms.ChoiceField(
+        label=_("Set every car's sale price to"),
+        choices=[
+            (ONE_PRICE, _("one price for every car")),
+            (PERCENT, _("a percentage of each car's export price")),
+        ],
+        initial=PERCENT,
+        widget=forms.RadioSelect,
+    )
+    sale_price = forms.DecimalField(label=_("Price for every car"), required=False, **PRICE_LIMITS)
+    percent = forms.DecimalField(
+        label=_("Percent of the export price"),
+        required=False,
+        initial=Decimal(100),
+        max_digits=6,
+        decimal_places=2,
+    )
+
+    def __init__(self, *args, currency="", **kwargs):
+        super().__init__(*args, **kwargs)
+        if currency:
+            self.fields["sale_price"].label = _("Price in %(currency)s") % {"currency": currency}
+
+    def clean_sale_price(self):
+        return positive_price(self.cleaned_data.get("sale_price"))
+
+    def clean_percent(self):
+        percent = self.cleaned_data.get("percent")
+        if percent is not None and percent <= 0:
+            raise ValidationError(_("The percentage must be more than 0."))
+        return percent
+
+    def clean(self):
+        cleaned = super().clean()
+        how = cleaned.get("how")
+        if (
+            how == self.ONE_PRICE
+            and cleaned.get("sale_price") is None
+            and not self.has_error("sale_price")
+        ):
+            self.add_error("sale_price", _("Give the price every car is sold at."))
+        if how == self.PERCENT and cleaned.get("percent") is None and not self.has_error("percent"):
+            self.add_error("percent", _("Give the percentage of the export price."))
+        return cleaned
+
+    def service_arguments(self):
+        """What `shipment_set_prices` takes: the price, or the percentage."""
+        if self.cleaned_data["how"] == self.ONE_PRICE:
+            return {"sale_price": self.cleaned_data["sale_price"]}
+        return {"percent_of_export": self.cleaned_data["percent"]}
 
 
 class LineDatesForm(forms.Form):

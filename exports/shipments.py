@@ -2,8 +2,11 @@
 batches with their HS and 10-digit commodity codes, the milestone timeline and the papers
 still outstanding."""
 
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 
+from inventory import costs
 from inventory.models import message_text
 
 from . import customs, eligibility, money
@@ -158,3 +161,36 @@ def outstanding_documents(shipment, lines=None) -> dict:
 def timeline(shipment):
     """Every move, oldest first, with who made it and when."""
     return list(shipment.milestones.select_related("by").order_by("at", "id"))
+
+
+# Shipments are numbered per dealer and calendar year (the dealer's): SH-2026-0001, ...
+REFERENCE_PREFIX = "SH"
+REFERENCE_DIGITS = 4
+
+
+def next_reference(dealer, year: int) -> str:
+    """The number after the highest `SH-<year>-NNNN` the dealer has used, typed or given.
+
+    Only a read: the service that creates the shipment calls it again under the dealer's row
+    lock, so that two people saving at once get two numbers."""
+    prefix = f"{REFERENCE_PREFIX}-{year}-"
+    numbered = re.compile(rf"^{re.escape(prefix)}(\d+)$", re.IGNORECASE)
+    used = ExportShipment.objects.filter(dealer=dealer, reference__istartswith=prefix).values_list(
+        "reference", flat=True
+    )
+    highest = max((int(m.group(1)) for m in map(numbered.match, used) if m), default=0)
+    return f"{prefix}{highest + 1:0{REFERENCE_DIGITS}d}"
+
+
+def sale_price_from_export(vehicle, shipment, percent: Decimal = Decimal(100)) -> Decimal:
+    """What the car is offered at when it is booked: `percent` of its export price (the
+    staff's, else the list price less the dealer's export discount, in the base currency)
+    converted to the shipment's sale currency at its FX rate, to the cent."""
+    if not shipment.fx_rate_to_base or shipment.fx_rate_to_base <= 0:
+        return Decimal("0")
+    price = costs.export_price(
+        list_price=vehicle.list_price,
+        discount_pct=shipment.dealer.export_discount_pct,
+        staff_price=vehicle.export_price,
+    )
+    return money.cents(price * percent / Decimal(100) / shipment.fx_rate_to_base)

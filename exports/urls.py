@@ -8,6 +8,8 @@ app_name = "exports"
 
 urlpatterns = [
     path("candidates/", candidates.listing, name="candidates"),
+    path("candidates/csv/", candidates.download, {"fmt": "csv"}, name="candidates_csv"),
+    path("candidates/xlsx/", candidates.download, {"fmt": "xlsx"}, name="candidates_xlsx"),
     path("vehicles/<int:pk>/eligibility/", eligibility.matrix, name="vehicle_eligibility"),
     path("shipments/", shipments.listing, name="shipment_list"),
     path("shipments/new/", shipments.create, name="shipment_create"),
@@ -17,6 +19,7 @@ urlpatterns = [
     path("shipments/<int:pk>/edit/", shipments.edit, name="shipment_edit"),
     path("shipments/<int:pk>/advance/", shipments.advance, name="shipment_advance"),
     path("shipments/<int:pk>/vehicles/", shipments.add_vehicle, name="shipment_add_vehicle"),
+    path("shipments/<int:pk>/prices/", shipments.set_prices, name="shipment_set_prices"),
     path(
         "shipments/<int:pk>/lines/<int:line_pk>/price/",
         shipments.line_price,

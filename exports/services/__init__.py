@@ -33,6 +33,7 @@ from .shipment_lines import (
     shipment_line_set_dates,
     shipment_line_set_price,
     shipment_remove_vehicle,
+    shipment_set_prices,
 )
 from .shipments import (
     CHECKED_WHEN_ADDED,
@@ -84,5 +85,6 @@ __all__ = [
     "shipment_line_set_dates",
     "shipment_line_set_price",
     "shipment_remove_vehicle",
+    "shipment_set_prices",
     "shipment_update",
 ]

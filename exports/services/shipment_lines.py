@@ -1,6 +1,7 @@
 """The cars on a shipment: add and remove them, and set each one's price and dates."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from inventory.models import Vehicle, VehicleStatus
 from inventory.services import refuse_too_many, vehicle_set_shipment_status
 
-from .. import customs, eligibility
+from .. import customs, eligibility, shipments
 from ..models import ExportShipment, ShipmentLine, ShipmentStatus
 from . import shipment_checks as checks
 
@@ -23,18 +24,24 @@ def shipment_add_vehicle(*, shipment, vehicle, sale_price=None, by=None) -> Ship
 
     The destination's rules are applied as the shipment stands (its market, the day, the
     consignee): a rule that blocks the car refuses it by name; papers the car still needs are
-    returned as `line.outstanding` and hold the shipment back from customs clearance."""
+    returned as `line.outstanding` and hold the shipment back from customs clearance. Without
+    a `sale_price` the car is offered at its export price in the sale currency."""
     shipment = (
-        ExportShipment.objects.select_for_update().select_related("destination").get(pk=shipment.pk)
+        ExportShipment.objects.select_for_update()
+        .select_related("destination", "dealer")
+        .get(pk=shipment.pk)
     )
     vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    if sale_price is not None:
+        _refuse_unpriced(vehicle, sale_price, field="sale_price")
     existing, verdict = _check_addition(shipment, vehicle)
     if existing:
         return existing
     code, _reason = customs.vehicle_hs_code(vehicle)
     line = ShipmentLine(shipment=shipment, vehicle=vehicle, hs_code=code, added_by=by)
-    if sale_price is not None:
-        line.sale_price = sale_price
+    if sale_price is None:
+        sale_price = shipments.sale_price_from_export(vehicle, shipment)
+    line.sale_price = sale_price
     line.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -97,21 +104,90 @@ def _check_addition(shipment, vehicle):
     return None, verdict
 
 
-@transaction.atomic
-def shipment_line_set_price(*, line, sale_price) -> ShipmentLine:
-    locked = ShipmentLine.objects.select_for_update().select_related("shipment").get(pk=line.pk)
-    if locked.shipment.status not in OPEN_FOR_LINES:
+def _refuse_unpriced(vehicle, sale_price, *, field="sale_price") -> None:
+    # A price of nothing is not a price: the car would be "priced" and still count as missing.
+    if sale_price is None or sale_price <= 0:
+        raise ValidationError(
+            {field: _("The sale price of %(vin)s must be more than 0.00.") % {"vin": vehicle.vin}},
+            code="price_not_positive",
+        )
+
+
+def _refuse_closed_prices(shipment) -> None:
+    if shipment.status not in OPEN_FOR_LINES:
         raise ValidationError(
             _("Shipment %(ref)s is %(status)s; its prices can no longer change.")
-            % {
-                "ref": locked.shipment.reference,
-                "status": locked.shipment.get_status_display().lower(),
-            }
+            % {"ref": shipment.reference, "status": shipment.get_status_display().lower()}
         )
+
+
+@transaction.atomic
+def shipment_line_set_price(*, line, sale_price) -> ShipmentLine:
+    locked = (
+        ShipmentLine.objects.select_for_update()
+        .select_related("shipment", "vehicle")
+        .get(pk=line.pk)
+    )
+    _refuse_closed_prices(locked.shipment)
+    _refuse_unpriced(locked.vehicle, sale_price)
     locked.sale_price = sale_price
     locked.full_clean(validate_constraints=False)
     locked.save(update_fields=["sale_price"])
     return locked
+
+
+@transaction.atomic
+def shipment_set_prices(
+    *,
+    shipment,
+    sale_price: Decimal | None = None,
+    percent_of_export: Decimal | None = None,
+    by=None,
+) -> list[ShipmentLine]:
+    """Give every car on the shipment one sale price, or a percentage of its own export price
+    in the sale currency; all the cars or none, and a car the result leaves at 0.00 is named.
+    """
+    if (sale_price is None) == (percent_of_export is None):
+        raise TypeError("give either sale_price or percent_of_export")
+    locked = ExportShipment.objects.select_for_update().select_related("dealer").get(pk=shipment.pk)
+    _refuse_closed_prices(locked)
+    if sale_price is not None and sale_price <= 0:
+        raise ValidationError(
+            {"sale_price": _("A sale price must be more than 0.00.")}, code="price_not_positive"
+        )
+    if percent_of_export is not None and percent_of_export <= 0:
+        raise ValidationError(
+            {"percent_of_export": _("The percentage must be more than 0.")},
+            code="price_not_positive",
+        )
+    lines = list(
+        locked.lines.select_for_update()
+        .filter(is_active=True)
+        .select_related("vehicle")
+        .order_by("id")
+    )
+    if not lines:
+        raise ValidationError(_("There are no vehicles on this shipment to price."))
+    refused = []
+    for line in lines:
+        price = (
+            sale_price
+            if sale_price is not None
+            else shipments.sale_price_from_export(line.vehicle, locked, percent_of_export)
+        )
+        try:
+            _refuse_unpriced(line.vehicle, price)
+        except ValidationError as exc:
+            refused.extend(exc.message_dict["sale_price"])
+            continue
+        line.sale_price = price
+        line.full_clean(validate_constraints=False)
+    if refused:
+        field = "sale_price" if sale_price is not None else "percent_of_export"
+        raise ValidationError({field: refused}, code="price_not_positive")
+    for line in lines:
+        line.save(update_fields=["sale_price"])
+    return lines
 
 
 LINE_DATES = frozenset({"transferred_on", "insurance_ends_on", "deregistered_on"})

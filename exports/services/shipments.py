@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from inventory.files import delete_files_on_commit
-from inventory.models import Vehicle, VehicleStatus
+from inventory.models import Dealer, Vehicle, VehicleStatus
 from inventory.services import vehicle_set_shipment_status
 
 from .. import documents, shipments
@@ -55,10 +55,20 @@ def _milestone(shipment, *, status, from_status="", on=None, by=None, note=""):
 
 
 @transaction.atomic
-def shipment_create(*, dealer, reference, destination, consignee, by=None, **details):
+def shipment_create(
+    *, dealer, destination, consignee, reference: str = "", by=None, **details
+) -> ExportShipment:
+    """A draft shipment. Without a reference it takes the dealer's next number of the year
+    (SH-2026-0001, ...); a typed one is kept as typed and must be the dealer's only one."""
+    reference = (reference or "").strip()
+    if not reference:
+        # The dealer's row is the lock that numbers its shipments one after another, so two
+        # shipments saved at the same moment never get the same number.
+        Dealer.objects.select_for_update().filter(pk=dealer.pk).first()
+        reference = shipments.next_reference(dealer, dealer.today().year)
     shipment = ExportShipment(
         dealer=dealer,
-        reference=reference.strip(),
+        reference=reference,
         destination=destination,
         consignee=consignee,
         created_by=by,

@@ -8,14 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from inventory.forms import attach_refusal
+from inventory.forms import attach_refusal, focus_first_error
 from inventory.idempotency import once_per_form
 from inventory.models import Vehicle, paper_label
 from inventory.uploads import file_response
-from inventory.views.base import shown_refusal, staff_view
+from inventory.views.base import Confirmation, shown_refusal, staff_view, unconfirmed
 from inventory.views.lists import ListSpec, Sort, list_page
 
 from .. import services, shipments
@@ -27,6 +27,7 @@ from ..forms import (
     DocumentsForm,
     LineDatesForm,
     LinePriceForm,
+    SetPricesForm,
     ShipmentCreateForm,
     ShipmentForm,
 )
@@ -52,6 +53,30 @@ MOVE_LABELS = {
     ShipmentStatus.CANCELLED: gettext_lazy("Cancel shipment"),
 }
 DOWNLOADS = ("pdf", "xlsx")
+
+
+def removal_question(shipment, vehicle) -> Confirmation:
+    return Confirmation(
+        question=_("Take %(vin)s off shipment %(ref)s?")
+        % {"vin": vehicle.vin, "ref": shipment.reference},
+        detail=_("The car goes back to stock and its sale price on this shipment is dropped."),
+        button=_("Take it off"),
+    )
+
+
+def cancel_question(shipment, count) -> Confirmation:
+    return Confirmation(
+        question=_("Cancel shipment %(ref)s?") % {"ref": shipment.reference},
+        detail=ngettext(
+            "Its %(count)s vehicle goes back to stock and the reason is kept on the timeline. "
+            "A cancelled shipment cannot be reopened.",
+            "Its %(count)s vehicles go back to stock and the reason is kept on the timeline. "
+            "A cancelled shipment cannot be reopened.",
+            count,
+        )
+        % {"count": count},
+        button=_("Cancel the shipment"),
+    )
 
 
 def _shipment(request, pk):
@@ -84,27 +109,24 @@ def listing(request):
 @staff_view("GET", "POST")
 @once_per_form
 def create(request):
-    """A new shipment with the cars ticked in the inventory list, all in one request.
+    """A new shipment with the cars ticked in the inventory or candidate list, all in one
+    request; a car that is not in the dealer's stock is a 404, like any other dealer's row.
 
     The shipment is saved first, then each car is put on it through the destination's rules:
     a car a rule refuses is named with the rule and left out, the others stay on."""
     dealer = request.dealer_scope.dealer
     data = request.POST if request.method == "POST" else None
-    chosen = (data or request.GET).getlist("vehicle")
+    chosen = set((data or request.GET).getlist("vehicle"))
+    if not all(pk.isdigit() for pk in chosen):
+        raise Http404
     vehicles = request.dealer_scope.of_dealer(
-        Vehicle.objects.filter(pk__in=[pk for pk in chosen if pk.isdigit()]).order_by("vin")
+        Vehicle.objects.filter(pk__in=[int(pk) for pk in chosen]).order_by("vin")
     )
-    initial = None
-    if data is None:
-        found = list(vehicles)
-        initial = {"vehicle": found}
-        left_out = len(set(chosen)) - len(found)
-        if left_out > 0:
-            messages.warning(
-                request,
-                _("%(count)s of the chosen vehicles are not in the stock of %(dealer)s.")
-                % {"count": left_out, "dealer": dealer.name},
-            )
+    found = list(vehicles)
+    # Ticked in the dealer's own lists: an id that is not in its stock was not offered there.
+    if len(found) != len(chosen):
+        raise Http404
+    initial = {"vehicle": found} if data is None else None
     form = ShipmentCreateForm(data, initial=initial, dealer=dealer, vehicles=vehicles)
     if data is not None and form.is_valid():
         try:
@@ -176,7 +198,9 @@ def _document_versions(shipment):
 
 def _detail(request, shipment, *, status=200, **bound):
     """The shipment page; `bound` holds a form that was posted and refused, shown with its
-    errors in place of the empty one."""
+    errors in place of the empty one, its first refused field focused."""
+    for form in bound.values():
+        focus_first_error(form)
     today = shipment.dealer.today()
     lines = _lines_shown(shipment)
     is_open = shipment.status in services.OPEN_FOR_LINES
@@ -188,8 +212,11 @@ def _detail(request, shipment, *, status=200, **bound):
             shipments.commodity_of(line.vehicle)
         )
         line.outstanding_labels = [paper_label(k) for k in outstanding.get(line, [])]
+        line.removal = removal_question(shipment, line.vehicle)
         line.price_form = bound.get(f"price-{line.pk}") or LinePriceForm(
-            prefix=f"price-{line.pk}", initial={"sale_price": line.sale_price}
+            prefix=f"price-{line.pk}",
+            initial={"sale_price": line.sale_price or None},
+            vin=line.vehicle.vin,
         )
         line.dates_form = bound.get(f"dates-{line.pk}") or LineDatesForm(
             prefix=f"dates-{line.pk}",
@@ -219,6 +246,7 @@ def _detail(request, shipment, *, status=200, **bound):
                 if status != ShipmentStatus.CANCELLED
             ],
             "can_cancel": ShipmentStatus.CANCELLED in moves,
+            "cancelling": cancel_question(shipment, len(lines)),
             "move_form": bound.get("move") or AdvanceForm(prefix="move", initial={"on": today}),
             "cancel_form": bound.get("cancel")
             or CancelForm(prefix="cancel", initial={"on": today}),
@@ -235,6 +263,8 @@ def _detail(request, shipment, *, status=200, **bound):
                 initial={"language": current if current in dict(languages) else "en"},
             ),
             "add_form": bound.get("add") or AddVehicleForm(prefix="add"),
+            "prices_form": bound.get("prices")
+            or SetPricesForm(prefix="prices", currency=shipment.sale_currency),
             "details_form": bound.get("details")
             or _details_form(request, shipment, has_lines=bool(lines)),
         },
@@ -291,6 +321,15 @@ def advance(request, pk):
     form = (CancelForm if cancelling else AdvanceForm)(request.POST, prefix=prefix)
     if form.is_valid():
         to_status = form.cleaned_data["to_status"]
+        if to_status == ShipmentStatus.CANCELLED:
+            count = shipment.lines.filter(is_active=True).count()
+            ask = unconfirmed(
+                request,
+                cancel_question(shipment, count),
+                back=f"{shipment.get_absolute_url()}#status",
+            )
+            if ask:
+                return ask
         try:
             moved = services.shipment_advance(
                 shipment=shipment,
@@ -361,7 +400,7 @@ def add_vehicle(request, pk):
 def line_price(request, pk, line_pk):
     line = _line(request, pk, line_pk)
     prefix = f"price-{line.pk}"
-    form = LinePriceForm(request.POST, prefix=prefix)
+    form = LinePriceForm(request.POST, prefix=prefix, vin=line.vehicle.vin)
     if form.is_valid():
         try:
             services.shipment_line_set_price(line=line, sale_price=form.cleaned_data["sale_price"])
@@ -371,6 +410,29 @@ def line_price(request, pk, line_pk):
             messages.success(request, _("Sale price of %(vin)s saved.") % {"vin": line.vehicle.vin})
             return _back(line.shipment, "lines")
     return _refused(request, line.shipment, **{prefix: form})
+
+
+@staff_view("POST")
+@once_per_form
+def set_prices(request, pk):
+    """Every car on the shipment at one price, or at a percentage of its export price."""
+    shipment = _shipment(request, pk)
+    form = SetPricesForm(request.POST, prefix="prices", currency=shipment.sale_currency)
+    if form.is_valid():
+        try:
+            priced = services.shipment_set_prices(
+                shipment=shipment, by=request.user, **form.service_arguments()
+            )
+        except ValidationError as exc:
+            attach_refusal(form, exc, {"percent_of_export": "percent"})
+        else:
+            messages.success(
+                request,
+                _("Sale prices of %(count)s vehicles on %(ref)s saved.")
+                % {"count": len(priced), "ref": shipment.reference},
+            )
+            return _back(shipment, "lines")
+    return _refused(request, shipment, prices=form)
 
 
 @staff_view("POST")
@@ -393,6 +455,13 @@ def line_dates(request, pk, line_pk):
 @once_per_form
 def line_remove(request, pk, line_pk):
     line = _line(request, pk, line_pk)
+    ask = unconfirmed(
+        request,
+        removal_question(line.shipment, line.vehicle),
+        back=f"{line.shipment.get_absolute_url()}#line-{line.pk}",
+    )
+    if ask:
+        return ask
     with shown_refusal(request):
         services.shipment_remove_vehicle(
             shipment=line.shipment, vehicle=line.vehicle, by=request.user

@@ -4,7 +4,7 @@ One module per sub-domain; every public name is re-exported here, so callers kee
 `inventory.forms`."""
 
 from .accounts import EMAIL_LANGUAGES, EmailLanguageField, EmailLanguageForm, email_language_of
-from .base import DateInput, attach_refusal
+from .base import DateInput, attach_refusal, focus_first_error
 from .bulk import MANUAL_STATUSES, BulkAction, BulkActionForm, SavedViewForm, list_query
 from .floor_plan import FloorPlanPaymentForm, VehicleFloorForm
 from .inspections import (
@@ -57,6 +57,7 @@ __all__ = [
     "email_language_of",
     "findings_formset",
     "findings_from",
+    "focus_first_error",
     "list_query",
     "preview_rows",
 ]

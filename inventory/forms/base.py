@@ -16,6 +16,16 @@ def attach_refusal(form, exc: ValidationError, fields=None):
         form.add_error(name if name in form.fields else None, errors)
 
 
+def focus_first_error(form):
+    """Put the cursor in the first field the form was refused on, so that the page opens
+    where the error is (with the form's anchor) and the reader can type the correction."""
+    for name in form.errors:
+        if name in form.fields and not form.fields[name].disabled:
+            form.fields[name].widget.attrs["autofocus"] = True
+            return form
+    return form
+
+
 class DateInput(forms.DateInput):
     """The browser's date picker. Its value is always ISO 8601 (2026-11-29), whatever the
     page's language: a localised value such as 2026/11/29 would show as an empty picker and

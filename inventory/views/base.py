@@ -1,6 +1,8 @@
 """What every staff page shares: sign-in, the dealer scope it must go through, the one answer
-to a person who works for no dealer, and a service's refusal shown as messages."""
+to a person who works for no dealer, a service's refusal shown as messages, and the question a
+final action asks before it acts."""
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
@@ -9,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 
+from ..idempotency import FIELD_NAME as FORM_TOKEN_FIELD
 from ..middleware import NoDealer
 
 SAFE_METHODS = ("GET", "HEAD")
@@ -101,3 +104,40 @@ def form_errors(request, form):
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+
+
+CONFIRMED = "confirmed"
+# The confirmation page's form has a CSRF token and a form token of its own.
+NOT_CARRIED = frozenset({"csrfmiddlewaretoken", FORM_TOKEN_FIELD, CONFIRMED})
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What a final action (issue, revoke, remove, cancel, mark sold) asks before it acts:
+    the question, what will happen, and the words of the button that does it.
+
+    The form that starts the action shows it in a dialog when scripts run
+    (`templates/_confirm_attrs.html`); without a script the view answers the first post with
+    `confirmation_page`, so the question is asked once either way."""
+
+    question: str
+    detail: str
+    button: str
+
+
+def unconfirmed(request, ask: Confirmation, *, back: str):
+    """None once the post carries the user's confirmation; until then, the page asking for it,
+    which sends the same fields again with the confirmation, or goes `back` to the page."""
+    if request.POST.get(CONFIRMED) == "yes":
+        return None
+    carried = [
+        (name, value)
+        for name in request.POST
+        if name not in NOT_CARRIED
+        for value in request.POST.getlist(name)
+    ]
+    return render(
+        request,
+        "confirm.html",
+        {"ask": ask, "action": request.get_full_path(), "carried": carried, "back": back},
+    )

@@ -24,7 +24,7 @@ from ..forms import (
 )
 from ..idempotency import once_per_form
 from ..models import InspectionPhoto, InspectionReport, Vehicle
-from .base import shown_refusal, staff_view
+from .base import Confirmation, shown_refusal, staff_view, unconfirmed
 from .lists import ListSpec, Sort, list_page
 
 INSPECTIONS = ListSpec(
@@ -36,6 +36,28 @@ INSPECTIONS = ListSpec(
     default_sort="-created_at",
     page_size=50,
 )
+
+
+def issue_question(report) -> Confirmation:
+    return Confirmation(
+        question=_("Issue the certificate of %(vin)s?") % {"vin": report.vehicle.vin},
+        detail=_(
+            "Once issued, nobody can change the report: a correction becomes a new revision. "
+            "Its verification page can be opened by anyone who has the link."
+        ),
+        button=_("Issue certificate"),
+    )
+
+
+def revoke_question(report) -> Confirmation:
+    return Confirmation(
+        question=_("Revoke certificate %(number)s?") % {"number": report.certificate_number},
+        detail=_(
+            "Its verification page will say it is revoked, with the reason, to every buyer who "
+            "opens it. A revoked certificate cannot be issued again."
+        ),
+        button=_("Revoke"),
+    )
 
 
 def _report(request, pk):
@@ -143,6 +165,8 @@ def detail(request, pk):
             "photo_form": PhotoUploadForm(),
             "revoke_form": RevokeForm(),
             "correction": report.correction_in_progress,
+            "issuing": issue_question(report) if report.is_editable else None,
+            "revoking": revoke_question(report) if report.status == "issued" else None,
         },
     )
 
@@ -151,6 +175,9 @@ def detail(request, pk):
 @once_per_form
 def issue(request, pk):
     report = _report(request, pk)
+    ask = unconfirmed(request, issue_question(report), back=report.get_absolute_url())
+    if ask:
+        return ask
     with shown_refusal(request):
         report = services.inspection_issue(report=report, by=request.user)
         messages.success(
@@ -185,6 +212,10 @@ def revise(request, pk):
 def revoke(request, pk):
     report = _report(request, pk)
     form = RevokeForm(request.POST)
+    if form.is_valid():
+        ask = unconfirmed(request, revoke_question(report), back=report.get_absolute_url())
+        if ask:
+            return ask
     with shown_refusal(request):
         if not form.is_valid():
             raise ValidationError({"revoked_reason": _("Say why the report is revoked.")})

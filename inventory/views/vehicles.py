@@ -42,7 +42,7 @@ from ..models import (
 )
 from ..spreadsheets import csv_safe
 from . import bulk
-from .base import form_errors, shown_refusal, staff_view
+from .base import Confirmation, form_errors, shown_refusal, staff_view, unconfirmed
 from .lists import Column, ListSpec, Sort, filtered, list_page, sort_of
 from .saved_views import view_url
 
@@ -332,7 +332,11 @@ def detail(request, pk):
             "inspections": inspections,
             "shipment_lines": shipment_lines,
             "status_moves": [
-                (status, VehicleStatus(status).label)
+                (
+                    status,
+                    VehicleStatus(status).label,
+                    CONFIRMED_MOVES[status](vehicle) if status in CONFIRMED_MOVES else None,
+                )
                 for status in sorted(services.MANUAL_STATUS_MOVES.get(vehicle.status, ()))
             ],
             "vin_warnings": [message_text(w) for w in vehicle.vin_check.warnings],
@@ -373,10 +377,13 @@ def _vehicle_form(request, vehicle, data=None):
     dealer = vehicle.dealer if vehicle else request.dealer_scope.dealer
     initial = None if vehicle else {"stocked_on": dealer.today()}
     form = VehicleForm(data, instance=vehicle, initial=initial, dealer=dealer, user=request.user)
+    # A VIN the form refused is explained once, in the live check's place (see
+    # _vin_duplicate.html); checking it again on load would say the same thing twice.
+    refused_vin = form.is_bound and "vin" in form.errors
     form.fields["vin"].widget.attrs.update(
         {
             "hx-get": reverse("inventory:vin_check"),
-            "hx-trigger": "input changed delay:300ms, load",
+            "hx-trigger": "input changed delay:300ms" + ("" if refused_vin else ", load"),
             "hx-target": "#vin-check",
             "hx-vals": json.dumps({"vehicle": vehicle.pk if vehicle else ""}),
             "hx-include": "[name='make']",
@@ -470,11 +477,35 @@ def check_vin(request):
     )
 
 
+def sale_question(vehicle) -> Confirmation:
+    return Confirmation(
+        question=_("Mark %(vin)s as sold domestically?") % {"vin": vehicle.vin},
+        detail=_(
+            "The car leaves stock today: it is no longer counted on the lot, offered for "
+            "export or put on a shipment."
+        ),
+        button=_("Mark sold"),
+    )
+
+
+# The manual moves that end the car's time in stock ask first.
+CONFIRMED_MOVES = {VehicleStatus.SOLD_DOMESTIC: sale_question}
+
+
 @staff_view("POST")
 @once_per_form
 def change_status(request, pk):
     vehicle = request.dealer_scope.get(Vehicle.objects.all(), pk=pk)
     to_status = request.POST.get("status", "")
+    # A move the car cannot make is refused by the service at once, without a question first.
+    if to_status in CONFIRMED_MOVES and to_status in services.MANUAL_STATUS_MOVES.get(
+        vehicle.status, ()
+    ):
+        ask = unconfirmed(
+            request, CONFIRMED_MOVES[to_status](vehicle), back=vehicle.get_absolute_url()
+        )
+        if ask:
+            return ask
     if to_status not in VehicleStatus.values:
         messages.error(request, _("Choose a status."))
     else:

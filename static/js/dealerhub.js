@@ -7,6 +7,72 @@ document.addEventListener("change", (event) => {
     field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
   }
 });
+
+// A final action (issue, revoke, remove, cancel, mark sold) asks once before it is sent: a form
+// with data-confirm opens a <dialog> with its question, and only "confirm" sends it, marked as
+// confirmed. Without a script the server asks the same question on a page of its own.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.dataset.confirm) return;
+  if (form.querySelector("input[name='confirmed']")) return;
+  event.preventDefault();
+  const submitter = event.submitter;
+  const dialog = document.createElement("dialog");
+  dialog.className = "confirm-dialog";
+  dialog.setAttribute("role", "alertdialog");
+  dialog.setAttribute("aria-labelledby", "confirm-dialog-question");
+  dialog.setAttribute("aria-describedby", "confirm-dialog-detail");
+  const question = document.createElement("h2");
+  question.id = "confirm-dialog-question";
+  question.textContent = form.dataset.confirm;
+  const detail = document.createElement("p");
+  detail.id = "confirm-dialog-detail";
+  detail.textContent = form.dataset.confirmDetail || "";
+  const yes = document.createElement("button");
+  yes.type = "button";
+  yes.className = "danger";
+  yes.textContent = form.dataset.confirmYes;
+  const no = document.createElement("button");
+  no.type = "button";
+  no.className = "secondary";
+  no.textContent = form.dataset.confirmNo;
+  const actions = document.createElement("div");
+  actions.className = "confirm-actions";
+  actions.append(yes, no);
+  dialog.append(question, detail, actions);
+  const close = () => {
+    dialog.close();
+    dialog.remove();
+  };
+  no.addEventListener("click", close);
+  dialog.addEventListener("cancel", () => dialog.remove());
+  yes.addEventListener("click", () => {
+    const hidden = (name, value) => {
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = value;
+      form.append(input);
+    };
+    // form.submit() sends no submitter: the pressed button's name and value go along here.
+    if (submitter && submitter.name) hidden(submitter.name, submitter.value);
+    hidden("confirmed", "yes");
+    close();
+    HTMLFormElement.prototype.submit.call(form);
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  no.focus();
+});
+
+// A refused form answers at its own anchor, and browsers skip autofocus on a page opened at an
+// anchor (and scroll to it once the page has loaded): the cursor goes to the first refused
+// field after that.
+window.addEventListener("load", () => {
+  const field = document.querySelector("[autofocus]");
+  if (field && document.activeElement !== field) field.focus();
+});
+
 document.addEventListener("change", (event) => {
   const box = event.target;
   if (!(box instanceof HTMLInputElement) || !box.dataset.tickAll) {

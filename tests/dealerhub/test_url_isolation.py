@@ -7,6 +7,7 @@ this test. A staff URL whose ids this test cannot fill fails it: teach `_OBJECT_
 segment rather than skipping it.
 """
 
+import io
 import re
 
 import pytest
@@ -17,6 +18,22 @@ from inventory.models import Role, VehicleFloorPlan
 from tests.factories import MembershipFactory, UserFactory, dealer_world
 
 pytestmark = pytest.mark.django_db
+
+
+def _text_of(page) -> str:
+    """What a page shows: its text, or every cell of a workbook it downloads."""
+    if page["Content-Type"].startswith("application/vnd.openxmlformats"):
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(page.content), read_only=True)
+        return " ".join(
+            str(value)
+            for sheet in book
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+        )
+    return page.content.decode()
+
 
 # Pages anyone may open: the buyer's verification by token, sign-in, health, language.
 PUBLIC = {"verify", "verify_pdf", "healthz", "set_language", "login", "logout"}
@@ -95,7 +112,7 @@ def test_every_staff_url_hides_another_dealers_objects(client, two_dealers, who)
             page = client.get(reverse(name))
             assert page.status_code in (200, 302, 405), f"{name}: {page.status_code}"
             if page.status_code == 200 and not getattr(page, "streaming", False):
-                body = page.content.decode()
+                body = _text_of(page)
                 for secret in secrets:
                     assert secret not in body, f"{name} shows {secret} of another dealer"
             continue

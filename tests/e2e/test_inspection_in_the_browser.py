@@ -58,6 +58,10 @@ def test_inspect_issue_and_verify_on_a_phone(
     expect(page.locator("ul.photos img")).to_have_count(1)
 
     page.get_by_role("button", name="Issue certificate").click()
+    # Issuing is final: it asks once, in a dialog.
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text(f"Issue the certificate of {car.vin}?")
+    dialog.get_by_role("button", name="Issue certificate").click()
     report = InspectionReport.objects.get()
     expect(page.locator(".messages")).to_contain_text(
         f"Certificate {report.certificate_number} issued"

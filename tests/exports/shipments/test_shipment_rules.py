@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from exports import services, shipments
 from exports.models import DestinationMarket, ShipmentLine, ShipmentStatus
 from inventory import services as inventory_services
+from inventory.models import Vehicle
 from tests.factories import (
     ShipmentFactory,
     VehicleFactory,
@@ -60,7 +61,9 @@ def test_papers_still_needed_are_outstanding_and_hold_back_customs(shipment, dea
 
 
 def test_customs_clearance_needs_every_price(shipment, dealer_a):
+    # Without a list or export price the car is booked at no price, which clearance refuses.
     car = shippable_vehicle(dealer_a)
+    Vehicle.objects.filter(pk=car.pk).update(list_price=0, export_price=None)
     services.shipment_add_vehicle(shipment=shipment, vehicle=car)
     services.shipment_advance(shipment=shipment, to_status=S.BOOKED)
     with pytest.raises(ValidationError, match=f"Vehicle {car.vin} has no sale price"):
@@ -149,7 +152,9 @@ def test_a_negative_sale_price_is_refused_by_field(shipment, dealer_a):
     car = VehicleFactory(dealer=dealer_a)
     with pytest.raises(ValidationError) as caught:
         services.shipment_add_vehicle(shipment=shipment, vehicle=car, sale_price=Decimal("-5"))
-    assert caught.value.message_dict["sale_price"] == ["The sale price cannot be negative."]
+    assert caught.value.message_dict["sale_price"] == [
+        f"The sale price of {car.vin} must be more than 0.00."
+    ]
     line = services.shipment_add_vehicle(shipment=shipment, vehicle=car, sale_price=Decimal("5"))
     with pytest.raises(ValidationError) as caught:
         services.shipment_line_set_price(line=line, sale_price=Decimal("-1"))

@@ -109,7 +109,9 @@ def test_grade_a_with_a_structural_finding_is_refused(client, staff_a, car):
 def test_issuing_from_the_page_and_what_an_issued_report_offers(client, staff_a, car):
     client.force_login(staff_a)
     report = draft_inspection(car)
-    response = client.post(reverse("inventory:inspection_issue", args=[report.pk]), follow=True)
+    response = client.post(
+        reverse("inventory:inspection_issue", args=[report.pk]), {"confirmed": "yes"}, follow=True
+    )
     report.refresh_from_db()
     text = response.content.decode()
     assert f"Certificate {report.certificate_number} issued" in text
@@ -141,7 +143,7 @@ def test_a_correction_then_supersedes_the_original(client, staff_a, car):
         response.url,
         grid(inspected_on=original.inspected_on.isoformat(), points_hood="410 420"),
     )
-    client.post(reverse("inventory:inspection_issue", args=[correction.pk]))
+    client.post(reverse("inventory:inspection_issue", args=[correction.pk]), {"confirmed": "yes"})
     original.refresh_from_db()
     assert original.status == "superseded"
     page = client.get(original.get_absolute_url()).content.decode()
@@ -157,7 +159,7 @@ def test_revoking_needs_a_reason(client, staff_a, car):
     assert "Say why the report is revoked." in page
     report.refresh_from_db()
     assert report.status == "issued"
-    client.post(url, {"reason": "Measured the wrong car"})
+    client.post(url, {"reason": "Measured the wrong car", "confirmed": "yes"})
     report.refresh_from_db()
     assert (report.status, report.revoked_reason) == ("revoked", "Measured the wrong car")
 

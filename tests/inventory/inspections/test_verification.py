@@ -501,7 +501,9 @@ def test_the_issue_page_tells_a_nameless_user_why(client, vehicle, dealer_a):
     MembershipFactory(dealer=dealer_a, user=nameless, role="manager")
     client.force_login(nameless)
     draft = draft_inspection(vehicle)
-    response = client.post(reverse("inventory:inspection_issue", args=[draft.pk]), follow=True)
+    response = client.post(
+        reverse("inventory:inspection_issue", args=[draft.pk]), {"confirmed": "yes"}, follow=True
+    )
     assert response.status_code == 200
     assert "Enter your full name in your account before issuing a certificate." in text(response)
     draft.refresh_from_db()

@@ -443,12 +443,26 @@ def test_receiving_a_vehicle_records_who(staff_client, staff_a, dealer_a):
     assert "received into stock" in response.content.decode()
 
 
-def test_a_wrong_check_digit_is_explained_and_nothing_is_saved(staff_client, dealer_a):
+def test_a_wrong_check_digit_is_explained_once_and_nothing_is_saved(staff_client, dealer_a):
     data = receive_data(dealer_a, vin="LGXCE4CB3S0123456")
     response = staff_client.post(reverse("inventory:vehicle_receive"), data)
+    body = response.content.decode()
     assert response.status_code == 422
-    assert "Check digit (position 9) should be 8, not 3." in response.content.decode()
+    assert body.count("Check digit (position 9) should be 8, not 3.") == 1
+    # The live check waits for the user to type: on load it would say it a second time.
+    vin_input = re.search(r'<input[^>]*name="vin"[^>]*>', body).group(0)
+    assert 'hx-trigger="input changed delay:300ms"' in vin_input
+    assert "id_vin_error" in re.search(r'aria-describedby="([^"]*)"', vin_input).group(1)
+    assert 'id="id_vin_error"' in body
     assert not Vehicle.objects.exists()
+
+
+def test_a_form_refused_for_another_field_still_checks_the_vin_on_load(staff_client, dealer_a):
+    response = staff_client.post(
+        reverse("inventory:vehicle_receive"), receive_data(dealer_a, list_price="-5")
+    )
+    vin_input = re.search(r'<input[^>]*name="vin"[^>]*>', response.content.decode()).group(0)
+    assert 'hx-trigger="input changed delay:300ms, load"' in vin_input
 
 
 def test_missing_fields_are_named(staff_client, dealer_a):
@@ -467,7 +481,7 @@ def test_a_duplicate_vin_links_to_the_vehicle_the_user_may_see(staff_client, dea
         reverse("inventory:vehicle_receive"), receive_data(dealer_a, vin=existing.vin)
     )
     body = response.content.decode()
-    assert "already registered" in body
+    assert body.count("A vehicle with this VIN is already registered.") == 1
     assert reverse("inventory:vehicle_detail", args=[existing.pk]) in body
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0018_world_manufacturer_codes'),
+        ('inventory', '0019_email_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
