@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.translation import market_name
 from inventory import costs
 from inventory.models import message_text
 
@@ -37,9 +38,11 @@ def shipments_taking_cars(dealer) -> list[tuple[int, str]]:
     rows = (
         ExportShipment.objects.filter(dealer=dealer, status__in=TAKING_CARS)
         .order_by("-created_at", "-id")
-        .values_list("pk", "reference", "destination__name")[:OFFERED_SHIPMENTS]
+        .values_list("pk", "reference", "destination__country_code", "destination__name")[
+            :OFFERED_SHIPMENTS
+        ]
     )
-    return [(pk, f"{reference} · {destination}") for pk, reference, destination in rows]
+    return [(pk, f"{reference} · {market_name(code, name)}") for pk, reference, code, name in rows]
 
 
 def active_lines(shipment):
