@@ -74,7 +74,7 @@ def test_the_trend_reads_stored_snapshots_and_today(staff_client, book, dealer_a
         (dealer_a.today() - timedelta(days=2), "1,000.00"),
         (dealer_a.today(), "300,000.00"),
     ):
-        assert re.search(rf"{day.isoformat()}</th><td[^>]*>CNY {amount}", trend), day
+        assert re.search(rf"{day.isoformat()}</th><td[^>]*>¥{amount}", trend), day
 
 
 @pytest.mark.parametrize("count", [3, 30])
