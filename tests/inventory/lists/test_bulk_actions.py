@@ -193,7 +193,8 @@ def test_another_dealers_car_among_the_ticked_is_a_404_and_nothing_changes(
     )
     assert applied.status_code == 404
     assert prices(cars[0], theirs) == [Decimal("100000.00"), Decimal("50000.00")]
-    assert staff_client.post(PREVIEW, {**data, "vehicle": ["x1"]}).status_code == 404
+    for bad in (["x1"], ["99999999999999"], ["9" * 40]):
+        assert staff_client.post(PREVIEW, {**data, "vehicle": bad}).status_code == 404
 
 
 def test_more_cars_than_a_bulk_action_takes_are_refused_by_the_limit(staff_client, cars):
