@@ -50,13 +50,18 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    # Django Ninja's templates and static files: the API docs page loads nothing from a CDN.
+    "ninja",
     "core",
     "inventory",
     "exports",
+    "api",
     "dealerhub",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that whatever answers an error under /api/ answers it in the API's JSON.
+    "api.errors.ApiErrorsAsJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before anything reads the request: a NUL would fail the first query that meets it.
@@ -184,6 +189,9 @@ VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=30)
 # Reverse proxies (addresses or networks) whose X-Forwarded-For names the real client; without
 # them every buyer behind the proxy would share its address and its rate limit.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# The JSON API (/api/v1/): requests a minute per token, beyond which it answers 429.
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=600)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
