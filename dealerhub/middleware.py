@@ -103,6 +103,9 @@ OPEN_VIEWS = {
     "verify",
     "verify_pdf",
 }
+# The JSON API reads its Bearer token, never the session, so a second factor owed by the
+# browser's session has nothing to do with it.
+OPEN_NAMESPACES = {"api-v1"}
 
 
 class SecondFactorMiddleware:
@@ -121,7 +124,11 @@ class SecondFactorMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if match is None or match.view_name in OPEN_VIEWS:
+        if (
+            match is None
+            or match.view_name in OPEN_VIEWS
+            or OPEN_NAMESPACES.intersection(match.namespaces)
+        ):
             return None
         user = request.user
         if not user.is_authenticated or user.is_verified():

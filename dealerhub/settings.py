@@ -50,13 +50,18 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    # Django Ninja's templates and static files: the API docs page loads nothing from a CDN.
+    "ninja",
     "core",
     "inventory",
     "exports",
+    "api",
     "dealerhub",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that whatever answers an error under /api/ answers it in the API's JSON.
+    "api.errors.ApiErrorsAsJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before anything reads the request: a NUL would fail the first query that meets it.
@@ -193,6 +198,8 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # E-mails link back to the site at SITE_URL (scheme and host, no trailing slash); unset, the
 # public address above, else the address `make run` serves on.
 SITE_URL = env.str("SITE_URL", default=PUBLIC_BASE_URL or "http://127.0.0.1:8000").rstrip("/")
+# The JSON API (/api/v1/): requests a minute per token, beyond which it answers 429.
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=600)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

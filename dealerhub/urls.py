@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.v1 import api
 from inventory.urls import verification_urlpatterns
 
 from . import account_views, views
@@ -29,6 +30,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("verify/", include(verification_urlpatterns)),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]
 
 # A lost database connection outside a view (in a middleware) still answers 503, not 500.

@@ -153,6 +153,11 @@ class KeysetPaginator:
             return None
         return parsed
 
+    def understands(self, token: str) -> bool:
+        """Whether `token` is a cursor of this list; the pages treat any other as no cursor,
+        a client of the API is told."""
+        return self._parse(token) is not None
+
     def position(self, row) -> int:
         """Where `row` stands in the whole order, counting from 1 (one query)."""
         values = [getattr(row, name) for name, _descending, _field in self.keys]

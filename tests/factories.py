@@ -223,6 +223,7 @@ def _png_upload(name="hood.png"):
 def dealer_world(dealer, *, tag):
     """One row of every dealer-owned kind at `dealer`, made through the services, for tests
     that try each of them from another dealer. Needs the shipped markets and a MEDIA_ROOT."""
+    from api.services import api_token_create
     from dealerhub.models import ComplianceDigest
     from exports import services as export_services
     from inventory import services
@@ -267,6 +268,10 @@ def dealer_world(dealer, *, tag):
     saved_view = services.saved_view_create(
         dealer=dealer, name=f"{tag.upper()}-1 view", query="make=BYD", is_shared=True, by=staff
     )
+    token_owner = MembershipFactory(
+        dealer=dealer, user=UserFactory(username=f"api_owner_{tag}"), role=Role.MANAGER
+    ).user
+    api_token, _key = api_token_create(dealer=dealer, name=f"{tag} DMS", by=token_owner)
     return {
         "staff": staff,
         "vehicle": vehicle,
@@ -280,4 +285,5 @@ def dealer_world(dealer, *, tag):
         "shipment_document": shipment_document,
         "report": report,
         "saved_view": saved_view,
+        "api_token": api_token,
     }

@@ -42,14 +42,9 @@ def shown_reason(reason):
     }
 
 
-@staff_view("GET")
-def matrix(request, pk):
-    """The eligibility matrix of one vehicle: every open market, its verdict and reasons."""
-    vehicle = request.dealer_scope.get(Vehicle.objects.select_related("dealer"), pk=pk)
-    try:
-        refuse_unless_on_hand(vehicle, _("checked for export"))
-    except ValidationError as exc:
-        return render(request, "exports/_eligibility.html", {"refusal": " ".join(exc.messages)})
+def eligibility_matrix(vehicle) -> dict:
+    """Every open market's verdict for one vehicle, its reasons and the papers it still needs,
+    most open first, with China's origin rules apart: what the vehicle page and the API show."""
     rulebook, verdicts, origin_reasons = evaluate_vehicle(vehicle)
     origin = {rule.market for rule in rulebook.origin}
     rows = []
@@ -63,21 +58,30 @@ def matrix(request, pk):
                 # Exportable, but a warning rule is broken: never to be read as plainly open.
                 "warned": verdict.exportable and bool(verdict.warnings),
                 "missing": [paper_label(kind) for kind in verdict.missing_documents],
+                "missing_kinds": [str(kind) for kind in verdict.missing_documents],
                 "reasons": [shown_reason(r) for r in verdict.reasons if r.market not in origin],
             }
         )
     order = list(rules.Verdict)
     rows.sort(key=lambda row: (order.index(row["verdict"]), row["warned"], row["name"]))
+    return {
+        "on": rulebook.on,
+        "rows": rows,
+        "origin": [shown_reason(r) for r in origin_reasons],
+        "origin_names": sorted(
+            market_name(code, rulebook.names.get(code, "")) for code in origin
+        ),
+    }
+
+
+@staff_view("GET")
+def matrix(request, pk):
+    """The eligibility matrix of one vehicle: every open market, its verdict and reasons."""
+    vehicle = request.dealer_scope.get(Vehicle.objects.select_related("dealer"), pk=pk)
+    try:
+        refuse_unless_on_hand(vehicle, _("checked for export"))
+    except ValidationError as exc:
+        return render(request, "exports/_eligibility.html", {"refusal": " ".join(exc.messages)})
     return render(
-        request,
-        "exports/_eligibility.html",
-        {
-            "vehicle": vehicle,
-            "on": rulebook.on,
-            "rows": rows,
-            "origin": [shown_reason(r) for r in origin_reasons],
-            "origin_names": sorted(
-                market_name(code, rulebook.names.get(code, "")) for code in origin
-            ),
-        },
+        request, "exports/_eligibility.html", {"vehicle": vehicle, **eligibility_matrix(vehicle)}
     )

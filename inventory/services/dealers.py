@@ -67,8 +67,20 @@ def user_language_set(*, user: User, language: str) -> UserPreferences:
     return preferences
 
 
-MANAGER_APPS = ("inventory", "exports", "django_celery_beat", "dealerhub")
-MANAGER_EXCLUDED = {"add_dealer", "delete_dealer", "add_jobrun", "change_jobrun", "delete_jobrun"}
+MANAGER_APPS = ("inventory", "exports", "django_celery_beat", "dealerhub", "api")
+MANAGER_EXCLUDED = {
+    "add_dealer",
+    "delete_dealer",
+    "add_jobrun",
+    "change_jobrun",
+    "delete_jobrun",
+    # API tokens are revoked, never deleted; the kept responses are the API's own business.
+    "delete_apitoken",
+    "add_idempotencyrecord",
+    "change_idempotencyrecord",
+    "delete_idempotencyrecord",
+    "view_idempotencyrecord",
+}
 MANAGER_USER_PERMS = {"view_user", "add_user", "change_user"}
 
 

@@ -15,7 +15,7 @@ from tests.conftest import IN_CI
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "dealerhub" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-SOURCES = ["dealerhub", "inventory", "exports", "templates"]
+SOURCES = ["dealerhub", "inventory", "exports", "api", "templates"]
 IGNORED = shutil.ignore_patterns("__pycache__", "migrations", "locale")
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd]")
 

@@ -37,3 +37,7 @@ class Command(BaseCommand):
             if role == "manager":
                 device = TOTPDevice.objects.get(user__username=username, name=DEMO_AUTHENTICATOR)
                 self.stdout.write(f"  {username:<12} {device.config_url}")
+        self.stdout.write(
+            "JSON API: a manager adds a token under JSON API > API tokens in the admin; its key "
+            "is shown once. Docs at /api/v1/docs."
+        )
