@@ -68,9 +68,7 @@ def eligibility_matrix(vehicle) -> dict:
         "on": rulebook.on,
         "rows": rows,
         "origin": [shown_reason(r) for r in origin_reasons],
-        "origin_names": sorted(
-            market_name(code, rulebook.names.get(code, "")) for code in origin
-        ),
+        "origin_names": sorted(market_name(code, rulebook.names.get(code, "")) for code in origin),
     }
 
 
