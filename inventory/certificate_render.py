@@ -86,7 +86,8 @@ PANEL_SHAPES = {
     Panel.REAR_QUARTER_R: ("M200 288H170V376H182Q200 376 200 358Z", (185, 334)),
     Panel.TRUNK: ("M70 308H170V376Q120 386 70 376Z", (120, 346)),
 }
-# Panels too narrow for the full-size code.
+# Panels too narrow for the full-size code; the tall ones print it along their length.
+TALL_PANELS = frozenset({Panel.A_PILLAR_L, Panel.A_PILLAR_R, Panel.SILL_L, Panel.SILL_R})
 NARROW_PANELS = frozenset(
     {
         Panel.A_PILLAR_L,
@@ -179,7 +180,8 @@ def legend_keys(*, per_point: bool = True) -> list[VerdictKey]:
     return [verdict_key(value) for value in values] + [verdict_key("")]
 
 
-def _code_text(x: float, y: float, code: str, colour: str, size: int) -> str:
+def _code_text(x: float, y: float, code: str, colour: str, size: int, *, along=False) -> str:
+    turn = {"transform": f"rotate(-90 {x} {y})"} if along else {}
     return _element(
         "text",
         _text(code),
@@ -190,6 +192,7 @@ def _code_text(x: float, y: float, code: str, colour: str, size: int) -> str:
         font_weight="bold",
         text_anchor="middle",
         aria_hidden="true",
+        **turn,
     )
 
 
@@ -245,6 +248,7 @@ def car_outline_svg(
     *,
     legend: bool = True,
     per_point: bool = True,
+    link_to: str = "",
 ) -> SafeString:
     """A top-down outline of the car, each body panel filled by its paint verdict.
 
@@ -260,6 +264,9 @@ def car_outline_svg(
 
     `per_point=False` draws the legend of certificates issued before paint was judged per
     point, without the verdicts they cannot carry.
+
+    `link_to="#panel-"` makes each panel a link to `#panel-<code>`, where the staff page
+    lists that panel's readings.
     """
     unknown = sorted(set(verdicts) - set(Panel.values))
     if unknown:
@@ -309,18 +316,19 @@ def car_outline_svg(
             "verdict": key.label,
         }
         fill = hatch_url if key.hatched else key.colour
-        size = 6 if panel in NARROW_PANELS else 10
-        body.append(
-            _element(
-                "g",
-                _element("title", _text(panel_title)),
-                _element("path", d=path, fill=fill, stroke=OUTLINE_STROKE),
-                _code_text(x, y, key.code, key.code_colour, size),
-                class_="panel",
-                data_panel=panel,
-                data_verdict=key.verdict,
-            )
+        size = 9 if panel in NARROW_PANELS else 10
+        drawn = _element(
+            "g",
+            _element("title", _text(panel_title)),
+            _element("path", d=path, fill=fill, stroke=OUTLINE_STROKE),
+            _code_text(x, y, key.code, key.code_colour, size, along=panel in TALL_PANELS),
+            class_="panel",
+            data_panel=panel,
+            data_verdict=key.verdict,
         )
+        if link_to:
+            drawn = _element("a", drawn, href=f"{link_to}{panel}")
+        body.append(drawn)
     if legend:
         body.extend(_legend_entries(hatch_url, per_point=per_point))
 
