@@ -86,18 +86,9 @@ PANEL_SHAPES = {
     Panel.REAR_QUARTER_R: ("M200 288H170V376H182Q200 376 200 358Z", (185, 334)),
     Panel.TRUNK: ("M70 308H170V376Q120 386 70 376Z", (120, 346)),
 }
-# Panels too narrow for the full-size code; the tall ones print it along their length.
+# Every code is printed at one size, which reads at 12 px on a 360 px phone; the sills and
+# A-pillars are too narrow for it across and print it along their length.
 TALL_PANELS = frozenset({Panel.A_PILLAR_L, Panel.A_PILLAR_R, Panel.SILL_L, Panel.SILL_R})
-NARROW_PANELS = frozenset(
-    {
-        Panel.A_PILLAR_L,
-        Panel.A_PILLAR_R,
-        Panel.B_PILLAR_L,
-        Panel.B_PILLAR_R,
-        Panel.SILL_L,
-        Panel.SILL_R,
-    }
-)
 BODY_OUTLINE = "M52 30H188Q212 30 212 54V360Q212 384 188 384H52Q28 384 28 360V54Q28 30 52 30Z"
 GLASS = ("M84 130H156L148 170H92Z", "M92 280H148L156 308H84Z")
 WHEELS = ((15, 52), (213, 52), (15, 310), (213, 310))
@@ -316,12 +307,11 @@ def car_outline_svg(
             "verdict": key.label,
         }
         fill = hatch_url if key.hatched else key.colour
-        size = 9 if panel in NARROW_PANELS else 10
         drawn = _element(
             "g",
             _element("title", _text(panel_title)),
             _element("path", d=path, fill=fill, stroke=OUTLINE_STROKE),
-            _code_text(x, y, key.code, key.code_colour, size, along=panel in TALL_PANELS),
+            _code_text(x, y, key.code, key.code_colour, 10, along=panel in TALL_PANELS),
             class_="panel",
             data_panel=panel,
             data_verdict=key.verdict,
