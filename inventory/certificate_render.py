@@ -86,17 +86,9 @@ PANEL_SHAPES = {
     Panel.REAR_QUARTER_R: ("M200 288H170V376H182Q200 376 200 358Z", (185, 334)),
     Panel.TRUNK: ("M70 308H170V376Q120 386 70 376Z", (120, 346)),
 }
-# Panels too narrow for the full-size code.
-NARROW_PANELS = frozenset(
-    {
-        Panel.A_PILLAR_L,
-        Panel.A_PILLAR_R,
-        Panel.B_PILLAR_L,
-        Panel.B_PILLAR_R,
-        Panel.SILL_L,
-        Panel.SILL_R,
-    }
-)
+# Every code is printed at one size, which reads at 12 px on a 360 px phone; the sills and
+# A-pillars are too narrow for it across and print it along their length.
+TALL_PANELS = frozenset({Panel.A_PILLAR_L, Panel.A_PILLAR_R, Panel.SILL_L, Panel.SILL_R})
 BODY_OUTLINE = "M52 30H188Q212 30 212 54V360Q212 384 188 384H52Q28 384 28 360V54Q28 30 52 30Z"
 GLASS = ("M84 130H156L148 170H92Z", "M92 280H148L156 308H84Z")
 WHEELS = ((15, 52), (213, 52), (15, 310), (213, 310))
@@ -179,7 +171,8 @@ def legend_keys(*, per_point: bool = True) -> list[VerdictKey]:
     return [verdict_key(value) for value in values] + [verdict_key("")]
 
 
-def _code_text(x: float, y: float, code: str, colour: str, size: int) -> str:
+def _code_text(x: float, y: float, code: str, colour: str, size: int, *, along=False) -> str:
+    turn = {"transform": f"rotate(-90 {x} {y})"} if along else {}
     return _element(
         "text",
         _text(code),
@@ -190,6 +183,7 @@ def _code_text(x: float, y: float, code: str, colour: str, size: int) -> str:
         font_weight="bold",
         text_anchor="middle",
         aria_hidden="true",
+        **turn,
     )
 
 
@@ -245,6 +239,7 @@ def car_outline_svg(
     *,
     legend: bool = True,
     per_point: bool = True,
+    link_to: str = "",
 ) -> SafeString:
     """A top-down outline of the car, each body panel filled by its paint verdict.
 
@@ -260,6 +255,9 @@ def car_outline_svg(
 
     `per_point=False` draws the legend of certificates issued before paint was judged per
     point, without the verdicts they cannot carry.
+
+    `link_to="#panel-"` makes each panel a link to `#panel-<code>`, where the staff page
+    lists that panel's readings.
     """
     unknown = sorted(set(verdicts) - set(Panel.values))
     if unknown:
@@ -309,18 +307,18 @@ def car_outline_svg(
             "verdict": key.label,
         }
         fill = hatch_url if key.hatched else key.colour
-        size = 6 if panel in NARROW_PANELS else 10
-        body.append(
-            _element(
-                "g",
-                _element("title", _text(panel_title)),
-                _element("path", d=path, fill=fill, stroke=OUTLINE_STROKE),
-                _code_text(x, y, key.code, key.code_colour, size),
-                class_="panel",
-                data_panel=panel,
-                data_verdict=key.verdict,
-            )
+        drawn = _element(
+            "g",
+            _element("title", _text(panel_title)),
+            _element("path", d=path, fill=fill, stroke=OUTLINE_STROKE),
+            _code_text(x, y, key.code, key.code_colour, 10, along=panel in TALL_PANELS),
+            class_="panel",
+            data_panel=panel,
+            data_verdict=key.verdict,
         )
+        if link_to:
+            drawn = _element("a", drawn, href=f"{link_to}{panel}")
+        body.append(drawn)
     if legend:
         body.extend(_legend_entries(hatch_url, per_point=per_point))
 

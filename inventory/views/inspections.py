@@ -10,7 +10,13 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from .. import certificates, services, uploads
-from ..certificate_render import car_outline_svg, qr_svg, render_certificate_pdf
+from ..certificate_render import (
+    car_outline_svg,
+    legend_keys,
+    qr_svg,
+    render_certificate_pdf,
+    verdict_key,
+)
 from ..filters import InspectionFilterSet
 from ..forms import (
     InspectionForm,
@@ -155,9 +161,16 @@ def detail(request, pk):
             "report": report,
             "vehicle": report.certified_vehicle,
             "readings": readings,
+            # The legend is HTML beside the drawing so that it stays readable when the
+            # drawing shrinks to a phone's width; each panel links to its row of readings.
             "outline": car_outline_svg(
-                {r.panel: r.shows_worst for r in readings}, per_point=report.judged_per_point
+                {r.panel: r.shows_worst for r in readings},
+                legend=False,
+                per_point=report.judged_per_point,
+                link_to="#panel-",
             ),
+            "outline_legend": legend_keys(per_point=report.judged_per_point),
+            "outline_panels": [(r, verdict_key(r.shows_worst)) for r in readings],
             "verification": certificates.verify(report) if issued else None,
             "verify_url": verify_url,
             "qr": qr_svg(verify_url) if issued else None,
