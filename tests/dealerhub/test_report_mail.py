@@ -87,7 +87,7 @@ def test_the_plain_text_part_has_every_figure_table_car_and_link(
     text = text_of(parsed(mailoutbox[0]))
     vehicle = reverse("inventory:vehicle_detail", args=[book["floored"].pk])
 
-    assert "Capital tied up: CNY 300,000.00" in text
+    assert "Capital tied up: ¥300,000.00" in text
     assert "Capital tied up per aging bucket" in text and "91-180 days" in text
     assert book["priced"].vin in text and "CNY 95,500.00" in text
     assert f"{SITE}{vehicle}" in text

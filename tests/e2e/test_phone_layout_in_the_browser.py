@@ -58,6 +58,7 @@ POST_ONLY = {
     "exports:shipment_line_remove",
     "exports:shipment_documents",
     "two_factor_remove",
+    "email_language",
     "two_factor_verify",
     "two_factor_setup",
     "two_factor_recovery_codes",

@@ -50,7 +50,7 @@ def test_a_cars_stock_sheet_is_one_a4_page_of_its_facts_without_cost(staff_clien
         "BYD Seal Premium",
         "Aurora Green",
         "1,234 km",
-        "CNY 179,800.00",
+        "¥179,800.00",
         "HZ-0042",
     ):
         assert fact in text
