@@ -264,6 +264,13 @@ def dealer_world(dealer, *, tag):
     ComplianceDigest.objects.create(dealer=dealer, on=dealer.today())
     export_services.cash_flow_snapshot_take(dealer=dealer)
     JobRun.objects.create(job="test", dealer=dealer)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    stock_import = services.stock_import_start(
+        dealer=dealer,
+        upload=SimpleUploadedFile("stock.csv", f"VIN,Make\n{vehicle.vin},BYD\n".encode()),
+        by=staff,
+    )
     return {
         "staff": staff,
         "vehicle": vehicle,
@@ -276,4 +283,5 @@ def dealer_world(dealer, *, tag):
         "line": shipment_line,
         "shipment_document": shipment_document,
         "report": report,
+        "stock_import": stock_import,
     }

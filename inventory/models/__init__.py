@@ -1,4 +1,4 @@
-"""Dealers, who works for them, the vehicles they stock, inspections, floor plans and job runs.
+"""Dealers and their people, vehicles, inspections, floor plans, stock imports and job runs.
 
 One module per sub-domain; every name other modules and migrations use is re-exported here,
 so `inventory.models.Vehicle` and the app label stay as they are.
@@ -36,6 +36,14 @@ from .floor_plan import (
     VehicleFloorPlan,
     VehicleFloorPlanQuerySet,
     percentage,
+)
+from .imports import (
+    RUNNING,
+    ImportStatus,
+    StockImport,
+    StockImportQuerySet,
+    error_sheet_path,
+    stock_import_path,
 )
 from .inspection_parts import (
     InspectionPhoto,
@@ -85,7 +93,7 @@ from .vehicles import (
     vin_check,
     warning_text,
 )
-from .wmi import Confidence, WorldManufacturerCode, vin_decode
+from .wmi import Confidence, VinDecoder, WorldManufacturerCode, vin_decode
 
 __all__ = [
     "BATTERY_FIELDS",
@@ -98,6 +106,7 @@ __all__ = [
     "POINT_FINDINGS_VERSION",
     "POINT_VERDICTS",
     "REPORT_CONTENT_FIELDS",
+    "RUNNING",
     "TRACTION_BATTERY",
     "ZERO",
     "AccidentGrade",
@@ -116,6 +125,7 @@ __all__ = [
     "FloorPlanPayment",
     "FloorPlanPaymentQuerySet",
     "Fuel",
+    "ImportStatus",
     "InspectionPhoto",
     "InspectionQuerySet",
     "InspectionReport",
@@ -138,6 +148,8 @@ __all__ = [
     "Role",
     "SohMethod",
     "SteeringSide",
+    "StockImport",
+    "StockImportQuerySet",
     "StructuralDefect",
     "StructuralFinding",
     "StructuralPoint",
@@ -150,9 +162,11 @@ __all__ = [
     "VehicleFloorPlanQuerySet",
     "VehicleQuerySet",
     "VehicleStatus",
+    "VinDecoder",
     "WorldManufacturerCode",
     "accident_grade_problem",
     "body_panel_count",
+    "error_sheet_path",
     "inspection_photo_path",
     "message_text",
     "money",
@@ -160,6 +174,7 @@ __all__ = [
     "paper_label",
     "percentage",
     "reading_error_message",
+    "stock_import_path",
     "validate_bucket_edges",
     "validate_time_zone",
     "validate_vin",

@@ -21,6 +21,7 @@ from .floor_plan import (
     floor_plan_line_save,
     floor_plan_pay,
     vehicle_floor,
+    vehicle_floor_many,
 )
 from .inspections import (
     STORED_UPLOADS,
@@ -36,7 +37,14 @@ from .inspections import (
     inspection_save_readings,
     stored_upload_normalise,
 )
-from .intake import ImportCounts, vehicle_import
+from .intake import (
+    ImportCounts,
+    stock_import_apply,
+    stock_import_check,
+    stock_import_commit,
+    stock_import_start,
+    vehicle_import,
+)
 from .jobs import (
     job_run_finish,
     job_run_start,
@@ -50,6 +58,8 @@ from .vehicles import (
     PAPERS_FIXED_FOR,
     UNSET,
     Unset,
+    VehiclesRefused,
+    new_vehicle,
     refuse_unless_on_hand,
     vehicle_change_status,
     vehicle_delete,
@@ -57,6 +67,7 @@ from .vehicles import (
     vehicle_document_add,
     vehicle_document_remove,
     vehicle_receive,
+    vehicle_receive_many,
     vehicle_set_shipment_status,
     vehicle_update,
 )
@@ -75,6 +86,7 @@ __all__ = [
     "ImportCounts",
     "StoredFileOutcome",
     "Unset",
+    "VehiclesRefused",
     "dealer_save",
     "floor_plan_line_delete",
     "floor_plan_line_save",
@@ -94,8 +106,13 @@ __all__ = [
     "managers_group_sync",
     "membership_delete",
     "membership_save",
+    "new_vehicle",
     "platform_operators_group_sync",
     "refuse_unless_on_hand",
+    "stock_import_apply",
+    "stock_import_check",
+    "stock_import_commit",
+    "stock_import_start",
     "stored_upload_normalise",
     "submission_tokens_prune",
     "user_save",
@@ -105,8 +122,10 @@ __all__ = [
     "vehicle_document_add",
     "vehicle_document_remove",
     "vehicle_floor",
+    "vehicle_floor_many",
     "vehicle_import",
     "vehicle_receive",
+    "vehicle_receive_many",
     "vehicle_set_shipment_status",
     "vehicle_update",
     "worker_heartbeat",

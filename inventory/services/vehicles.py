@@ -9,6 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from core import constraints
 
 from .. import judging, uploads
 from .. import vin as vin_rules
@@ -23,6 +26,7 @@ from ..models import (
     VehicleDocument,
     VehicleFloorPlan,
     VehicleStatus,
+    VinDecoder,
     vin_decode,
 )
 
@@ -86,12 +90,10 @@ def _save_vehicle(vehicle, *, by):
         raise
 
 
-@transaction.atomic
-def vehicle_receive(
+def new_vehicle(
     *,
     dealer: Dealer,
     vin: str,
-    by: User | None = None,
     model: str,
     powertrain: str,
     acquisition_cost: Decimal,
@@ -117,14 +119,16 @@ def vehicle_receive(
     is_salvage: bool = False,
     is_flood_damaged: bool = False,
     notes: str = "",
+    decode_vin=vin_decode,
 ) -> Vehicle:
-    """Take a vehicle into a dealer's stock, stocked today unless `stocked_on` says when.
+    """The unsaved vehicle a dealer receives, stocked today unless `stocked_on` says when: what
+    `vehicle_receive` saves one at a time and `vehicle_receive_many` by the thousand.
 
     A make or model year left out is read from the VIN (maker code table, year code); one
-    given is kept as given.
+    given is kept as given. `decode_vin` is `vin_decode`, or a `VinDecoder` for many cars.
     """
     if not make or model_year is None:
-        decoded = vin_decode(vin, today=dealer.today())
+        decoded = decode_vin(vin, today=dealer.today())
         make = make or decoded.make
         model_year = decoded.model_year if model_year is None else model_year
     vehicle = Vehicle(
@@ -157,9 +161,94 @@ def vehicle_receive(
         notes=notes,
     )
     _move_status(vehicle, vehicle.status)
+    return vehicle
+
+
+@transaction.atomic
+def vehicle_receive(*, dealer: Dealer, by: User | None = None, **facts) -> Vehicle:
+    """Take a vehicle into a dealer's stock: the facts of `new_vehicle`, validated, saved
+    with its history and judged for export at once."""
+    vehicle = new_vehicle(dealer=dealer, **facts)
     _save_vehicle(vehicle, by=by)
     judging.rejudge([vehicle])
     return vehicle
+
+
+class VehiclesRefused(ValidationError):
+    """`vehicle_receive_many` refused the car at `index` of the facts it was given."""
+
+    def __init__(self, index: int, error: ValidationError):
+        super().__init__(error.error_dict if hasattr(error, "error_dict") else error.error_list)
+        self.index = index
+
+
+# Cars written by one INSERT statement.
+BULK_BATCH = 1000
+
+
+@transaction.atomic
+def vehicle_receive_many(
+    *, dealer: Dealer, vehicles: list[dict], by: User | None = None
+) -> list[Vehicle]:
+    """Take many vehicles into a dealer's stock at once: every car or none.
+
+    Each car is built and validated as `vehicle_receive` does (`new_vehicle`, field checks,
+    `clean`, the check constraints), its VIN and stock number checked for the whole batch in
+    one query each, then all are inserted with their history in a few statements and judged
+    for export once, set-based (`judging.batch`). A refused car raises `VehiclesRefused`
+    with its index in `vehicles`.
+    """
+    decode_vin = VinDecoder()
+    built = []
+    for index, facts in enumerate(vehicles):
+        try:
+            vehicle = new_vehicle(dealer=dealer, decode_vin=decode_vin, **facts)
+            # The dealer is the one given: no query a car to see that it exists.
+            vehicle.full_clean(
+                exclude=["dealer"], validate_unique=False, validate_constraints=False
+            )
+            constraints.validate_constraints(vehicle, unique=False)
+        except ValidationError as exc:
+            raise VehiclesRefused(index, exc) from exc
+        built.append(vehicle)
+    _refuse_duplicates(dealer, built)
+    with judging.batch():
+        bulk_create_with_history(built, Vehicle, batch_size=BULK_BATCH, default_user=by)
+        judging.rejudge(built)
+    return built
+
+
+def _refuse_duplicates(dealer, vehicles) -> None:
+    """The VIN (anywhere) and stock number (at the dealer) of each car are not yet taken, by
+    a car on record or an earlier car of the batch."""
+    taken_vins = set()
+    for start in range(0, len(vehicles), BULK_BATCH):
+        vins = [vehicle.vin for vehicle in vehicles[start : start + BULK_BATCH]]
+        taken_vins.update(Vehicle.objects.filter(vin__in=vins).values_list("vin", flat=True))
+    numbers = {vehicle.stock_number for vehicle in vehicles if vehicle.stock_number}
+    taken_numbers = set()
+    numbers_list = sorted(numbers)
+    for start in range(0, len(numbers_list), BULK_BATCH):
+        chunk = numbers_list[start : start + BULK_BATCH]
+        taken_numbers.update(
+            dealer.vehicles.filter(stock_number__in=chunk).values_list("stock_number", flat=True)
+        )
+    for index, vehicle in enumerate(vehicles):
+        if vehicle.vin in taken_vins:
+            raise VehiclesRefused(
+                index,
+                ValidationError({"vin": _("A vehicle with this VIN is already registered.")}),
+            )
+        taken_vins.add(vehicle.vin)
+        if vehicle.stock_number in taken_numbers:
+            raise VehiclesRefused(
+                index,
+                ValidationError(
+                    {"stock_number": _("This stock number is already used at this dealer.")}
+                ),
+            )
+        if vehicle.stock_number:
+            taken_numbers.add(vehicle.stock_number)
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ _OBJECT_FOR = {
     ("shipments", "pk"): "shipment",
     ("lines", "line_pk"): "line",
     ("reports", "pk"): "report",
+    ("import", "pk"): "stock_import",
 }
 _ARGUMENT = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
