@@ -53,18 +53,112 @@ _LOOKUP_CLASSES = {
 }
 
 
-def _value(expression, read):
+def _expression(expression):
+    """A function of `read` (field name -> value) giving the expression's value."""
     if isinstance(expression, F):
-        return read(expression.name)
+        name = expression.name
+        return lambda read: read(name)
     if isinstance(expression, Value):
-        return expression.value
+        value = expression.value
+        return lambda read: value
     if isinstance(expression, Length):
         (inner,) = expression.get_source_expressions()
-        text = _value(inner, read)
-        return None if text is None else len(str(text))
+        text = _expression(inner)
+
+        def length(read):
+            value = text(read)
+            return None if value is None else len(str(value))
+
+        return length
     if hasattr(expression, "resolve_expression"):
         raise Unreadable(repr(expression))
-    return expression
+    return lambda read: expression
+
+
+def _comparison(lookup, left, right):
+    """SQL's answer: None (unknown) when either side is NULL, except for IS NULL."""
+    if lookup == "isnull":
+        return lambda read: (left(read) is None) == bool(right(read))
+    if lookup == "in":
+
+        def among(read):
+            value, values = left(read), list(right(read))
+            if value is None:
+                return None
+            if value in values:
+                return True
+            return None if None in values else False
+
+        return among
+    if lookup not in _COMPARE:
+        raise Unreadable(lookup)
+    compare = _COMPARE[lookup]
+
+    def compared(read):
+        first, second = left(read), right(read)
+        if first is None or second is None:
+            return None
+        return compare(first, second)
+
+    return compared
+
+
+def _node(child):
+    if isinstance(child, Q):
+        return _q(child)
+    if isinstance(child, tuple):
+        path, right = child
+        name, _sep, lookup = path.partition("__")
+        if "__" in lookup:
+            raise Unreadable(path)
+        return _comparison(lookup or "exact", _expression(F(name)), _expression(right))
+    lookup = _LOOKUP_CLASSES.get(type(child))
+    if lookup is None:
+        raise Unreadable(repr(child))
+    return _comparison(lookup, _expression(child.lhs), _expression(child.rhs))
+
+
+def _q(condition):
+    children = [_node(child) for child in condition.children]
+    conjunction = condition.connector == Q.AND
+    if not conjunction and condition.connector != Q.OR:
+        raise Unreadable(condition.connector)
+    # Kleene's logic: AND is false if any part is, OR true if any part is, else unknown.
+    decisive = not conjunction
+    negated = condition.negated
+
+    def evaluate(read):
+        unknown = False
+        for child in children:
+            result = child(read)
+            if result is decisive:
+                break
+            if result is None:
+                unknown = True
+        else:
+            result = None if unknown else not decisive
+        if result is None or not negated:
+            return result
+        return not result
+
+    return evaluate
+
+
+# Each condition is turned into Python once: constraints live as long as their model.
+_compiled: dict[int, tuple] = {}
+
+
+def _compile(condition):
+    kept = _compiled.get(id(condition))
+    if kept is None or kept[0] is not condition:
+        try:
+            function = _q(condition) if isinstance(condition, Q) else _node(condition)
+        except Unreadable as exc:
+            function = exc
+        kept = _compiled[id(condition)] = (condition, function)
+    if isinstance(kept[1], Unreadable):
+        raise kept[1]
+    return kept[1]
 
 
 def _reader(instance, exclude):
@@ -89,61 +183,11 @@ def _attributes(model) -> dict[str, str]:
     }
 
 
-def _compare(lookup, left, right):
-    """SQL's answer: None (unknown) when either side is NULL, except for IS NULL."""
-    if lookup == "isnull":
-        return (left is None) == bool(right)
-    if left is None:
-        return None
-    if lookup == "in":
-        values = list(right)
-        if left in values:
-            return True
-        return None if None in values else False
-    if right is None:
-        return None
-    if lookup not in _COMPARE:
-        raise Unreadable(lookup)
-    return _COMPARE[lookup](left, right)
-
-
-def _child(child, read):
-    if isinstance(child, Q):
-        return _q(child, read)
-    if isinstance(child, tuple):
-        path, right = child
-        name, _sep, lookup = path.partition("__")
-        lookup = lookup or "exact"
-        if "__" in lookup:
-            raise Unreadable(path)
-        return _compare(lookup, read(name), _value(right, read))
-    lookup = _LOOKUP_CLASSES.get(type(child))
-    if lookup is None:
-        raise Unreadable(repr(child))
-    return _compare(lookup, _value(child.lhs, read), _value(child.rhs, read))
-
-
-def _q(condition, read):
-    results = [_child(child, read) for child in condition.children]
-    if condition.connector == Q.AND:
-        result = False if False in results else (None if None in results else True)
-    elif condition.connector == Q.OR:
-        result = True if True in results else (None if None in results else False)
-    else:
-        raise Unreadable(condition.connector)
-    if condition.negated:
-        result = None if result is None else not result
-    return result
-
-
 def holds(condition, instance, *, exclude=()) -> bool | None:
     """Whether `condition` holds for `instance`: True, False, or None when SQL would call it
     unknown. `Unreadable` when the condition is beyond this module; `_Excluded` when it
     reads a field in `exclude`."""
-    read = _reader(instance, set(exclude))
-    if isinstance(condition, Q):
-        return _q(condition, read)
-    return _child(condition, read)
+    return _compile(condition)(_reader(instance, set(exclude)))
 
 
 def validate_constraints(instance, *, exclude=None, unique=True) -> None:

@@ -46,6 +46,12 @@ VEHICLE_FACTS = [
 ]
 
 
+def _is_min_zero(validator) -> bool:
+    # By type and limit: comparing validators compares their (lazy) messages, which
+    # translates them.
+    return type(validator) is MinValueValidator and validator.limit_value == 0
+
+
 # Facts a received car's VIN can give when the user leaves them empty.
 VIN_FILLS = ("make", "model_year")
 
@@ -96,7 +102,8 @@ class VehicleForm(forms.ModelForm):
         for name in ("acquisition_cost", "list_price", "export_price", "odometer_km"):
             if name in self.fields:
                 field = self.fields[name]
-                if MinValueValidator(0) not in field.validators:
+                # Fields prepared once for many rows have it already (see PreparedFields).
+                if not any(_is_min_zero(validator) for validator in field.validators):
                     field.validators.append(MinValueValidator(0))
                 field.widget.attrs["min"] = 0
         if "fuel" in self.fields:

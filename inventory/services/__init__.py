@@ -70,6 +70,7 @@ from .vehicles import (
     vehicle_receive_many,
     vehicle_set_shipment_status,
     vehicle_update,
+    vehicle_update_many,
 )
 
 __all__ = [
@@ -128,5 +129,6 @@ __all__ = [
     "vehicle_receive_many",
     "vehicle_set_shipment_status",
     "vehicle_update",
+    "vehicle_update_many",
     "worker_heartbeat",
 ]

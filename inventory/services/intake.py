@@ -25,15 +25,10 @@ from core.tasks import QUEUE_ERRORS, TRANSIENT
 
 from .. import judging
 from ..intake_files import FileRefused, chunks, open_table, refuse_size
-from ..models import Dealer, FloorPlanLine, ImportStatus, StockImport, Vehicle
+from ..models import Dealer, FloorPlanLine, ImportStatus, StockImport
 from ..spreadsheets import WriteOnlySheet
 from .floor_plan import vehicle_floor_many
-from .vehicles import (
-    VehiclesRefused,
-    vehicle_change_status,
-    vehicle_receive_many,
-    vehicle_update,
-)
+from .vehicles import VehiclesRefused, vehicle_receive_many, vehicle_update_many
 
 logger = logging.getLogger(__name__)
 
@@ -91,20 +86,17 @@ def vehicle_import(*, dealer: Dealer, rows, by: User | None = None, progress=Non
     the whole file. A row is a dict of `RowPlan` fields as the check kept it; `rows` may be
     any iterable, read once. `progress(rows done)` is told as the rows go.
 
-    New cars go in by the thousand (`vehicle_receive_many`), and every car written is judged
-    for export once at the end, set-based (`judging.batch`)."""
+    Cars go in and change by the thousand (`vehicle_receive_many`, `vehicle_update_many`),
+    and every car written is judged for export once at the end, set-based
+    (`judging.batch`)."""
     counts = ImportCounts()
     done = 0
     with judging.batch():
         for chunk in chunks(rows, RECEIVE_CHUNK):
             fresh = [row for row in chunk if row["action"] == "new"]
             counts.new += _receive(fresh, dealer=dealer, by=by)
-            for row in chunk:
-                if row["action"] == "update":
-                    try:
-                        counts.changed += _update(row, dealer=dealer, by=by)
-                    except ValidationError as exc:
-                        raise _refusal(row["number"], exc) from exc
+            changes = [row for row in chunk if row["action"] == "update"]
+            counts.changed += _update(changes, dealer=dealer, by=by)
             done += len(chunk)
             if progress is not None:
                 progress(done)
@@ -145,17 +137,20 @@ def _receive(rows, *, dealer, by) -> int:
     return len(vehicles)
 
 
-def _update(row, *, dealer, by) -> bool:
-    vehicle = Vehicle.objects.select_for_update().get(dealer=dealer, pk=row["vehicle_id"])
-    facts = _typed(row["facts"])
-    status = facts.pop("status", None)
-    before = (vehicle.list_price, vehicle.odometer_km, vehicle.status)
-    if facts:
-        # The preview showed the lower reading as a change; applying it is that confirmation.
-        vehicle = vehicle_update(vehicle=vehicle, by=by, confirm_odometer_decrease=True, **facts)
-    if status:
-        vehicle = vehicle_change_status(vehicle=vehicle, to_status=status, by=by)
-    return before != (vehicle.list_price, vehicle.odometer_km, vehicle.status)
+def _update(rows, *, dealer, by) -> int:
+    if not rows:
+        return 0
+    try:
+        changed = vehicle_update_many(
+            dealer=dealer,
+            updates=[(row["vehicle_id"], _typed(row["facts"])) for row in rows],
+            by=by,
+            # The preview showed a lower reading as a change; importing is that confirmation.
+            confirm_odometer_decrease=True,
+        )
+    except VehiclesRefused as exc:
+        raise _refusal(rows[exc.index]["number"], exc) from exc
+    return len(changed)
 
 
 # --- the record of an import and its background tasks ------------------------------------------

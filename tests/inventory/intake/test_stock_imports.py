@@ -445,3 +445,55 @@ def test_a_worker_on_redis_checks_and_imports_a_file(on_redis, on_postgres, deal
         settled(stock_import, ImportStatus.IMPORTED, ImportStatus.REFUSED, ImportStatus.FAILED)
     assert stock_import.status == ImportStatus.IMPORTED, stock_import.message
     assert dealer_a.vehicles.count() == 3
+
+
+def test_changing_many_gives_the_same_cars_as_one_by_one(markets, dealer_a, staff_a):
+    today = dealer_a.today()
+    made = {"dealer": dealer_a, "stocked_on": today - timedelta(days=90), "odometer_km": 30}
+    pairs = [(VehicleFactory(**made), VehicleFactory(**made)) for _ in range(3)]
+    changes = [
+        {"list_price": Decimal("171000"), "odometer_km": 10},
+        {"odometer_km": 900},
+        {"list_price": Decimal("150000"), "status": "sold_domestic"},
+    ]
+    for (single, _bulk), facts in zip(pairs, changes, strict=True):
+        facts = dict(facts)
+        status = facts.pop("status", None)
+        services.vehicle_update(vehicle=single, by=staff_a, confirm_odometer_decrease=True, **facts)
+        if status:
+            services.vehicle_change_status(vehicle=single, to_status=status, by=staff_a)
+    changed = services.vehicle_update_many(
+        dealer=dealer_a,
+        updates=[(bulk.pk, facts) for (_single, bulk), facts in zip(pairs, changes, strict=True)],
+        by=staff_a,
+        confirm_odometer_decrease=True,
+    )
+    assert len(changed) == 3
+    for single, bulk in pairs:
+        single.refresh_from_db()
+        bulk.refresh_from_db()
+        assert _vehicle_state(bulk) == _vehicle_state(single)
+        latest = bulk.history.order_by("-history_id").first()
+        assert (latest.history_type, latest.history_user) == ("~", staff_a)
+        assert _history_state(bulk)[-1] == _history_state(single)[-1]
+    assert pairs[2][1].left_stock_on == today
+
+
+def test_changing_many_refuses_what_one_by_one_refuses(dealer_a, dealer_b):
+    sold = VehicleFactory(dealer=dealer_a, status="sold_domestic", left_stock_on=dealer_a.today())
+    driven = VehicleFactory(dealer=dealer_a, odometer_km=500)
+    theirs = VehicleFactory(dealer=dealer_b)
+    cases = [
+        ([(driven.pk, {"list_price": Decimal("1")}), (sold.pk, {"status": "reserved"})], 1),
+        ([(driven.pk, {"odometer_km": 100})], 0),
+        ([(driven.pk, {"list_price": Decimal("-1")})], 0),
+        ([(theirs.pk, {"list_price": Decimal("1")})], 0),
+    ]
+    for updates, index in cases:
+        with pytest.raises(services.VehiclesRefused) as refused:
+            services.vehicle_update_many(dealer=dealer_a, updates=updates)
+        assert refused.value.index == index
+    driven.refresh_from_db()
+    assert (driven.odometer_km, driven.history.count()) == (500, 1)
+    with pytest.raises(TypeError, match="dealer_id"):
+        services.vehicle_update_many(dealer=dealer_a, updates=[(driven.pk, {"dealer_id": 1})])
