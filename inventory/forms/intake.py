@@ -281,8 +281,8 @@ class IntakeCheck:
             plan = RowPlan(number=number, vin=vin)
             plans.append(plan)
             self._once(plan, "vin", vin, self.first_row, VIN_TWICE)
-            number = record.get("stock_number")
-            self._once(plan, "stock_number", number, self.stock_number_row, NUMBER_TWICE)
+            stock_number = record.get("stock_number")
+            self._once(plan, "stock_number", stock_number, self.stock_number_row, NUMBER_TWICE)
             existing = ours.get(vin)
             _judge(
                 plan,
