@@ -10,9 +10,9 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
-from core import constraints
+from core import bulk, constraints
 
 from .. import judging, uploads
 from .. import vin as vin_rules
@@ -462,8 +462,14 @@ def vehicle_update_many(
         _refuse_duplicates(dealer, [vehicle for _index, vehicle in identities], own=True)
     except VehiclesRefused as exc:
         raise VehiclesRefused(identities[exc.index][0], exc) from exc
-    bulk_update_with_history(
-        changed_cars, Vehicle, fields=sorted(fields), batch_size=BULK_BATCH, default_user=by
+    bulk.bulk_update(Vehicle, changed_cars, sorted(fields), batch_size=BULK_BATCH)
+    # No change reason, as a car changed through `vehicle_update` has none.
+    Vehicle.history.bulk_history_create(
+        changed_cars,
+        update=True,
+        default_user=by,
+        default_change_reason=None,
+        batch_size=BULK_BATCH,
     )
     judging.rejudge(changed_cars)
     return changed_cars
