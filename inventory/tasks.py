@@ -6,9 +6,16 @@ from celery import shared_task
 from core.tasks import QUEUE_ERRORS, Task
 
 from . import services
-from .models import Dealer
+from .models import Dealer, StockImport
 
-__all__ = ["QUEUE_ERRORS", "DealerTask", "prune_submission_tokens", "worker_heartbeat"]
+__all__ = [
+    "QUEUE_ERRORS",
+    "DealerTask",
+    "check_stock_import",
+    "import_stock_file",
+    "prune_submission_tokens",
+    "worker_heartbeat",
+]
 
 
 class DealerTask(Task):
@@ -29,3 +36,17 @@ def worker_heartbeat() -> int:
 def prune_submission_tokens() -> int:
     """Forget expired one-time form tokens; returns how many."""
     return services.submission_tokens_prune()
+
+
+@shared_task(base=Task)
+def check_stock_import(stock_import_id: int) -> str:
+    """Check an uploaded stock file (`stock_import_check`); returns the record's status."""
+    stock_import = StockImport.objects.get(pk=stock_import_id)
+    return services.stock_import_check(stock_import=stock_import).status
+
+
+@shared_task(base=Task)
+def import_stock_file(stock_import_id: int) -> str:
+    """Apply a checked stock file (`stock_import_apply`); returns the record's status."""
+    stock_import = StockImport.objects.get(pk=stock_import_id)
+    return services.stock_import_apply(stock_import=stock_import).status

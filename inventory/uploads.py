@@ -28,6 +28,7 @@ JPEG = Kind("JPEG", "jpg", "image/jpeg", is_image=True)
 PNG = Kind("PNG", "png", "image/png", is_image=True)
 WEBP = Kind("WEBP", "webp", "image/webp", is_image=True)
 XLSX = Kind("XLSX", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+CSV = Kind("CSV", "csv", "text/csv")
 
 PHOTO_KINDS = frozenset({JPEG, PNG, WEBP})
 PAPER_KINDS = frozenset({PDF, JPEG, PNG})
@@ -40,7 +41,7 @@ _PILLOW_FORMATS = ["JPEG", "PNG", "WEBP"]
 
 # A stored file is served as the type its server-chosen extension names; any other extension
 # (a name kept from before names were chosen here) is served as bytes to save, never shown.
-_SERVED_KINDS = {kind.extension: kind for kind in (PDF, JPEG, PNG, WEBP, XLSX)}
+_SERVED_KINDS = {kind.extension: kind for kind in (PDF, JPEG, PNG, WEBP, XLSX, CSV)}
 _OPAQUE = Kind("", "bin", "application/octet-stream")
 
 # "%PDF-1.7" then an end of line or a comment: a script after "%PDF-" is no PDF version.

@@ -18,7 +18,13 @@ urlpatterns = [
     path("vehicles/views/<int:pk>/", saved_views.saved_view, name="saved_view"),
     path("vehicles/views/<int:pk>/delete/", saved_views.delete, name="saved_view_delete"),
     path("vehicles/import/", intake.upload, name="vehicle_intake"),
-    path("vehicles/import/commit/", intake.commit, name="vehicle_intake_commit"),
+    path("vehicles/import/<int:pk>/", intake.detail, name="vehicle_intake_detail"),
+    path("vehicles/import/<int:pk>/progress/", intake.progress, name="vehicle_intake_progress"),
+    path("vehicles/import/<int:pk>/commit/", intake.commit, name="vehicle_intake_commit"),
+    path(
+        "vehicles/import/<int:pk>/problems.xlsx", intake.error_sheet, name="vehicle_intake_errors"
+    ),
+    path("vehicles/import/<int:pk>/file/", intake.original_file, name="vehicle_intake_file"),
     path("vehicles/import/template.xlsx", intake.template, name="vehicle_intake_template"),
     path("vehicles/vin-check/", vehicles.check_vin, name="vin_check"),
     path("vehicles/<int:pk>/", vehicles.detail, name="vehicle_detail"),

@@ -272,6 +272,13 @@ def dealer_world(dealer, *, tag):
         dealer=dealer, user=UserFactory(username=f"api_owner_{tag}"), role=Role.MANAGER
     ).user
     api_token, _key = api_token_create(dealer=dealer, name=f"{tag} DMS", by=token_owner)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    stock_import = services.stock_import_start(
+        dealer=dealer,
+        upload=SimpleUploadedFile("stock.csv", f"VIN,Make\n{vehicle.vin},BYD\n".encode()),
+        by=staff,
+    )
     return {
         "staff": staff,
         "vehicle": vehicle,
@@ -286,4 +293,5 @@ def dealer_world(dealer, *, tag):
         "report": report,
         "saved_view": saved_view,
         "api_token": api_token,
+        "stock_import": stock_import,
     }

@@ -1,4 +1,4 @@
-"""Manager admin for dealers, staff, vehicles, inspections and job runs, scoped per dealer.
+"""Manager admin for dealers, staff, vehicles, inspections, imports and job runs, per dealer.
 
 Importing the package registers every model admin, one module per sub-domain; the mixins the
 other apps' admins build on are re-exported here.
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from . import (  # noqa: F401  (each registers its model admins)
     dealers,
     floor_plan,
+    imports,
     inspections,
     jobs,
     users,

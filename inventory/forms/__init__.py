@@ -22,7 +22,7 @@ from .inspections import (
     findings_formset,
     findings_from,
 )
-from .intake import IntakeVehicleForm, Preview, RowPlan, preview_rows
+from .intake import IntakeCheck, IntakeVehicleForm, RowPlan
 from .vehicles import VEHICLE_FACTS, VehicleDocumentForm, VehicleForm
 
 __all__ = [
@@ -37,13 +37,13 @@ __all__ = [
     "FindingFormSet",
     "FloorPlanPaymentForm",
     "InspectionForm",
+    "IntakeCheck",
     "IntakeVehicleForm",
     "MultipleImageInput",
     "PaintReadingAdminForm",
     "PanelGridForm",
     "PhotoUploadForm",
     "PhotosField",
-    "Preview",
     "ReadingsField",
     "RevokeForm",
     "RowPlan",

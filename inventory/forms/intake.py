@@ -1,16 +1,17 @@
 """Checking a dealer's stock file before anything is written: its headers matched to the
 vehicle facts, every row judged by the vehicle form, and what each row would do."""
 
+import copy
 from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from .. import vin as vin_rules
-from ..models import FloorPlanLine, Powertrain, Vehicle, VehicleStatus
+from ..models import FloorPlanLine, Powertrain, Vehicle, VehicleStatus, VinDecoder
 from .vehicles import VehicleForm
 
 # The columns a stock file has, in the template's order; the first five must be there.
@@ -115,9 +116,31 @@ def match_headers(headers) -> dict[int, str]:
     return found
 
 
+class PreparedFields(dict):
+    """A form's fields, prepared once for all the rows of a file: each row's form uses them
+    as they are instead of a deep copy of its own. Safe because the rows are judged one after
+    the other and a form's `__init__` sets the same on every row; it spares a file of 50,000
+    rows 50,000 copies of twenty fields."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+    @classmethod
+    def of(cls, form_class):
+        """A copy of `form_class`'s fields with their labels and help texts in the active
+        language: a form reads them on every row, and a lazy text is translated each time."""
+        fields = cls(copy.deepcopy(form_class.base_fields))
+        for formfield in fields.values():
+            formfield.label = None if formfield.label is None else str(formfield.label)
+            formfield.help_text = str(formfield.help_text)
+        return fields
+
+
 class IntakeVehicleForm(VehicleForm):
     """The vehicle form for one row of a stock file: the same checks as a single car, with
-    the VINs of the whole file looked up once instead of once a row."""
+    the VINs and stock numbers of the whole file looked up once instead of once a row.
+
+    `prepared` (see `PreparedFields`) is given by a caller that judges many rows."""
 
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
@@ -128,9 +151,12 @@ class IntakeVehicleForm(VehicleForm):
     class Meta(VehicleForm.Meta):
         fields = [name for name in COLUMNS if name in VehicleForm.Meta.fields]
 
-    def __init__(self, *args, taken=None, **kwargs):
+    def __init__(self, *args, taken=None, stock_numbers=None, prepared=None, **kwargs):
+        if prepared is not None:
+            self.base_fields = prepared
         super().__init__(*args, **kwargs)
         self.taken = taken or {}
+        self.stock_numbers = stock_numbers or {}
         # A row without the day is stocked today, as a single car is.
         self.fields["stocked_on"].required = False
         self.fields["odometer_km"].required = False
@@ -144,8 +170,22 @@ class IntakeVehicleForm(VehicleForm):
             )
         return vin
 
+    def clean_stock_number(self):
+        number = self.cleaned_data.get("stock_number") or ""
+        holder = self.stock_numbers.get(number)
+        if number and holder is not None and holder != self.instance.pk:
+            raise ValidationError(
+                _("This stock number is already used at this dealer."),
+                code="duplicate_stock_number",
+            )
+        return number
+
     def clean_status(self):
         return self.cleaned_data.get("status") or ""
+
+    def validate_unique(self):
+        """The VIN and stock number are unique: checked above against the lookups made once
+        for the file's rows (`taken`, `stock_numbers`), not with a query a row."""
 
 
 def _choice_codes(choices) -> dict[str, str]:
@@ -181,18 +221,6 @@ class RowPlan:
     floored_amount: str | None = None
 
 
-@dataclass
-class Preview:
-    rows: list[RowPlan]
-
-    def count(self, action):
-        return sum(1 for row in self.rows if row.action == action)
-
-    @property
-    def errors(self):
-        return [row for row in self.rows if row.errors]
-
-
 def _shown(name, value) -> str:
     if name == "status":
         return str(VehicleStatus(value).label)
@@ -203,46 +231,88 @@ def _json(value):
     return None if value is None else str(value)
 
 
-def preview_rows(table, *, dealer, user) -> Preview:
-    """Judge every row of `table` for `dealer`; nothing is written."""
-    columns = match_headers(table.headers)
-    powertrains, statuses = _choice_codes(Powertrain), _choice_codes(STATUSES)
-    records = []
-    for number, values in table.rows:
-        record = {name: values[index] for index, name in columns.items() if index < len(values)}
-        record["powertrain"] = _coded(record.get("powertrain"), powertrains)
-        record["status"] = _coded(record.get("status"), statuses)
-        records.append((number, record))
-    vins = {vin_rules.normalise(record.get("vin") or "") for _n, record in records}
-    # The one unscoped read: whether a VIN is taken anywhere, only ever said as yes or no.
-    holders = dict(Vehicle.objects.filter(vin__in=vins).values_list("vin", "dealer_id"))
-    ours = {vehicle.vin: vehicle for vehicle in dealer.vehicles.filter(vin__in=vins).order_by()}
-    taken = {vin: (ours[vin].pk if vin in ours else 0) for vin in holders}
-    lines = {_key(line.name): line for line in FloorPlanLine.objects.filter(dealer=dealer)}
-    first_row = {}
-    plans = []
-    for number, record in records:
-        vin = vin_rules.normalise(record.get("vin") or "")
-        plan = RowPlan(number=number, vin=vin)
-        plans.append(plan)
-        if vin and vin in first_row:
-            plan.errors.append(
-                (
-                    column_label("vin"),
-                    _("The VIN is also on row %(row)s.") % {"row": first_row[vin]},
-                )
+VIN_TWICE = gettext_noop("The VIN is also on row %(row)s.")
+NUMBER_TWICE = gettext_noop("The stock number is also on row %(row)s.")
+
+
+class IntakeCheck:
+    """Judges the rows of one stock file for a dealer, a chunk at a time, remembering what
+    the earlier rows held (each VIN and stock number once a file). Nothing is written.
+
+    The header is matched when it is made (a `ValidationError` naming the columns)."""
+
+    def __init__(self, headers, *, dealer, user):
+        self.columns = match_headers(headers)
+        self.dealer = dealer
+        self.user = user
+        self.powertrains = _choice_codes(Powertrain)
+        self.statuses = _choice_codes(STATUSES)
+        self.lines = {_key(line.name): line for line in FloorPlanLine.objects.filter(dealer=dealer)}
+        self.decode_vin = VinDecoder()
+        # One set for new cars, one for cars in stock: the form makes make and model year
+        # optional (read from the VIN) only for a new car.
+        self.prepared = {new: PreparedFields.of(IntakeVehicleForm) for new in (True, False)}
+        self.first_row: dict[str, int] = {}
+        self.stock_number_row: dict[str, int] = {}
+
+    def record(self, values) -> dict:
+        """One row's cells by column name, with choices read as their codes."""
+        columns = self.columns.items()
+        record = {name: values[index] for index, name in columns if index < len(values)}
+        record["powertrain"] = _coded(record.get("powertrain"), self.powertrains)
+        record["status"] = _coded(record.get("status"), self.statuses)
+        return record
+
+    def judge(self, rows) -> list[RowPlan]:
+        """What each of `rows` ((number, cells), in the file's order) would do."""
+        records = [(number, self.record(values)) for number, values in rows]
+        vins = {vin_rules.normalise(record.get("vin") or "") for _n, record in records}
+        numbers = {record.get("stock_number") for _n, record in records} - {None, ""}
+        # The one unscoped read: whether a VIN is taken anywhere, only ever said as yes or no.
+        holders = dict(Vehicle.objects.filter(vin__in=vins).values_list("vin", "dealer_id"))
+        ours = {v.vin: v for v in self.dealer.vehicles.filter(vin__in=vins).order_by()}
+        taken = {vin: (ours[vin].pk if vin in ours else 0) for vin in holders}
+        stock_numbers = dict(
+            self.dealer.vehicles.filter(stock_number__in=numbers).values_list("stock_number", "pk")
+        )
+        plans = []
+        for number, record in records:
+            vin = vin_rules.normalise(record.get("vin") or "")
+            plan = RowPlan(number=number, vin=vin)
+            plans.append(plan)
+            self._once(plan, "vin", vin, self.first_row, VIN_TWICE)
+            stock_number = record.get("stock_number")
+            self._once(plan, "stock_number", stock_number, self.stock_number_row, NUMBER_TWICE)
+            existing = ours.get(vin)
+            _judge(
+                plan,
+                record,
+                existing=existing,
+                dealer=self.dealer,
+                user=self.user,
+                form_options={
+                    "taken": taken,
+                    "stock_numbers": stock_numbers,
+                    "decode_vin": self.decode_vin,
+                    "prepared": self.prepared[existing is None],
+                },
             )
-        first_row.setdefault(vin, number)
-        existing = ours.get(vin)
-        _judge(plan, record, existing=existing, dealer=dealer, user=user, taken=taken)
-        if existing is None and not plan.errors:
-            _judge_floor(plan, record, lines)
-        if plan.errors:
-            plan.action = "error"
-    return Preview(plans)
+            if existing is None and not plan.errors:
+                _judge_floor(plan, record, self.lines)
+            if plan.errors:
+                plan.action = "error"
+        return plans
+
+    def _once(self, plan, column, value, seen, message):
+        if not value:
+            return
+        if value in seen:
+            plan.errors.append((column_label(column), _(message) % {"row": seen[value]}))
+        else:
+            seen[value] = plan.number
 
 
-def _judge(plan, record, *, existing, dealer, user, taken):
+def _judge(plan, record, *, existing, dealer, user, form_options):
     data = {name: value or "" for name, value in record.items()}
     if existing is not None:
         # A car in stock: only price, odometer and status may change; the rest keeps what
@@ -259,9 +329,9 @@ def _judge(plan, record, *, existing, dealer, user, taken):
         # A lower reading is shown as a change like any other; importing is the confirmation
         # the single-car form asks a tick for.
         data["confirm_odometer_decrease"] = "on"
-        form = IntakeVehicleForm(data, instance=existing, dealer=dealer, user=user, taken=taken)
+        form = IntakeVehicleForm(data, instance=existing, dealer=dealer, user=user, **form_options)
     else:
-        form = IntakeVehicleForm(data, dealer=dealer, user=user, taken=taken)
+        form = IntakeVehicleForm(data, dealer=dealer, user=user, **form_options)
     if not form.is_valid():
         for name, errors in form.errors.items():
             column = column_label(name) if name in COLUMNS else ""

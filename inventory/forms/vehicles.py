@@ -46,6 +46,12 @@ VEHICLE_FACTS = [
 ]
 
 
+def _is_min_zero(validator) -> bool:
+    # By type and limit: comparing validators compares their (lazy) messages, which
+    # translates them.
+    return type(validator) is MinValueValidator and validator.limit_value == 0
+
+
 # Facts a received car's VIN can give when the user leaves them empty.
 VIN_FILLS = ("make", "model_year")
 
@@ -84,9 +90,10 @@ class VehicleForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, dealer=None, user=None, **kwargs):
+    def __init__(self, *args, dealer=None, user=None, decode_vin=vin_decode, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.decode_vin = decode_vin
         self.duplicate = None
         self.decoded = None
         self.filled_from_vin = {}
@@ -94,8 +101,11 @@ class VehicleForm(forms.ModelForm):
             self.instance.dealer = dealer
         for name in ("acquisition_cost", "list_price", "export_price", "odometer_km"):
             if name in self.fields:
-                self.fields[name].validators.append(MinValueValidator(0))
-                self.fields[name].widget.attrs["min"] = 0
+                field = self.fields[name]
+                # Fields prepared once for many rows have it already (see PreparedFields).
+                if not any(_is_min_zero(validator) for validator in field.validators):
+                    field.validators.append(MinValueValidator(0))
+                field.widget.attrs["min"] = 0
         if "fuel" in self.fields:
             # The select shows petrol already chosen; a client that leaves the field out
             # (older imports and scripts) keeps the petrol engine those cars always had.
@@ -176,7 +186,7 @@ class VehicleForm(forms.ModelForm):
         vin = cleaned.get("vin")
         dealer = getattr(self.instance, "dealer", None) or cleaned.get("dealer")
         if vin and vin_rules.validate(vin).is_valid:
-            self.decoded = vin_decode(vin, today=dealer.today() if dealer else None)
+            self.decoded = self.decode_vin(vin, today=dealer.today() if dealer else None)
         decoded_values = {
             "make": self.decoded.make if self.decoded else "",
             "model_year": self.decoded.model_year if self.decoded else None,

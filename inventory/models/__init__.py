@@ -1,4 +1,4 @@
-"""Dealers, who works for them, the vehicles they stock, inspections, floor plans, job runs and
+"""Dealers and their people, vehicles, inspections, floor plans, stock imports, job runs and
 saved list views.
 
 One module per sub-domain; every name other modules and migrations use is re-exported here,
@@ -39,6 +39,14 @@ from .floor_plan import (
     VehicleFloorPlan,
     VehicleFloorPlanQuerySet,
     percentage,
+)
+from .imports import (
+    RUNNING,
+    ImportStatus,
+    StockImport,
+    StockImportQuerySet,
+    error_sheet_path,
+    stock_import_path,
 )
 from .inspection_parts import (
     InspectionPhoto,
@@ -89,7 +97,7 @@ from .vehicles import (
     vin_check,
     warning_text,
 )
-from .wmi import Confidence, WorldManufacturerCode, vin_decode
+from .wmi import Confidence, VinDecoder, WorldManufacturerCode, vin_decode
 
 __all__ = [
     "BATTERY_FIELDS",
@@ -102,6 +110,7 @@ __all__ = [
     "POINT_FINDINGS_VERSION",
     "POINT_VERDICTS",
     "REPORT_CONTENT_FIELDS",
+    "RUNNING",
     "TRACTION_BATTERY",
     "ZERO",
     "AccidentGrade",
@@ -120,6 +129,7 @@ __all__ = [
     "FloorPlanPayment",
     "FloorPlanPaymentQuerySet",
     "Fuel",
+    "ImportStatus",
     "InspectionPhoto",
     "InspectionQuerySet",
     "InspectionReport",
@@ -145,6 +155,8 @@ __all__ = [
     "SavedViewQuerySet",
     "SohMethod",
     "SteeringSide",
+    "StockImport",
+    "StockImportQuerySet",
     "StructuralDefect",
     "StructuralFinding",
     "StructuralPoint",
@@ -158,9 +170,11 @@ __all__ = [
     "VehicleFloorPlanQuerySet",
     "VehicleQuerySet",
     "VehicleStatus",
+    "VinDecoder",
     "WorldManufacturerCode",
     "accident_grade_problem",
     "body_panel_count",
+    "error_sheet_path",
     "inspection_photo_path",
     "job_describe",
     "message_text",
@@ -169,6 +183,7 @@ __all__ = [
     "paper_label",
     "percentage",
     "reading_error_message",
+    "stock_import_path",
     "validate_bucket_edges",
     "validate_time_zone",
     "validate_vin",

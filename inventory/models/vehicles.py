@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.constraints import ConstraintsInPython
 from core.translation import country_name, message_text
 from inventory import aging
 from inventory import vin as vin_rules
@@ -141,8 +142,11 @@ def validate_vin(value):
         raise ValidationError([message_text(error) for error in check.errors], code="invalid_vin")
 
 
-class Vehicle(models.Model):
-    """One car a dealer holds, with the facts that decide where it may still be exported."""
+class Vehicle(ConstraintsInPython, models.Model):
+    """One car a dealer holds, with the facts that decide where it may still be exported.
+
+    Its check constraints are judged in Python when it is validated (`core.constraints`), so
+    that validating a file of cars costs no query a car for them."""
 
     dealer = models.ForeignKey(
         Dealer, on_delete=models.PROTECT, related_name="vehicles", verbose_name=_("dealer")

@@ -56,11 +56,27 @@ class WorldManufacturerCode(models.Model):
         self.wmi = (self.wmi or "").upper()
 
 
+def _makers(wmis) -> dict[str, vin_rules.Maker]:
+    rows = WorldManufacturerCode.objects.filter(wmi__in=wmis).values_list("wmi", "maker", "country")
+    return {wmi: vin_rules.Maker(maker, country) for wmi, maker, country in rows}
+
+
 def vin_decode(value, *, today=None) -> vin_rules.Decoded:
     """What a VIN says about the car: maker and country from the table, model year, region."""
     vin = vin_rules.normalise(value)
-    found = (
-        WorldManufacturerCode.objects.filter(wmi=vin[:3]).values_list("maker", "country").first()
-    )
-    table = {vin[:3]: vin_rules.Maker(*found)} if found else {}
-    return vin_rules.decode(vin, table, this_year=(today or timezone.localdate()).year)
+    return vin_rules.decode(vin, _makers([vin[:3]]), this_year=(today or timezone.localdate()).year)
+
+
+class VinDecoder:
+    """`vin_decode` for many VINs: each maker code is looked up once, not once a car."""
+
+    def __init__(self):
+        self.table: dict[str, vin_rules.Maker] = {}
+        self.looked_up: set[str] = set()
+
+    def __call__(self, value, *, today=None) -> vin_rules.Decoded:
+        vin = vin_rules.normalise(value)
+        if vin[:3] not in self.looked_up:
+            self.table.update(_makers([vin[:3]]))
+            self.looked_up.add(vin[:3])
+        return vin_rules.decode(vin, self.table, this_year=(today or timezone.localdate()).year)

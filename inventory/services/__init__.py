@@ -33,6 +33,7 @@ from .floor_plan import (
     floor_plan_line_save,
     floor_plan_pay,
     vehicle_floor,
+    vehicle_floor_many,
 )
 from .inspections import (
     STORED_UPLOADS,
@@ -48,7 +49,14 @@ from .inspections import (
     inspection_save_readings,
     stored_upload_normalise,
 )
-from .intake import ImportCounts, vehicle_import
+from .intake import (
+    ImportCounts,
+    stock_import_apply,
+    stock_import_check,
+    stock_import_commit,
+    stock_import_start,
+    vehicle_import,
+)
 from .jobs import (
     job_run_finish,
     job_run_start,
@@ -63,6 +71,8 @@ from .vehicles import (
     PAPERS_FIXED_FOR,
     UNSET,
     Unset,
+    VehiclesRefused,
+    new_vehicle,
     refuse_unless_on_hand,
     vehicle_change_status,
     vehicle_delete,
@@ -70,8 +80,10 @@ from .vehicles import (
     vehicle_document_add,
     vehicle_document_remove,
     vehicle_receive,
+    vehicle_receive_many,
     vehicle_set_shipment_status,
     vehicle_update,
+    vehicle_update_many,
 )
 
 __all__ = [
@@ -91,6 +103,7 @@ __all__ = [
     "RepriceBy",
     "StoredFileOutcome",
     "Unset",
+    "VehiclesRefused",
     "dealer_save",
     "floor_plan_line_delete",
     "floor_plan_line_save",
@@ -110,6 +123,7 @@ __all__ = [
     "managers_group_sync",
     "membership_delete",
     "membership_save",
+    "new_vehicle",
     "platform_operators_group_sync",
     "refuse_too_many",
     "refuse_unless_on_hand",
@@ -118,6 +132,10 @@ __all__ = [
     "saved_view_delete",
     "saved_view_update",
     "status_plan",
+    "stock_import_apply",
+    "stock_import_check",
+    "stock_import_commit",
+    "stock_import_start",
     "stored_upload_normalise",
     "submission_tokens_prune",
     "user_language_set",
@@ -128,10 +146,13 @@ __all__ = [
     "vehicle_document_add",
     "vehicle_document_remove",
     "vehicle_floor",
+    "vehicle_floor_many",
     "vehicle_import",
     "vehicle_receive",
+    "vehicle_receive_many",
     "vehicle_set_shipment_status",
     "vehicle_update",
+    "vehicle_update_many",
     "vehicles_change_status",
     "vehicles_reprice",
     "worker_heartbeat",

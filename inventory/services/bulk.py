@@ -175,7 +175,7 @@ def vehicles_reprice(
         raise ValueError(f"not a way to reprice: {reprice_by!r}")
     plan = reprice_plan(_locked(vehicles), reprice_by=reprice_by, change=change)
     _refuse(plan, shown)
-    with judging.together():
+    with judging.batch():
         for planned in plan:
             if planned.changes:
                 with _naming(planned.vehicle):
@@ -197,7 +197,7 @@ def vehicles_change_status(
         raise ValueError(f"not a status: {to_status!r}")
     plan = status_plan(_locked(vehicles), to_status=to_status)
     _refuse(plan, shown)
-    with judging.together():
+    with judging.batch():
         for planned in plan:
             if planned.changes:
                 with _naming(planned.vehicle):

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from core import constraints
+
 from .. import costs
 from ..models import (
     CurtailmentOwed,
@@ -18,7 +20,7 @@ from ..models import (
     Vehicle,
     VehicleFloorPlan,
 )
-from .vehicles import refuse_unless_on_hand
+from .vehicles import VehiclesRefused, refuse_unless_on_hand
 
 
 @transaction.atomic
@@ -56,9 +58,13 @@ def _schedule_next_curtailment(floor_plan):
 def _store_curtailments_owed(floor_plan):
     """One row per instalment still owed, so that each overdue one is listed and counted."""
     CurtailmentOwed.objects.filter(floor_plan=floor_plan).delete()
+    CurtailmentOwed.objects.bulk_create(_curtailments_owed(floor_plan))
+
+
+def _curtailments_owed(floor_plan) -> list:
     if not floor_plan.is_open:
-        return
-    CurtailmentOwed.objects.bulk_create(
+        return []
+    return [
         CurtailmentOwed(
             dealer_id=floor_plan.dealer_id,
             floor_plan=floor_plan,
@@ -71,22 +77,14 @@ def _store_curtailments_owed(floor_plan):
             floored_on=floor_plan.floored_on,
             terms=floor_plan.line.terms,
         )
-    )
+    ]
 
 
-@transaction.atomic
-def vehicle_floor(
-    *,
-    vehicle: Vehicle,
-    line: FloorPlanLine,
-    principal: Decimal | None = None,
-    floored_on: date | None = None,
-    by: User | None = None,
-) -> VehicleFloorPlan:
-    """Finance a car on a lender's line; the principal defaults to its acquisition cost."""
-    vehicle = Vehicle.objects.select_for_update().select_related("dealer").get(pk=vehicle.pk)
+def _new_floor_plan(*, vehicle, line, principal, floored_on, by, used, floored):
+    """The unsaved floor plan of one car, or the refusal (field -> message): what
+    `vehicle_floor` saves for one car and `vehicle_floor_many` for many. `used` is the line's
+    credit already in use, `floored` whether the car is already floored."""
     refuse_unless_on_hand(vehicle, _("floored"))
-    line = FloorPlanLine.objects.select_for_update().get(pk=line.pk)
     principal = vehicle.acquisition_cost if principal is None else Decimal(principal)
     floored_on = floored_on or vehicle.stocked_on
     errors = {}
@@ -94,20 +92,18 @@ def vehicle_floor(
         errors["line"] = _("Choose one of this dealer's floor-plan lines.")
     elif not line.is_active:
         errors["line"] = _("This line no longer takes new cars.")
-    if VehicleFloorPlan.objects.filter(vehicle=vehicle).exists():
+    if floored:
         errors["vehicle"] = _("This car is already floored.")
     if principal <= 0:
         errors["principal"] = _("The principal must be more than zero.")
-    elif line.credit_limit is not None and "line" not in errors:
-        used = (
-            VehicleFloorPlan.objects.open()
-            .filter(line=line)
-            .aggregate(used=Sum("balance", default=Decimal("0")))["used"]
-        )
-        if used + principal > line.credit_limit:
-            errors["principal"] = _(
-                "The line has %(left)s of credit left, less than this principal."
-            ) % {"left": line.credit_limit - used}
+    elif (
+        line.credit_limit is not None
+        and "line" not in errors
+        and used + principal > line.credit_limit
+    ):
+        errors["principal"] = _(
+            "The line has %(left)s of credit left, less than this principal."
+        ) % {"left": line.credit_limit - used}
     if floored_on > vehicle.dealer.today():
         errors["floored_on"] = _("The flooring date cannot be in the future.")
     if errors:
@@ -124,10 +120,95 @@ def vehicle_floor(
         created_by=by,
     )
     _schedule_next_curtailment(floor_plan)
+    return floor_plan
+
+
+def _credit_used(line) -> Decimal:
+    return (
+        VehicleFloorPlan.objects.open()
+        .filter(line=line)
+        .aggregate(used=Sum("balance", default=Decimal("0")))["used"]
+    )
+
+
+@transaction.atomic
+def vehicle_floor(
+    *,
+    vehicle: Vehicle,
+    line: FloorPlanLine,
+    principal: Decimal | None = None,
+    floored_on: date | None = None,
+    by: User | None = None,
+) -> VehicleFloorPlan:
+    """Finance a car on a lender's line; the principal defaults to its acquisition cost."""
+    vehicle = Vehicle.objects.select_for_update().select_related("dealer").get(pk=vehicle.pk)
+    line = FloorPlanLine.objects.select_for_update().get(pk=line.pk)
+    floor_plan = _new_floor_plan(
+        vehicle=vehicle,
+        line=line,
+        principal=principal,
+        floored_on=floored_on,
+        by=by,
+        used=_credit_used(line) if line.credit_limit is not None else Decimal("0"),
+        floored=VehicleFloorPlan.objects.filter(vehicle=vehicle).exists(),
+    )
     floor_plan.full_clean()
     floor_plan.save()
     _store_curtailments_owed(floor_plan)
     return floor_plan
+
+
+@transaction.atomic
+def vehicle_floor_many(*, floorings: list[tuple], by: User | None = None) -> list:
+    """Finance many cars at once, each `(vehicle, line, principal or None)` floored on the
+    day it was stocked: the checks of `vehicle_floor` (each line's credit limit counting
+    the cars before it), then a few statements for them all. A refused car raises
+    `VehiclesRefused` with its index in `floorings`."""
+    if not floorings:
+        return []
+    line_ids = {line.pk for _vehicle, line, _principal in floorings}
+    locked = FloorPlanLine.objects.select_for_update().filter(pk__in=line_ids)
+    lines = {line.pk: line for line in locked}
+    used = {
+        pk: _credit_used(line) if line.credit_limit is not None else Decimal("0")
+        for pk, line in lines.items()
+    }
+    vehicle_ids = [vehicle.pk for vehicle, _line, _principal in floorings]
+    floored = set(
+        VehicleFloorPlan.objects.filter(vehicle_id__in=vehicle_ids).values_list(
+            "vehicle_id", flat=True
+        )
+    )
+    plans = []
+    for index, (vehicle, line, principal) in enumerate(floorings):
+        line = lines[line.pk]
+        try:
+            floor_plan = _new_floor_plan(
+                vehicle=vehicle,
+                line=line,
+                principal=principal,
+                floored_on=None,
+                by=by,
+                used=used[line.pk],
+                floored=vehicle.pk in floored,
+            )
+            # The relations were just read or written in this transaction: no query each.
+            floor_plan.full_clean(
+                exclude=["dealer", "vehicle", "line", "created_by"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+            constraints.validate_constraints(floor_plan, unique=False)
+        except ValidationError as exc:
+            raise VehiclesRefused(index, exc) from exc
+        floored.add(vehicle.pk)
+        used[line.pk] += floor_plan.principal
+        plans.append(floor_plan)
+    VehicleFloorPlan.objects.bulk_create(plans, batch_size=1000)
+    CurtailmentOwed.objects.bulk_create(
+        (owed for floor_plan in plans for owed in _curtailments_owed(floor_plan)), batch_size=1000
+    )
+    return plans
 
 
 @transaction.atomic

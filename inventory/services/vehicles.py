@@ -8,7 +8,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from core import bulk, constraints
 
 from .. import judging, uploads
 from .. import vin as vin_rules
@@ -23,6 +27,7 @@ from ..models import (
     VehicleDocument,
     VehicleFloorPlan,
     VehicleStatus,
+    VinDecoder,
     vin_decode,
 )
 
@@ -52,6 +57,21 @@ def _move_status(vehicle, to_status, *, on=None) -> None:
         day = on or vehicle.dealer.today()
         vehicle.left_stock_on = max(day, vehicle.stocked_on)
     vehicle.status = to_status
+
+
+def _refuse_status_move(vehicle, to_status) -> None:
+    """Only the moves a person may make by hand (`MANUAL_STATUS_MOVES`)."""
+    if to_status not in MANUAL_STATUS_MOVES.get(vehicle.status, set()):
+        raise ValidationError(
+            {
+                "status": _("A vehicle that is %(from)s cannot be marked %(to)s by hand.")
+                % {
+                    "from": VehicleStatus(vehicle.status).label,
+                    "to": VehicleStatus(to_status).label,
+                }
+            },
+            code="illegal_status_move",
+        )
 
 
 def refuse_unless_on_hand(vehicle, action) -> None:
@@ -86,12 +106,10 @@ def _save_vehicle(vehicle, *, by):
         raise
 
 
-@transaction.atomic
-def vehicle_receive(
+def new_vehicle(
     *,
     dealer: Dealer,
     vin: str,
-    by: User | None = None,
     model: str,
     powertrain: str,
     acquisition_cost: Decimal,
@@ -117,14 +135,16 @@ def vehicle_receive(
     is_salvage: bool = False,
     is_flood_damaged: bool = False,
     notes: str = "",
+    decode_vin=vin_decode,
 ) -> Vehicle:
-    """Take a vehicle into a dealer's stock, stocked today unless `stocked_on` says when.
+    """The unsaved vehicle a dealer receives, stocked today unless `stocked_on` says when: what
+    `vehicle_receive` saves one at a time and `vehicle_receive_many` by the thousand.
 
     A make or model year left out is read from the VIN (maker code table, year code); one
-    given is kept as given.
+    given is kept as given. `decode_vin` is `vin_decode`, or a `VinDecoder` for many cars.
     """
     if not make or model_year is None:
-        decoded = vin_decode(vin, today=dealer.today())
+        decoded = decode_vin(vin, today=dealer.today())
         make = make or decoded.make
         model_year = decoded.model_year if model_year is None else model_year
     vehicle = Vehicle(
@@ -157,9 +177,100 @@ def vehicle_receive(
         notes=notes,
     )
     _move_status(vehicle, vehicle.status)
+    return vehicle
+
+
+@transaction.atomic
+def vehicle_receive(*, dealer: Dealer, by: User | None = None, **facts) -> Vehicle:
+    """Take a vehicle into a dealer's stock: the facts of `new_vehicle`, validated, saved
+    with its history and judged for export at once."""
+    vehicle = new_vehicle(dealer=dealer, **facts)
     _save_vehicle(vehicle, by=by)
     judging.rejudge([vehicle])
     return vehicle
+
+
+class VehiclesRefused(ValidationError):
+    """`vehicle_receive_many` refused the car at `index` of the facts it was given."""
+
+    def __init__(self, index: int, error: ValidationError):
+        super().__init__(error.error_dict if hasattr(error, "error_dict") else error.error_list)
+        self.index = index
+
+
+# Cars written by one INSERT statement.
+BULK_BATCH = 1000
+
+
+@transaction.atomic
+def vehicle_receive_many(
+    *, dealer: Dealer, vehicles: list[dict], by: User | None = None
+) -> list[Vehicle]:
+    """Take many vehicles into a dealer's stock at once: every car or none.
+
+    Each car is built and validated as `vehicle_receive` does (`new_vehicle`, field checks,
+    `clean`, the check constraints), its VIN and stock number checked for the whole batch in
+    one query each, then all are inserted with their history in a few statements and judged
+    for export once, set-based (`judging.batch`). A refused car raises `VehiclesRefused`
+    with its index in `vehicles`.
+    """
+    decode_vin = VinDecoder()
+    built = []
+    for index, facts in enumerate(vehicles):
+        try:
+            vehicle = new_vehicle(dealer=dealer, decode_vin=decode_vin, **facts)
+            # The dealer is the one given: no query a car to see that it exists.
+            vehicle.full_clean(
+                exclude=["dealer"], validate_unique=False, validate_constraints=False
+            )
+            constraints.validate_constraints(vehicle, unique=False)
+        except ValidationError as exc:
+            raise VehiclesRefused(index, exc) from exc
+        built.append(vehicle)
+    _refuse_duplicates(dealer, built)
+    with judging.batch():
+        bulk_create_with_history(built, Vehicle, batch_size=BULK_BATCH, default_user=by)
+        judging.rejudge(built)
+    return built
+
+
+def _refuse_duplicates(dealer, vehicles, *, own=False) -> None:
+    """The VIN (anywhere) and stock number (at the dealer) of each car are not yet taken, by
+    a car on record or an earlier car of the batch; `own`: the cars are on record, and
+    their own rows do not count."""
+    if not vehicles:
+        return
+    others = Vehicle.objects.exclude(pk__in=[v.pk for v in vehicles]) if own else Vehicle.objects
+    taken_vins = set()
+    for start in range(0, len(vehicles), BULK_BATCH):
+        vins = [vehicle.vin for vehicle in vehicles[start : start + BULK_BATCH]]
+        taken_vins.update(others.filter(vin__in=vins).values_list("vin", flat=True))
+    numbers = {vehicle.stock_number for vehicle in vehicles if vehicle.stock_number}
+    taken_numbers = set()
+    numbers_list = sorted(numbers)
+    for start in range(0, len(numbers_list), BULK_BATCH):
+        chunk = numbers_list[start : start + BULK_BATCH]
+        taken_numbers.update(
+            others.filter(dealer=dealer, stock_number__in=chunk).values_list(
+                "stock_number", flat=True
+            )
+        )
+    for index, vehicle in enumerate(vehicles):
+        if vehicle.vin in taken_vins:
+            raise VehiclesRefused(
+                index,
+                ValidationError({"vin": _("A vehicle with this VIN is already registered.")}),
+            )
+        taken_vins.add(vehicle.vin)
+        if vehicle.stock_number in taken_numbers:
+            raise VehiclesRefused(
+                index,
+                ValidationError(
+                    {"stock_number": _("This stock number is already used at this dealer.")}
+                ),
+            )
+        if vehicle.stock_number:
+            taken_numbers.add(vehicle.stock_number)
 
 
 @transaction.atomic
@@ -224,13 +335,22 @@ def vehicle_update(
         "notes": notes,
     }
     locked = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    changed = _apply_changes(locked, given, confirm_odometer_decrease=confirm_odometer_decrease)
+    if not changed:
+        return locked
+    _save_vehicle(locked, by=by)
+    judging.rejudge([locked])
+    return locked
+
+
+def _apply_changes(locked, given, *, confirm_odometer_decrease) -> dict:
+    """Set on `locked` the facts of `given` (name -> value or UNSET) that differ, and return
+    them; a lower odometer reading without the confirmation is refused."""
     changed = {
         name: value
         for name, value in given.items()
         if value is not UNSET and getattr(locked, name) != value
     }
-    if not changed:
-        return locked
     new_odometer = changed.get("odometer_km")
     if (
         new_odometer is not None
@@ -249,9 +369,110 @@ def vehicle_update(
         )
     for name, value in changed.items():
         setattr(locked, name, value)
-    _save_vehicle(locked, by=by)
-    judging.rejudge([locked])
-    return locked
+    return changed
+
+
+# The facts `vehicle_update` changes; the status has its own service.
+UPDATABLE = (
+    "vin",
+    "stock_number",
+    "make",
+    "model",
+    "trim",
+    "model_year",
+    "powertrain",
+    "engine_cc",
+    "fuel",
+    "power_kw",
+    "body_type",
+    "colour",
+    "steering_side",
+    "odometer_km",
+    "manufactured_on",
+    "stocked_on",
+    "registered_on",
+    "registered_owner",
+    "registered_owner_name",
+    "acquisition_cost",
+    "list_price",
+    "export_price",
+    "is_salvage",
+    "is_flood_damaged",
+    "notes",
+)
+
+
+@transaction.atomic
+def vehicle_update_many(
+    *,
+    dealer: Dealer,
+    updates: list[tuple[int, dict]],
+    by: User | None = None,
+    confirm_odometer_decrease: bool = False,
+) -> list[Vehicle]:
+    """Change many of a dealer's cars at once, each `(vehicle id, facts)`: the facts of
+    `vehicle_update` and a `status` moved as `vehicle_change_status` moves it, with the same
+    checks, in a few statements for them all. Returns the cars that changed, each with one
+    history record; a refused car raises `VehiclesRefused` with its index in `updates`."""
+    ids = [pk for pk, _facts in updates]
+    locked = {
+        vehicle.pk: vehicle
+        for vehicle in Vehicle.objects.select_for_update()
+        .select_related("dealer")
+        .filter(dealer=dealer, pk__in=ids)
+    }
+    now = timezone.now()
+    changed_cars, fields, identities = [], {"updated_at"}, []
+    for index, (pk, facts) in enumerate(updates):
+        facts = dict(facts)
+        to_status = facts.pop("status", None)
+        unknown = set(facts) - set(UPDATABLE)
+        if unknown:
+            raise TypeError(f"vehicle_update_many() got unknown facts: {sorted(unknown)}")
+        vehicle = locked.get(pk)
+        try:
+            if vehicle is None:
+                raise ValidationError(_("This car is no longer in this dealer's stock."))
+            if "vin" in facts:
+                facts["vin"] = vin_rules.normalise(facts["vin"])
+            changed = _apply_changes(
+                vehicle, facts, confirm_odometer_decrease=confirm_odometer_decrease
+            )
+            if to_status and to_status != vehicle.status:
+                _refuse_status_move(vehicle, to_status)
+                _move_status(vehicle, to_status)
+                changed.update(status=to_status, left_stock_on=vehicle.left_stock_on)
+            if not changed:
+                continue
+            # Its dealer and verdict are the ones just read: no query a car to see them.
+            vehicle.full_clean(
+                exclude=["dealer", "export_verdict"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+            constraints.validate_constraints(vehicle, unique=False)
+        except ValidationError as exc:
+            raise VehiclesRefused(index, exc) from exc
+        vehicle.updated_at = now
+        changed_cars.append(vehicle)
+        fields.update(changed)
+        if {"vin", "stock_number"} & set(changed):
+            identities.append((index, vehicle))
+    try:
+        _refuse_duplicates(dealer, [vehicle for _index, vehicle in identities], own=True)
+    except VehiclesRefused as exc:
+        raise VehiclesRefused(identities[exc.index][0], exc) from exc
+    bulk.bulk_update(Vehicle, changed_cars, sorted(fields), batch_size=BULK_BATCH)
+    # No change reason, as a car changed through `vehicle_update` has none.
+    Vehicle.history.bulk_history_create(
+        changed_cars,
+        update=True,
+        default_user=by,
+        default_change_reason=None,
+        batch_size=BULK_BATCH,
+    )
+    judging.rejudge(changed_cars)
+    return changed_cars
 
 
 @transaction.atomic
@@ -260,17 +481,7 @@ def vehicle_change_status(*, vehicle, to_status, by=None) -> Vehicle:
     locked = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
     if locked.status == to_status:
         return locked
-    if to_status not in MANUAL_STATUS_MOVES.get(locked.status, set()):
-        raise ValidationError(
-            {
-                "status": _("A vehicle that is %(from)s cannot be marked %(to)s by hand.")
-                % {
-                    "from": VehicleStatus(locked.status).label,
-                    "to": VehicleStatus(to_status).label,
-                }
-            },
-            code="illegal_status_move",
-        )
+    _refuse_status_move(locked, to_status)
     _move_status(locked, to_status)
     locked._history_user = by
     locked.save(update_fields=["status", "left_stock_on", "updated_at"])

@@ -1,108 +1,147 @@
-"""Staff pages for taking a whole stock file in at once: upload, preview by row and column,
-then every row or none; and the template to fill in."""
+"""Staff pages for taking a whole stock file in at once: upload, a page per import that
+follows the background check, shows what every row would do and its problems by row and
+column, then imports every row or none; the error sheet, the file itself and the template."""
 
 import io
-import secrets
-from dataclasses import asdict
+import posixpath
 
 from django import forms
-from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import services
-from ..forms.intake import COLUMNS, STATUSES, column_label, preview_rows
+from ..forms.intake import COLUMNS, STATUSES, column_label
 from ..idempotency import once_per_form
-from ..intake_files import FileRefused, read_table
-from ..models import Powertrain
-from .base import refusal_texts, staff_view
+from ..models import Powertrain, StockImport
+from ..uploads import file_response
+from .base import refusal_texts, shown_refusal, staff_view
 
-SESSION_KEY = "vehicle_intake"
-# How long a preview waits for its commit.
-KEPT_SECONDS = 3600
+# Past imports listed under the upload form.
+IMPORTS_SHOWN = 50
 
 
 class IntakeUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Stock file"),
-        help_text=gettext_lazy("An .xlsx workbook or a .csv file, one vehicle a row."),
+        help_text=gettext_lazy(
+            "An .xlsx workbook or a .csv file, one vehicle a row, up to 50,000 rows."
+        ),
     )
 
 
-def _kept(request, dealer):
-    """The preview this person made for `dealer`, or None."""
-    kept = request.session.get(SESSION_KEY)
-    if not kept or kept.get("dealer") != dealer.pk:
-        return None
-    return cache.get(f"intake:{kept['key']}")
+def _imports(request):
+    return request.dealer_scope.of_dealer(
+        StockImport.objects.select_related("uploaded_by", "dealer")
+    ).order_by("-created_at", "-id")
 
 
 @staff_view("GET", "HEAD", "POST")
+@once_per_form
 def upload(request):
-    """The upload form; a posted file is read and judged, and its preview shown."""
+    """The upload form and the dealer's past imports; a posted file is kept and its check
+    starts in the background, on the import's own page."""
     dealer = request.dealer_scope.dealer
     form = IntakeUploadForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "dealer": dealer}
     if request.method == "POST" and form.is_valid():
         try:
-            table = read_table(form.cleaned_data["file"])
-            preview = preview_rows(table, dealer=dealer, user=request.user)
-        except FileRefused as exc:
-            form.add_error("file", str(exc))
+            stock_import = services.stock_import_start(
+                dealer=dealer, upload=form.cleaned_data["file"], by=request.user
+            )
         except ValidationError as exc:
-            for text in exc.messages:
+            for text in refusal_texts(exc):
                 form.add_error("file", text)
         else:
-            key = secrets.token_urlsafe(18)
-            cache.set(
-                f"intake:{key}",
-                {"name": form.cleaned_data["file"].name, "rows": [asdict(r) for r in preview.rows]},
-                KEPT_SECONDS,
-            )
-            request.session[SESSION_KEY] = {"key": key, "dealer": dealer.pk}
-            context.update(
-                preview=preview,
-                name=form.cleaned_data["file"].name,
-                counts={a: preview.count(a) for a in ("new", "update", "same", "error")},
-            )
-            return render(request, "inventory/intake_preview.html", context)
+            return redirect(stock_import)
     return render(
-        request, "inventory/intake_upload.html", context, status=422 if form.is_bound else 200
+        request,
+        "inventory/intake_upload.html",
+        {"form": form, "dealer": dealer, "imports": list(_imports(request)[:IMPORTS_SHOWN])},
+        status=422 if form.is_bound else 200,
     )
+
+
+def _stock_import(request, pk):
+    return request.dealer_scope.get(
+        StockImport.objects.select_related("dealer", "uploaded_by", "imported_by"), pk=pk
+    )
+
+
+@staff_view("GET", "HEAD")
+def detail(request, pk):
+    """One import: its progress while a task works on it, then what the check found (counts,
+    problems by row and column, the changes to cars in stock) and the Import button, or what
+    the import did."""
+    stock_import = _stock_import(request, pk)
+    return render(
+        request,
+        "inventory/intake_detail.html",
+        {
+            "stock_import": stock_import,
+            "dealer": stock_import.dealer,
+            "form": IntakeUploadForm(),
+            "problems": stock_import.shown.get("problems", []),
+            "changes": stock_import.shown.get("changes", []),
+        },
+    )
+
+
+@never_cache
+@staff_view("GET")
+def progress(request, pk):
+    """The progress bar, polled while a task works on the import; once it is done the page
+    reloads to show the outcome."""
+    stock_import = _stock_import(request, pk)
+    response = render(
+        request, "inventory/_stock_import_progress.html", {"stock_import": stock_import}
+    )
+    if not stock_import.is_running and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @staff_view("POST")
 @once_per_form
-def commit(request):
-    """Apply exactly the preview this person saw, every row or none."""
-    dealer = request.dealer_scope.dealer
-    kept = _kept(request, dealer)
-    if kept is None:
-        messages.error(request, _("The preview has expired; upload the file again."))
-        return redirect("inventory:vehicle_intake")
-    if any(row["errors"] for row in kept["rows"]):
-        messages.error(request, _("Correct the file and upload it again; nothing was imported."))
-        return redirect("inventory:vehicle_intake")
-    try:
-        counts = services.vehicle_import(dealer=dealer, rows=kept["rows"], by=request.user)
-    except ValidationError as exc:
-        for text in refusal_texts(exc):
-            messages.error(request, text)
-        messages.error(request, _("Nothing was imported."))
-        return redirect("inventory:vehicle_intake")
-    cache.delete(f"intake:{request.session.pop(SESSION_KEY)['key']}")
-    messages.success(
-        request,
-        _("%(name)s imported: %(new)s new, %(changed)s changed.")
-        % {"name": kept["name"], "new": counts.new, "changed": counts.changed},
+def commit(request, pk):
+    """Import a checked file: every row or none, in the background."""
+    stock_import = _stock_import(request, pk)
+    with shown_refusal(request):
+        services.stock_import_commit(stock_import=stock_import, by=request.user)
+    return redirect(stock_import)
+
+
+def _served_name(stock_import, field_file, stem) -> str:
+    extension = posixpath.splitext(field_file.name)[1]
+    return f"{stem}-{stock_import.pk}{extension}"
+
+
+@staff_view("GET")
+def error_sheet(request, pk):
+    """The workbook of every problem of a refused file, with the rows' own cells."""
+    stock_import = _stock_import(request, pk)
+    if not stock_import.error_sheet:
+        raise Http404(_("This import has no error sheet."))
+    return file_response(
+        stock_import.error_sheet,
+        filename=_served_name(stock_import, stock_import.error_sheet, "problems"),
+        missing=_("The error sheet of this import is no longer there."),
     )
-    return redirect("inventory:vehicle_list")
+
+
+@staff_view("GET")
+def original_file(request, pk):
+    """The stock file as it was uploaded, under a name of ours, as a download."""
+    stock_import = _stock_import(request, pk)
+    return file_response(
+        stock_import.file,
+        filename=_served_name(stock_import, stock_import.file, "stock-file"),
+        missing=_("The file of this import is no longer there."),
+    )
 
 
 EXAMPLE = {

@@ -50,6 +50,7 @@ _OBJECT_FOR = {
     ("lines", "line_pk"): "line",
     ("reports", "pk"): "report",
     ("views", "pk"): "saved_view",
+    ("import", "pk"): "stock_import",
 }
 _ARGUMENT = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
