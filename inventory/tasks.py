@@ -8,7 +8,13 @@ from core.tasks import QUEUE_ERRORS, Task
 from . import services
 from .models import Dealer
 
-__all__ = ["QUEUE_ERRORS", "DealerTask", "prune_submission_tokens", "worker_heartbeat"]
+__all__ = [
+    "QUEUE_ERRORS",
+    "DealerTask",
+    "lapse_reservations",
+    "prune_submission_tokens",
+    "worker_heartbeat",
+]
 
 
 class DealerTask(Task):
@@ -29,3 +35,11 @@ def worker_heartbeat() -> int:
 def prune_submission_tokens() -> int:
     """Forget expired one-time form tokens; returns how many."""
     return services.submission_tokens_prune()
+
+
+@shared_task(base=DealerTask, bind=True, time_limit=600, soft_time_limit=570)
+def lapse_reservations(self, dealer_id=None) -> dict:
+    """Put back in stock the reserved cars whose last held day has passed (hourly, so each
+    dealer's midnight is caught within the hour); returns the run's status and counts."""
+    run = services.reservations_lapse(dealer=self.tenant(dealer_id))
+    return {"job_run": run.pk, "status": run.status, "counts": run.counts}

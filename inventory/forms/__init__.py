@@ -21,6 +21,7 @@ from .inspections import (
     findings_from,
 )
 from .intake import IntakeVehicleForm, Preview, RowPlan, preview_rows
+from .vehicle_page import PhotoMoveForm, RepriceForm, ReservationForm, VehiclePhotoForm
 from .vehicles import VEHICLE_FACTS, VehicleDocumentForm, VehicleForm
 
 __all__ = [
@@ -33,16 +34,20 @@ __all__ = [
     "MultipleImageInput",
     "PaintReadingAdminForm",
     "PanelGridForm",
+    "PhotoMoveForm",
     "PhotoUploadForm",
     "PhotosField",
     "Preview",
     "ReadingsField",
+    "RepriceForm",
+    "ReservationForm",
     "RevokeForm",
     "RowPlan",
     "StructuralFindingForm",
     "VehicleDocumentForm",
     "VehicleFloorForm",
     "VehicleForm",
+    "VehiclePhotoForm",
     "accident_grade_problem",
     "attach_refusal",
     "findings_formset",

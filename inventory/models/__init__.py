@@ -66,6 +66,15 @@ from .inspections import (
 )
 from .jobs import JobRun, JobRunQuerySet, JobRunStatus, SubmissionToken
 from .panels import PANEL_ORDER, POINT_VERDICTS, PaintVerdict, Panel, Substrate
+from .vehicle_page import (
+    Reservation,
+    ReservationEnd,
+    ReservationQuerySet,
+    VehiclePhoto,
+    VehiclePhotoQuerySet,
+    vehicle_photo_path,
+    vehicle_thumbnail_path,
+)
 from .vehicles import (
     ELECTRIFIED,
     ON_HAND,
@@ -135,6 +144,9 @@ __all__ = [
     "ReportIsFrozen",
     "ReportPart",
     "ReportPartQuerySet",
+    "Reservation",
+    "ReservationEnd",
+    "ReservationQuerySet",
     "Role",
     "SohMethod",
     "SteeringSide",
@@ -148,6 +160,8 @@ __all__ = [
     "VehicleDocumentQuerySet",
     "VehicleFloorPlan",
     "VehicleFloorPlanQuerySet",
+    "VehiclePhoto",
+    "VehiclePhotoQuerySet",
     "VehicleQuerySet",
     "VehicleStatus",
     "WorldManufacturerCode",
@@ -164,6 +178,8 @@ __all__ = [
     "validate_time_zone",
     "validate_vin",
     "vehicle_document_path",
+    "vehicle_photo_path",
+    "vehicle_thumbnail_path",
     "vin_check",
     "vin_decode",
     "warning_text",

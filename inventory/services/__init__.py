@@ -44,10 +44,14 @@ from .jobs import (
     submission_tokens_prune,
     worker_heartbeat,
 )
+from .photos import MOVES as PHOTO_MOVES
+from .photos import vehicle_photo_move, vehicle_photo_remove, vehicle_photos_add
+from .reservations import LAPSE_JOB, LAPSED_REASON, reservations_lapse, vehicle_reserve
 from .vehicles import (
     DOCUMENT_FIELDS,
     MANUAL_STATUS_MOVES,
     PAPERS_FIXED_FOR,
+    REPRICE_REASON_MAX_LENGTH,
     UNSET,
     Unset,
     refuse_unless_on_hand,
@@ -57,6 +61,7 @@ from .vehicles import (
     vehicle_document_add,
     vehicle_document_remove,
     vehicle_receive,
+    vehicle_reprice,
     vehicle_set_shipment_status,
     vehicle_update,
 )
@@ -64,12 +69,16 @@ from .vehicles import (
 __all__ = [
     "CANDIDATE_SETTINGS",
     "DOCUMENT_FIELDS",
+    "LAPSED_REASON",
+    "LAPSE_JOB",
     "MANAGER_APPS",
     "MANAGER_EXCLUDED",
     "MANAGER_USER_PERMS",
     "MANUAL_STATUS_MOVES",
     "PAPERS_FIXED_FOR",
+    "PHOTO_MOVES",
     "PLATFORM_MODELS",
+    "REPRICE_REASON_MAX_LENGTH",
     "STORED_UPLOADS",
     "UNSET",
     "ImportCounts",
@@ -96,6 +105,7 @@ __all__ = [
     "membership_save",
     "platform_operators_group_sync",
     "refuse_unless_on_hand",
+    "reservations_lapse",
     "stored_upload_normalise",
     "submission_tokens_prune",
     "user_save",
@@ -106,7 +116,12 @@ __all__ = [
     "vehicle_document_remove",
     "vehicle_floor",
     "vehicle_import",
+    "vehicle_photo_move",
+    "vehicle_photo_remove",
+    "vehicle_photos_add",
     "vehicle_receive",
+    "vehicle_reprice",
+    "vehicle_reserve",
     "vehicle_set_shipment_status",
     "vehicle_update",
     "worker_heartbeat",
