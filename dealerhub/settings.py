@@ -188,6 +188,10 @@ INTAKE_MAX_BYTES = env.int("INTAKE_MAX_BYTES", default=20_000_000)
 # before it is decoded: a few kilobytes of PNG can unpack to gigabytes. 40 megapixels is more
 # than any phone camera takes.
 UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
+# Photos of a car for sale (each within the size and pixel limits above), and a reservation's
+# default term in days when staff reserve a car.
+VEHICLE_PHOTOS_MAX = env.int("VEHICLE_PHOTOS_MAX", default=30)
+RESERVATION_DEFAULT_DAYS = env.int("RESERVATION_DEFAULT_DAYS", default=7)
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="").rstrip("/")
 VERIFY_LANGUAGES = [("en", "English"), ("zh-hans", "中文"), ("ru", "Русский"), ("ar", "العربية")]
 VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=30)

@@ -13,6 +13,7 @@ __all__ = [
     "DealerTask",
     "check_stock_import",
     "import_stock_file",
+    "lapse_reservations",
     "prune_submission_tokens",
     "worker_heartbeat",
 ]
@@ -50,3 +51,11 @@ def import_stock_file(stock_import_id: int) -> str:
     """Apply a checked stock file (`stock_import_apply`); returns the record's status."""
     stock_import = StockImport.objects.get(pk=stock_import_id)
     return services.stock_import_apply(stock_import=stock_import).status
+
+
+@shared_task(base=DealerTask, bind=True, time_limit=600, soft_time_limit=570)
+def lapse_reservations(self, dealer_id=None) -> dict:
+    """Put back in stock the reserved cars whose last held day has passed (hourly, so each
+    dealer's midnight is caught within the hour); returns the run's status and counts."""
+    run = services.reservations_lapse(dealer=self.tenant(dealer_id))
+    return {"job_run": run.pk, "status": run.status, "counts": run.counts}

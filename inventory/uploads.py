@@ -1,6 +1,7 @@
 """Files users hand us and get back: what a file really is, the name it is kept under, and
 the response that serves it so a browser can never run it as a page of this site."""
 
+import io
 import posixpath
 import re
 import secrets
@@ -8,9 +9,10 @@ import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
-from PIL import Image
+from PIL import Image, ImageOps
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,78 @@ def _pixels_message(name, refusal) -> str:
         "name": name,
         "limit": limit,
     }
+
+
+# What a browser or a server would run if the bytes were ever taken for a page: a picture
+# that also carries one (a polyglot) is refused, not only served safely. Each pattern is long
+# enough that the random-looking bytes of a compressed picture match it by chance about once
+# in a hundred thousand 10 MB photos.
+_MARKUP = re.compile(
+    rb"<(?:script|iframe|object|embed)\b|<html[\s>]|<!doctype\s+html|<\?php|javascript:"
+    rb"|<svg\s[^>]{0,200}?(?:xmlns|on\w+\s*=)",
+    re.IGNORECASE,
+)
+_SCAN_CHUNK = 1 << 20
+_SCAN_OVERLAP = 32
+
+
+def carries_markup(handle) -> bool:
+    """Whether a file holds markup or script anywhere in its bytes, read in chunks."""
+    handle.seek(0)
+    tail = b""
+    try:
+        while chunk := handle.read(_SCAN_CHUNK):
+            if _MARKUP.search(tail + chunk):
+                return True
+            tail = chunk[-_SCAN_OVERLAP:]
+    finally:
+        handle.seek(0)
+    return False
+
+
+def picture_problem(upload, *, described) -> str | None:
+    """Why an uploaded picture is refused: what `upload_problem` refuses for photos, and a
+    picture that carries a page or script besides."""
+    problem = upload_problem(upload, kinds=PHOTO_KINDS, described=described)
+    if problem:
+        return problem
+    if carries_markup(upload):
+        return _(
+            "%(name)s carries a web page or script inside the picture; save the photo again "
+            "from a camera or photo editor."
+        ) % {"name": upload.name}
+    return None
+
+
+def damaged_message(name) -> str:
+    return _("%(name)s is damaged: its picture does not decode.") % {"name": name}
+
+
+def thumbnail(upload, *, size) -> ContentFile:
+    """A small JPEG of a picture already accepted by `picture_problem`, upright as the camera
+    held it, re-encoded from its pixels so nothing else of the upload comes along. Every row
+    is decoded: a picture the decoder gives up on raises `Refused("damaged")`. (Once
+    WeasyPrint is loaded, Pillow greys out the missing rows of a cut-short picture instead.)"""
+    upload.seek(0)
+    try:
+        with Image.open(upload, formats=_PILLOW_FORMATS) as image:
+            # A JPEG decodes at a fraction of its size when only a thumbnail is wanted.
+            image.draft("RGB", (size[0] * 2, size[1] * 2))
+            picture = ImageOps.exif_transpose(image)
+            if picture.mode in ("RGBA", "LA", "PA", "P"):
+                # Transparent parts become white, as they look on the page, not black.
+                picture = Image.alpha_composite(
+                    Image.new("RGBA", picture.size, "white"), picture.convert("RGBA")
+                )
+            picture = picture.convert("RGB")
+    except Exception as exc:  # a damaged picture can fail its decoder in any way
+        raise Refused("damaged") from exc
+    finally:
+        upload.seek(0)
+    picture.thumbnail(size, Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=82, optimize=True)
+    return ContentFile(buffer.getvalue(), name="thumbnail.jpg")
 
 
 def new_name(folder, kind) -> str:

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import public
-from .views import bulk, floor_plan, inspections, intake, saved_views, vehicles
+from .views import bulk, floor_plan, inspections, intake, saved_views, vehicle_page, vehicles
 
 app_name = "inventory"
 
@@ -31,6 +31,29 @@ urlpatterns = [
     path("vehicles/<int:pk>/edit/", vehicles.edit, name="vehicle_edit"),
     path("vehicles/<int:pk>/stock-sheet/", bulk.stock_sheet, name="vehicle_stock_sheet"),
     path("vehicles/<int:pk>/status/", vehicles.change_status, name="vehicle_status"),
+    path("vehicles/<int:pk>/price/", vehicle_page.reprice, name="vehicle_reprice"),
+    path("vehicles/<int:pk>/reserve/", vehicle_page.reserve, name="vehicle_reserve"),
+    path("vehicles/<int:pk>/photos/", vehicle_page.photo_add, name="vehicle_photo_add"),
+    path(
+        "vehicles/<int:pk>/photos/<int:photo_pk>/",
+        vehicle_page.photo,
+        name="vehicle_photo",
+    ),
+    path(
+        "vehicles/<int:pk>/photos/<int:photo_pk>/thumbnail/",
+        vehicle_page.photo_thumbnail,
+        name="vehicle_photo_thumbnail",
+    ),
+    path(
+        "vehicles/<int:pk>/photos/<int:photo_pk>/move/",
+        vehicle_page.photo_move,
+        name="vehicle_photo_move",
+    ),
+    path(
+        "vehicles/<int:pk>/photos/<int:photo_pk>/remove/",
+        vehicle_page.photo_remove,
+        name="vehicle_photo_remove",
+    ),
     path("vehicles/<int:pk>/documents/", vehicles.document_add, name="vehicle_document_add"),
     path(
         "vehicles/<int:pk>/documents/<int:document_pk>/remove/",

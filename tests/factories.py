@@ -209,6 +209,20 @@ def shippable_vehicle(dealer, *, by=None, **fields):
     return vehicle
 
 
+def reserve(vehicle, *, by=None, days=7, customer_name="Wang Fang", deposit="5000", **terms):
+    """Reserve a car in stock for a customer, held `days` days past the dealer's today."""
+    from inventory import services
+
+    return services.vehicle_reserve(
+        vehicle=vehicle,
+        customer_name=customer_name,
+        deposit=Decimal(deposit),
+        expires_on=vehicle.dealer.today() + timedelta(days=days),
+        by=by,
+        **terms,
+    )
+
+
 def _png_upload(name="hood.png"):
     import io
 

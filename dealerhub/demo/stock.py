@@ -17,6 +17,9 @@ from inventory.models import (
 
 from .catalogue import CATALOGUE, COLOURS, VEHICLES_PER_DEALER, body_type, make_vin
 
+# Who the demo's reserved cars are held for.
+CUSTOMERS = ["Wang Fang", "Li Na", "Zhang Wei", "Liu Yang", "Chen Jie", "Aliya Nurlanova"]
+
 
 def _vehicle_facts(rng, dealer, makes):
     today = dealer.today()
@@ -68,8 +71,15 @@ def seed_vehicles(rng, dealer, makes, by):
         )
         created += 1
         if status_roll < 0.06:
-            inventory_services.vehicle_change_status(
-                vehicle=vehicle, to_status=VehicleStatus.RESERVED, by=by
+            # From the car's number, not the shared generator: a second seeding skips the cars
+            # it has and must draw the same facts for the rest.
+            inventory_services.vehicle_reserve(
+                vehicle=vehicle,
+                customer_name=CUSTOMERS[number % len(CUSTOMERS)],
+                customer_phone=f"138{number * 7919 % 100_000_000:08d}",
+                deposit=Decimal((0, 2000, 5000, 10000)[number % 4]),
+                expires_on=dealer.today() + timedelta(days=1 + number % 14),
+                by=by,
             )
         elif status_roll < 0.12:
             inventory_services.vehicle_change_status(

@@ -86,7 +86,8 @@ class VehicleAdmin(GuardedDeleteAdminMixin, DealerScopedAdminMixin, SimpleHistor
     ]
     history_list_display = ["status", "list_price", "odometer_km"]
     inlines = [DocumentInline, InspectionInline]
-    actions = ["mark_reserved", "mark_in_stock", "mark_sold_domestic"]
+    # Reserving records a customer, a deposit and a last day: one car at a time, on its page.
+    actions = ["mark_in_stock", "mark_sold_domestic"]
     fieldsets = [
         (None, {"fields": ["dealer", "vin", "stock_number", "status"]}),
         (
@@ -179,10 +180,6 @@ class VehicleAdmin(GuardedDeleteAdminMixin, DealerScopedAdminMixin, SimpleHistor
                 % {"count": moved, "status": VehicleStatus(to_status).label.lower()},
                 messages.SUCCESS,
             )
-
-    @admin.action(description=_("Mark selected vehicles reserved"), permissions=["change"])
-    def mark_reserved(self, request, queryset):
-        self._change_status(request, queryset, VehicleStatus.RESERVED)
 
     @admin.action(description=_("Put selected vehicles back in stock"), permissions=["change"])
     def mark_in_stock(self, request, queryset):

@@ -23,6 +23,7 @@ from .inspections import (
     findings_from,
 )
 from .intake import IntakeCheck, IntakeVehicleForm, RowPlan
+from .vehicle_page import PhotoMoveForm, RepriceForm, ReservationForm, VehiclePhotoForm
 from .vehicles import VEHICLE_FACTS, VehicleDocumentForm, VehicleForm
 
 __all__ = [
@@ -42,9 +43,12 @@ __all__ = [
     "MultipleImageInput",
     "PaintReadingAdminForm",
     "PanelGridForm",
+    "PhotoMoveForm",
     "PhotoUploadForm",
     "PhotosField",
     "ReadingsField",
+    "RepriceForm",
+    "ReservationForm",
     "RevokeForm",
     "RowPlan",
     "SavedViewForm",
@@ -52,6 +56,7 @@ __all__ = [
     "VehicleDocumentForm",
     "VehicleFloorForm",
     "VehicleForm",
+    "VehiclePhotoForm",
     "accident_grade_problem",
     "attach_refusal",
     "email_language_of",
@@ -59,5 +64,4 @@ __all__ = [
     "findings_from",
     "focus_first_error",
     "list_query",
-    "preview_rows",
 ]

@@ -338,6 +338,18 @@ def _judge(plan, record, *, existing, dealer, user, form_options):
             plan.errors.extend((column, error) for error in errors)
         return
     cleaned = form.cleaned_data
+    moved = cleaned.get("status") and cleaned["status"] != getattr(existing, "status", None)
+    if moved and cleaned["status"] == VehicleStatus.RESERVED:
+        plan.errors.append(
+            (
+                column_label("status"),
+                _(
+                    "A reservation records the customer, the deposit and the last day the car "
+                    "is held; reserve the car from its page."
+                ),
+            )
+        )
+        return
     if existing is None:
         plan.facts = {
             name: _json(value)
@@ -348,7 +360,6 @@ def _judge(plan, record, *, existing, dealer, user, form_options):
             plan.facts["status"] = cleaned["status"]
         return
     plan.vehicle_id = existing.pk
-    moved = cleaned.get("status") and cleaned["status"] != existing.status
     if moved and existing.status not in STATUSES:
         plan.errors.append(
             (column_label("status"), _("This car's status moves with its shipment."))

@@ -78,6 +78,15 @@ from .inspections import (
 from .jobs import JobRun, JobRunQuerySet, JobRunStatus, SubmissionToken, job_describe
 from .panels import PANEL_ORDER, POINT_VERDICTS, PaintVerdict, Panel, Substrate
 from .saved_views import SavedView, SavedViewQuerySet
+from .vehicle_page import (
+    Reservation,
+    ReservationEnd,
+    ReservationQuerySet,
+    VehiclePhoto,
+    VehiclePhotoQuerySet,
+    vehicle_photo_path,
+    vehicle_thumbnail_path,
+)
 from .vehicles import (
     ELECTRIFIED,
     ON_HAND,
@@ -150,6 +159,9 @@ __all__ = [
     "ReportIsFrozen",
     "ReportPart",
     "ReportPartQuerySet",
+    "Reservation",
+    "ReservationEnd",
+    "ReservationQuerySet",
     "Role",
     "SavedView",
     "SavedViewQuerySet",
@@ -168,6 +180,8 @@ __all__ = [
     "VehicleDocumentQuerySet",
     "VehicleFloorPlan",
     "VehicleFloorPlanQuerySet",
+    "VehiclePhoto",
+    "VehiclePhotoQuerySet",
     "VehicleQuerySet",
     "VehicleStatus",
     "VinDecoder",
@@ -188,6 +202,8 @@ __all__ = [
     "validate_time_zone",
     "validate_vin",
     "vehicle_document_path",
+    "vehicle_photo_path",
+    "vehicle_thumbnail_path",
     "vin_check",
     "vin_decode",
     "warning_text",

@@ -1,4 +1,5 @@
-"""Vehicles and their papers: receive, update, status moves, delete, documents on file."""
+"""Vehicles and their papers: receive, update, reprice, status moves, delete, documents on
+file."""
 
 from datetime import date
 from decimal import Decimal
@@ -22,6 +23,8 @@ from ..models import (
     Dealer,
     Fuel,
     RegisteredOwner,
+    Reservation,
+    ReservationEnd,
     SteeringSide,
     Vehicle,
     VehicleDocument,
@@ -39,6 +42,9 @@ class Unset(Enum):
 
 
 UNSET = Unset.UNSET
+
+# What history keeps of a change's reason (django-simple-history's column).
+REPRICE_REASON_MAX_LENGTH = 100
 
 # Moves a person may make by hand; allocation and export follow shipments only.
 MANUAL_STATUS_MOVES = {
@@ -71,6 +77,10 @@ def _refuse_status_move(vehicle, to_status) -> None:
                 }
             },
             code="illegal_status_move",
+        )
+    if to_status == VehicleStatus.RESERVED:
+        raise ValidationError(
+            {"status": reservation_terms_needed(vehicle.vin)}, code="reservation_terms_needed"
         )
 
 
@@ -141,8 +151,13 @@ def new_vehicle(
     `vehicle_receive` saves one at a time and `vehicle_receive_many` by the thousand.
 
     A make or model year left out is read from the VIN (maker code table, year code); one
-    given is kept as given. `decode_vin` is `vin_decode`, or a `VinDecoder` for many cars.
+    given is kept as given. `decode_vin` is `vin_decode`, or a `VinDecoder` for many cars. A car
+    is reserved after it is received, with `vehicle_reserve`.
     """
+    if status == VehicleStatus.RESERVED:
+        raise ValidationError(
+            {"status": reservation_terms_needed(vin)}, code="reservation_terms_needed"
+        )
     if not make or model_year is None:
         decoded = decode_vin(vin, today=dealer.today())
         make = make or decoded.make
@@ -423,6 +438,7 @@ def vehicle_update_many(
     }
     now = timezone.now()
     changed_cars, fields, identities = [], {"updated_at"}, []
+    leaving_reservation = []
     for index, (pk, facts) in enumerate(updates):
         facts = dict(facts)
         to_status = facts.pop("status", None)
@@ -440,6 +456,8 @@ def vehicle_update_many(
             )
             if to_status and to_status != vehicle.status:
                 _refuse_status_move(vehicle, to_status)
+                if vehicle.status == VehicleStatus.RESERVED:
+                    leaving_reservation.append(vehicle)
                 _move_status(vehicle, to_status)
                 changed.update(status=to_status, left_stock_on=vehicle.left_stock_on)
             if not changed:
@@ -471,20 +489,92 @@ def vehicle_update_many(
         default_change_reason=None,
         batch_size=BULK_BATCH,
     )
+    for vehicle in leaving_reservation:
+        reservation_end_open(
+            vehicle=vehicle,
+            reason=(
+                ReservationEnd.SOLD
+                if vehicle.status == VehicleStatus.SOLD_DOMESTIC
+                else ReservationEnd.RELEASED
+            ),
+            by=by,
+        )
     judging.rejudge(changed_cars)
     return changed_cars
 
 
 @transaction.atomic
 def vehicle_change_status(*, vehicle, to_status, by=None) -> Vehicle:
-    """Reserve, release or sell a vehicle domestically."""
+    """Release a reserved vehicle, sell it domestically or take it back into stock. Releasing
+    or selling ends its reservation; reserving goes through `vehicle_reserve`, which records
+    the customer, the deposit and the last day the car is held."""
     locked = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
     if locked.status == to_status:
         return locked
     _refuse_status_move(locked, to_status)
-    _move_status(locked, to_status)
-    locked._history_user = by
-    locked.save(update_fields=["status", "left_stock_on", "updated_at"])
+    ending = (
+        ReservationEnd.SOLD if to_status == VehicleStatus.SOLD_DOMESTIC else ReservationEnd.RELEASED
+    )
+    set_status(locked, to_status, by=by, reservation_end=ending)
+    return locked
+
+
+def reservation_terms_needed(vin) -> str:
+    return _(
+        "A reservation records the customer, the deposit and the last day the car is held; "
+        "reserve vehicle %(vin)s from its page."
+    ) % {"vin": vin}
+
+
+def set_status(vehicle, to_status, *, by=None, on=None, reservation_end=None, reason=None):
+    """Move a locked vehicle to `to_status`, save it with history (`reason` is the history's
+    change reason) and re-judge it. A car that stops being reserved ends its open reservation
+    with `reservation_end`."""
+    was_reserved = vehicle.status == VehicleStatus.RESERVED
+    _move_status(vehicle, to_status, on=on)
+    vehicle._history_user = by
+    vehicle._change_reason = reason
+    vehicle.save(update_fields=["status", "left_stock_on", "updated_at"])
+    if was_reserved and to_status != VehicleStatus.RESERVED:
+        reservation_end_open(vehicle=vehicle, reason=reservation_end, by=by)
+    judging.rejudge([vehicle])
+
+
+def reservation_end_open(*, vehicle, reason, by=None) -> Reservation | None:
+    """End the vehicle's open reservation, if it has one, for `reason`."""
+    reservation = Reservation.objects.select_for_update().open().filter(vehicle=vehicle).first()
+    if reservation is None:
+        return None
+    reservation.ended_at = timezone.now()
+    reservation.end_reason = reason
+    reservation.ended_by = by
+    reservation.save(update_fields=["ended_at", "end_reason", "ended_by"])
+    return reservation
+
+
+@transaction.atomic
+def vehicle_reprice(
+    *, vehicle: Vehicle, list_price: Decimal, reason: str = "", by: User | None = None
+) -> Vehicle:
+    """Set a new list price with the reason for it, kept in the price history. The export
+    figures and the candidate flag follow in the same transaction."""
+    reason = (reason or "").strip()
+    errors = {}
+    if list_price is None or list_price <= 0:
+        errors["list_price"] = _("A list price must be more than zero.")
+    if len(reason) > REPRICE_REASON_MAX_LENGTH:
+        errors["reason"] = _("Keep the reason to %(limit)s characters.") % {
+            "limit": REPRICE_REASON_MAX_LENGTH
+        }
+    if errors:
+        raise ValidationError(errors, code="invalid_price")
+    locked = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    refuse_unless_on_hand(locked, _("repriced"))
+    if locked.list_price == list_price:
+        return locked
+    locked.list_price = list_price
+    locked._change_reason = reason or None
+    _save_vehicle(locked, by=by)
     judging.rejudge([locked])
     return locked
 
@@ -523,8 +613,10 @@ def vehicle_delete(*, vehicle, by=None) -> None:
             % {"vin": locked.vin, "reason": refusal},
             code="vehicle_on_record",
         )
+    photos = list(locked.photos.all())
     locked._history_user = by
     locked.delete()
+    delete_files_on_commit([file for photo in photos for file in (photo.image, photo.thumbnail)])
 
 
 def vehicle_set_shipment_status(*, vehicles, to_status, by=None, on=None) -> int:
@@ -534,9 +626,12 @@ def vehicle_set_shipment_status(*, vehicles, to_status, by=None, on=None) -> int
     moved = []
     for vehicle in vehicles:
         if vehicle.status != to_status:
+            was_reserved = vehicle.status == VehicleStatus.RESERVED
             _move_status(vehicle, to_status, on=on)
             vehicle._history_user = by
             vehicle.save(update_fields=["status", "left_stock_on", "updated_at"])
+            if was_reserved:
+                reservation_end_open(vehicle=vehicle, reason=ReservationEnd.SHIPPED, by=by)
             moved.append(vehicle)
     judging.rejudge(moved)
     return len(moved)

@@ -23,10 +23,13 @@ from ..filters import VehicleFilterSet, bucket_label
 from ..forms import (
     BulkActionForm,
     FloorPlanPaymentForm,
+    RepriceForm,
+    ReservationForm,
     SavedViewForm,
     VehicleDocumentForm,
     VehicleFloorForm,
     VehicleForm,
+    VehiclePhotoForm,
     list_query,
 )
 from ..idempotency import once_per_form
@@ -34,6 +37,7 @@ from ..models import (
     SavedView,
     Vehicle,
     VehicleDocument,
+    VehiclePhoto,
     VehicleStatus,
     message_text,
     paper_label,
@@ -128,6 +132,13 @@ def listing(request):
     shown = list_page(request, VEHICLES, vehicles, dealer=dealer)
     today, buckets = dealer.today(), dealer.buckets
     rows = [(vehicle, *days_and_bucket(vehicle, today, buckets)) for vehicle in shown.page.rows]
+    if shown.page.rows:
+        # Each car's first photo, for the whole page in one query.
+        first = request.dealer_scope.of_dealer(VehiclePhoto.objects.all()).first_of(
+            vehicle.pk for vehicle in shown.page.rows
+        )
+        for vehicle in shown.page.rows:
+            vehicle.first_photo = first.get(vehicle.pk)
     active = next((v for v in saved if str(v.pk) == request.GET.get("view")), None)
     for view in saved:
         view.url = view_url(view)
@@ -239,11 +250,26 @@ HISTORY_OTHER_FIELDS = [
 ]
 
 
-def vehicle_timeline(vehicle):
-    """Who changed status, price and odometer, and when, newest first; one query."""
-    records = list(
+# Change reasons the services write, shown in the reader's language.
+HISTORY_REASONS = {services.LAPSED_REASON: gettext_lazy("Reservation lapsed")}
+
+
+def history_records(vehicle):
+    """The car's history, oldest first, with who made each change; one query."""
+    return list(
         vehicle.history.select_related("history_user").order_by("history_date", "history_id")
     )
+
+
+def reason_text(record) -> str:
+    reason = record.history_change_reason or ""
+    return str(HISTORY_REASONS.get(reason, reason))
+
+
+def vehicle_timeline(vehicle, records=None):
+    """Who changed status, price and odometer, and when, and why when they said; newest
+    first. One query, none when given the `history_records`."""
+    records = history_records(vehicle) if records is None else records
     statuses = dict(VehicleStatus.choices)
     labels = {name: Vehicle._meta.get_field(name).verbose_name for name in TIMELINE_FIELDS}
 
@@ -280,6 +306,7 @@ def vehicle_timeline(vehicle):
                 "who": record.history_user,
                 "changes": changes,
                 "edited": edited,
+                "reason": reason_text(record),
                 "status": shown("status", record.status),
                 "odometer_km": record.odometer_km,
                 "list_price": record.list_price,
@@ -288,6 +315,26 @@ def vehicle_timeline(vehicle):
         previous = record
     entries.reverse()
     return entries
+
+
+def price_history(records):
+    """Every list price the car had, newest first: when, who, from what, to what and why."""
+    prices = []
+    previous = None
+    for record in records:
+        if previous is None or record.list_price != previous.list_price:
+            prices.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "old": previous.list_price if previous is not None else None,
+                    "new": record.list_price,
+                    "reason": reason_text(record) if previous is not None else "",
+                }
+            )
+        previous = record
+    prices.reverse()
+    return prices
 
 
 def candidate_summary(vehicle):
@@ -321,6 +368,14 @@ def detail(request, pk):
         vehicle.shipment_lines.select_related("shipment__destination").order_by("-added_at", "-id")
     )
     documents = list(vehicle.documents.select_related("added_by"))
+    photos = list(vehicle.photos.order_by("position", "id"))
+    reservations = list(
+        vehicle.reservations.select_related("reserved_by", "ended_by").order_by(
+            "-reserved_at", "-id"
+        )
+    )
+    reservation = next((r for r in reservations if r.is_open), None)
+    records = history_records(vehicle)
     return render(
         request,
         "inventory/vehicle_detail.html",
@@ -328,7 +383,23 @@ def detail(request, pk):
             "vehicle": vehicle,
             "days_in_stock": days,
             "bucket": bucket,
-            "timeline": vehicle_timeline(vehicle),
+            "timeline": vehicle_timeline(vehicle, records),
+            "prices": price_history(records),
+            "reprice_form": (
+                RepriceForm(initial={"list_price": vehicle.list_price})
+                if vehicle.is_on_hand
+                else None
+            ),
+            "photos": photos,
+            "photo_form": VehiclePhotoForm(),
+            "reservation": reservation,
+            "reservation_expired": bool(reservation and reservation.is_expired(today)),
+            "past_reservations": [r for r in reservations if not r.is_open],
+            "reservation_form": (
+                ReservationForm(dealer=vehicle.dealer)
+                if vehicle.status == VehicleStatus.IN_STOCK
+                else None
+            ),
             "inspections": inspections,
             "shipment_lines": shipment_lines,
             "status_moves": [

@@ -16,6 +16,7 @@ from inventory import services as inventory_services
 from inventory.models import Vehicle, VehicleStatus
 from inventory.vin import with_check_digit
 from tests.factories import ShipmentFactory, VehicleFactory, issued_inspection
+from tests.factories import reserve as reserve_for_a_customer
 
 pytestmark = pytest.mark.django_db
 S = ShipmentStatus
@@ -50,7 +51,7 @@ def sell(car, staff):
 
 
 def reserve(car, staff):
-    inventory_services.vehicle_change_status(vehicle=car, to_status="reserved", by=staff)
+    reserve_for_a_customer(car, by=staff)
 
 
 def drive_over_the_zero_km_limit(car, staff):

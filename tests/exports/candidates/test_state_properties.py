@@ -142,10 +142,20 @@ class StaffDay(RuleBasedStateMachine):
             by=self.staff,
         )
 
-    @rule(car=cars, to=st.sampled_from(["reserved", "sold_domestic", "in_stock"]))
+    @rule(car=cars, to=st.sampled_from(["sold_domestic", "in_stock"]))
     def change_status(self, car, to):
         self.attempt(
             inventory_services.vehicle_change_status, vehicle=car, to_status=to, by=self.staff
+        )
+
+    @rule(car=cars, days=st.sampled_from([1, 7]))
+    def reserve(self, car, days):
+        self.attempt(
+            inventory_services.vehicle_reserve,
+            vehicle=car,
+            customer_name="Wang Fang",
+            expires_on=self.dealer.today() + timedelta(days=days),
+            by=self.staff,
         )
 
     @rule(car=cars)

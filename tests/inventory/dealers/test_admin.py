@@ -92,16 +92,19 @@ def test_status_action_moves_vehicles_and_reports_refusals(client, manager_a, de
     client.force_login(manager_a)
     response = client.post(
         reverse("admin:inventory_vehicle_changelist"),
-        {"action": "mark_reserved", "_selected_action": [movable.pk, exported.pk]},
+        {"action": "mark_sold_domestic", "_selected_action": [movable.pk, exported.pk]},
         follow=True,
     )
     movable.refresh_from_db()
     exported.refresh_from_db()
-    assert movable.status == VehicleStatus.RESERVED
+    assert movable.status == VehicleStatus.SOLD_DOMESTIC
     assert exported.status == VehicleStatus.EXPORTED
     text = response.content.decode()
-    assert "1 vehicle marked reserved." in text
-    assert f"{exported.vin}: A vehicle that is Exported cannot be marked Reserved by hand." in text
+    assert "1 vehicle marked sold domestic." in text
+    assert (
+        f"{exported.vin}: A vehicle that is Exported cannot be marked Sold domestic by hand."
+        in text
+    )
 
 
 def _draft(dealer):

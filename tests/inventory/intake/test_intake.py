@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from inventory.models import ImportStatus, StockImport, Vehicle, VehicleFloorPlan
-from tests.factories import VehicleFactory
+from tests.factories import VehicleFactory, next_vin
 
 pytestmark = pytest.mark.django_db
 
@@ -270,12 +270,25 @@ def test_importing_twice_imports_once(staff_client, dealer_a, upload, commit):
 def test_a_status_in_the_file_moves_a_car_in_stock(staff_client, dealer_a, upload, commit):
     car = VehicleFactory(dealer=dealer_a, vin="LRW3E7FA8NC000001")
     text = "VIN,Make,Model,Model year,Powertrain,Acquisition cost,List price,Status\n"
-    text += f"{car.vin},BYD,Seal,2025,BEV,150000,{car.list_price},Reserved\n"
+    text += f"{car.vin},BYD,Seal,2025,BEV,150000,{car.list_price},Sold domestic\n"
     page = upload(_csv(text)).content.decode()
-    assert "In stock → Reserved" in page
+    assert "In stock → Sold domestic" in page
     commit()
     car.refresh_from_db()
-    assert car.status == "reserved"
+    assert car.status == "sold_domestic"
+
+
+def test_a_file_cannot_reserve_a_car_without_its_customer(staff_client, dealer_a, upload):
+    car = VehicleFactory(dealer=dealer_a, vin="LRW3E7FA8NC000001")
+    text = "VIN,Make,Model,Model year,Powertrain,Acquisition cost,List price,Status\n"
+    text += f"{car.vin},BYD,Seal,2025,BEV,150000,{car.list_price},Reserved\n"
+    text += f"{next_vin()},BYD,Seal,2025,BEV,150000,179800,Reserved\n"
+    page = upload(_csv(text)).content.decode()
+    assert page.count("reserve the car from its page") == 2
+    assert "Import</button>" not in page
+    car.refresh_from_db()
+    assert car.status == "in_stock"
+    assert dealer_a.vehicles.count() == 1
 
 
 def test_a_lower_odometer_is_shown_and_applied(staff_client, dealer_a, upload, commit):

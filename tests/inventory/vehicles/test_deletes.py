@@ -19,7 +19,13 @@ from exports import services as export_services
 from exports.models import ExportShipment, ShipmentDocument, ShipmentLine, ShipmentStatus
 from inventory import services
 from inventory.models import InspectionPhoto, InspectionReport, Vehicle, VehicleStatus
-from tests.factories import ShipmentFactory, ShipmentLineFactory, VehicleFactory, draft_inspection
+from tests.factories import (
+    ShipmentFactory,
+    ShipmentLineFactory,
+    VehicleFactory,
+    draft_inspection,
+    reserve,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +77,7 @@ def test_a_vehicle_received_by_mistake_is_deleted(dealer_a, manager_a):
 @pytest.mark.parametrize(
     "past",
     [
-        lambda v: services.vehicle_change_status(vehicle=v, to_status=VehicleStatus.RESERVED),
+        lambda v: reserve(v),
         lambda v: file_paper(v),
         lambda v: draft_inspection(v),
         lambda v: ShipmentLineFactory(vehicle=v),

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from inventory import services
 from inventory.models import Vehicle, VehicleStatus
-from tests.factories import VehicleFactory, next_vin
+from tests.factories import VehicleFactory, next_vin, reserve
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_odometer_going_down_needs_confirmation_and_is_recorded(dealer_a, staff_
 def test_price_and_status_changes_keep_who_when_old_and_new(dealer_a, staff_a):
     vehicle = VehicleFactory(dealer=dealer_a)
     services.vehicle_update(vehicle=vehicle, by=staff_a, list_price=Decimal("169800.00"))
-    services.vehicle_change_status(vehicle=vehicle, to_status=VehicleStatus.RESERVED, by=staff_a)
+    reserve(vehicle, by=staff_a)
     records = list(vehicle.history.order_by("history_date"))
     changes = [
         (c.field, str(c.old), str(c.new), rec.history_user.username)

@@ -23,6 +23,7 @@ from tests.factories import (
     UserFactory,
     VehicleFactory,
     next_vin,
+    reserve,
 )
 
 LIST = reverse("inventory:vehicle_list")
@@ -263,9 +264,9 @@ def test_list_queries_do_not_grow_with_the_stock(
     for n in range(count):
         VehicleFactory(dealer=dealer_a, make=["BYD", "Geely", "Chery"][n % 3])
     # session, user, the user's dealers, saved views, make choices, the page of rows, the
-    # capped count, the open export markets for the market filter and the shipments taking
-    # cars for the bulk action
-    with django_assert_num_queries(9):
+    # capped count, the open export markets for the market filter, the shipments taking
+    # cars for the bulk action and the page's first photos
+    with django_assert_num_queries(10):
         response = staff_client.get(LIST, {"status": "in_stock", "sort": "odometer_km"})
     assert len(listed_vins(response)) == min(count, 50)
 
@@ -347,7 +348,7 @@ def test_vehicle_page_shows_facts_history_inspections_and_shipments(
         list_price=Decimal("179800"),
     )
     services.vehicle_update(vehicle=vehicle, by=staff_a, list_price=Decimal("169800"))
-    services.vehicle_change_status(vehicle=vehicle, to_status="reserved", by=staff_a)
+    reserve(vehicle, by=staff_a)
     vehicle.inspections.create(
         inspected_on=dealer_a.today(), inspector="Li Wei", agency="CCIC", odometer_km=12
     )
@@ -393,9 +394,9 @@ def test_vehicle_page_queries_do_not_grow_with_history(
             inspected_on=dealer_a.today(), inspector="Li", agency="CCIC", odometer_km=20
         )
     # session, user, dealers, vehicle with dealer and floor plan, history with users,
-    # inspections, shipments, documents, the dealer's floor-plan lines (the export check loads
-    # separately)
-    with django_assert_num_queries(9):
+    # inspections, shipments, documents, photos, reservations, the dealer's floor-plan lines
+    # (the export check loads separately)
+    with django_assert_num_queries(11):
         response = staff_client.get(reverse("inventory:vehicle_detail", args=[vehicle.pk]))
     assert response.status_code == 200
 
@@ -403,8 +404,20 @@ def test_vehicle_page_queries_do_not_grow_with_history(
 def test_status_buttons_reserve_and_release(staff_client, dealer_a):
     vehicle = VehicleFactory(dealer=dealer_a)
     url = reverse("inventory:vehicle_status", args=[vehicle.pk])
-    response = staff_client.post(url, {"status": "reserved"}, follow=True)
-    assert "is now reserved" in response.content.decode()
+    bare = staff_client.post(url, {"status": "reserved"}, follow=True)
+    assert "A reservation records the customer" in bare.content.decode()
+    vehicle.refresh_from_db()
+    assert vehicle.status == VehicleStatus.IN_STOCK
+    response = staff_client.post(
+        reverse("inventory:vehicle_reserve", args=[vehicle.pk]),
+        {
+            "customer_name": "Wang Fang",
+            "deposit": "5000",
+            "expires_on": (dealer_a.today() + timedelta(days=7)).isoformat(),
+        },
+        follow=True,
+    )
+    assert "is reserved for Wang Fang" in response.content.decode()
     vehicle.refresh_from_db()
     assert vehicle.status == VehicleStatus.RESERVED
     refused = staff_client.post(url, {"status": "exported"}, follow=True)
