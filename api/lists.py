@@ -39,6 +39,8 @@ def page_of(request, spec: ListSpec, queryset, **filter_arguments) -> ApiPage:
     sort = controls.cleaned_data.get("sort") or spec.default_sort
     size = controls.cleaned_data.get("size") or spec.page_size
     rows = filterset.qs if filterset.is_bound else filterset.queryset
+    if spec.annotate:
+        rows = spec.annotate(rows, **filter_arguments)
     paginator = KeysetPaginator(rows, sort=spec.ordering(sort), page_size=size)
     after, before = controls.cleaned_data.get("after"), controls.cleaned_data.get("before")
     for name, cursor in (("after", after), ("before", before)):

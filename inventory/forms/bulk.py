@@ -16,10 +16,12 @@ class BulkAction:
 
 
 # The statuses a person can give a car by hand, in a car's order of life.
+# Reserving records a customer, a deposit and a last day for one car, on its page.
 MANUAL_STATUSES = [
     (status.value, status.label)
     for status in VehicleStatus
-    if any(status in targets for targets in MANUAL_STATUS_MOVES.values())
+    if status != VehicleStatus.RESERVED
+    and any(status in targets for targets in MANUAL_STATUS_MOVES.values())
 ]
 
 

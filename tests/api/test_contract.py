@@ -89,7 +89,7 @@ def test_answers_about_real_objects_conform(published, dealer_a):
             body = {"colour": "Aurora white", "list_price": "169800.00"}
         elif operation.method.upper() == "POST" and operation.path.endswith("/status"):
             parameters["vehicle_id"] = car.pk
-            body = {"status": "reserved"}
+            body = {"status": "sold_domestic"}
         elif operation.method.upper() == "POST":
             body = {
                 "vin": next_vin(),

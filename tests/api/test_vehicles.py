@@ -189,15 +189,21 @@ def test_editing_changes_only_what_is_sent_and_asks_before_the_odometer_goes_dow
 
 def test_status_moves_go_through_the_service(api_a, dealer_a):
     car = VehicleFactory(dealer=dealer_a)
-    response = api_a.post(f"/api/v1/vehicles/{car.pk}/status", {"status": "reserved"})
+    response = api_a.post(f"/api/v1/vehicles/{car.pk}/status", {"status": "sold_domestic"})
     assert response.status_code == 200
-    assert response.json()["status"] == VehicleStatus.RESERVED
+    assert response.json()["status"] == VehicleStatus.SOLD_DOMESTIC
+    # Reserving records a customer, a deposit and a last day held, on the car's page.
+    unreserved = api_a.post(f"/api/v1/vehicles/{car.pk}/status", {"status": "in_stock"})
+    assert unreserved.status_code == 200
+    reserve = api_a.post(f"/api/v1/vehicles/{car.pk}/status", {"status": "reserved"})
+    assert reserve.status_code == 422
+    assert [field for field, _m in _errors(reserve)] == ["status"]
     refused = api_a.post(f"/api/v1/vehicles/{car.pk}/status", {"status": "exported"})
     assert refused.status_code == 422
     assert [field for field, _m in _errors(refused)] == ["status"]
     assert api_a.post(f"/api/v1/vehicles/{car.pk}/status", {"status": "x"}).status_code == 422
     car.refresh_from_db()
-    assert car.status == VehicleStatus.RESERVED
+    assert car.status == VehicleStatus.IN_STOCK
 
 
 def test_the_export_check_names_markets_and_missing_papers(api_a, dealer_a, markets):

@@ -285,7 +285,7 @@ def test_receiving_many_gives_the_same_cars_history_and_candidates_as_one_by_one
         {"powertrain": "BEV", "odometer_km": 5, "stocked_on": today - timedelta(days=10)},
         {"powertrain": "ICE", "odometer_km": 0, "stocked_on": None, "engine_cc": 1498},
         {"powertrain": "BEV", "steering_side": "RHD", "stocked_on": today - timedelta(days=80)},
-        {"powertrain": "BEV", "status": "reserved", "stocked_on": today - timedelta(days=80)},
+        {"powertrain": "BEV", "status": "sold_domestic", "stocked_on": today - timedelta(days=80)},
         {"powertrain": "EREV", "make": "", "model_year": None},  # read from the VIN
     ]
     facts = [

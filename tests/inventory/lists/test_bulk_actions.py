@@ -148,20 +148,29 @@ def test_a_car_that_left_stock_is_not_repriced(staff_client, dealer_a, cars):
 
 
 def test_bulk_status_change_previews_each_move_and_makes_them(staff_client, dealer_a, cars):
-    reserved = VehicleFactory(dealer=dealer_a, status=VehicleStatus.RESERVED)
+    sold = VehicleFactory(dealer=dealer_a, status=VehicleStatus.SOLD_DOMESTIC)
     preview = staff_client.post(
         PREVIEW,
         {
             "action": "status",
-            "to_status": "reserved",
-            "vehicle": [*[c.pk for c in cars], reserved.pk],
+            "to_status": "sold_domestic",
+            "vehicle": [*[c.pk for c in cars], sold.pk],
         },
     )
     page = preview.content.decode()
     assert "2 cars will change, 1 stay as they are, 0 refused." in page
     done = staff_client.post(APPLY, confirm_data(preview), follow=True)
-    assert "2 cars are now reserved." in done.content.decode()
-    assert {Vehicle.objects.get(pk=c.pk).status for c in cars} == {VehicleStatus.RESERVED}
+    assert "2 cars are now sold domestic." in done.content.decode()
+    assert {Vehicle.objects.get(pk=c.pk).status for c in cars} == {VehicleStatus.SOLD_DOMESTIC}
+
+
+def test_the_bulk_status_change_cannot_reserve(staff_client, cars):
+    # Reserving records a customer, a deposit and a last day, one car at a time on its page.
+    page = staff_client.post(
+        PREVIEW, {"action": "status", "to_status": "reserved", "vehicle": [cars[0].pk]}, follow=True
+    ).content.decode()
+    assert 'id="bulk-confirm"' not in page
+    assert Vehicle.objects.get(pk=cars[0].pk).status == VehicleStatus.IN_STOCK
 
 
 def test_a_status_move_not_allowed_refuses_all_and_names_the_car(staff_client, dealer_a, cars):
@@ -214,7 +223,9 @@ def test_bad_bulk_input_is_named_and_changes_nothing(staff_client, cars):
         follow=True,
     )
     assert "A change of zero changes nothing." in response.content.decode()
-    nothing = staff_client.post(PREVIEW, {"action": "status", "to_status": "reserved"}, follow=True)
+    nothing = staff_client.post(
+        PREVIEW, {"action": "status", "to_status": "sold_domestic"}, follow=True
+    )
     assert "Tick at least one car in the list." in nothing.content.decode()
 
 

@@ -110,7 +110,7 @@ def test_columns_shown_until_chosen_and_as_chosen(staff_client, dealer_a):
     assert "Aurora Green" not in default.content.decode()
 
     chosen = staff_client.get(LIST, {"col": ["", "colour", "list_price"]})
-    assert headers(chosen) == ["", "VIN", "Model", "Colour", "List price", "Status"]
+    assert headers(chosen) == ["", "Photo", "VIN", "Model", "Colour", "List price", "Status"]
     assert "Aurora Green" in chosen.content.decode()
     assert car.vin in listed_vins(chosen)
     # The filter form keeps the choice, ticked as made.
@@ -121,7 +121,7 @@ def test_columns_shown_until_chosen_and_as_chosen(staff_client, dealer_a):
 def test_every_optional_column_can_be_hidden_and_unknown_ones_are_ignored(staff_client, dealer_a):
     VehicleFactory(dealer=dealer_a)
     bare = staff_client.get(LIST, {"col": ["", "margin", "<script>"]})
-    assert headers(bare) == ["", "VIN", "Model", "Status"]
+    assert headers(bare) == ["", "Photo", "VIN", "Model", "Status"]
     assert "margin" not in headers(bare)
 
 
