@@ -89,11 +89,11 @@ def test_the_plain_text_part_has_every_figure_table_car_and_link(
 
     assert "Capital tied up: ¥300,000.00" in text
     assert "Capital tied up per aging bucket" in text and "91-180 days" in text
-    assert book["priced"].vin in text and "CNY 95,500.00" in text
+    assert book["priced"].vin in text and "¥95,500.00" in text
     assert f"{SITE}{vehicle}" in text
     # The curtailment due names its day, amount and car.
     due_on = (dealer_a.today() + timedelta(days=5)).isoformat()
-    assert re.search(rf"{due_on}\s+CNY 10,000\.00\s+.*{book['floored'].vin}", text)
+    assert re.search(rf"{due_on}\s+¥10,000\.00\s+.*{book['floored'].vin}", text)
     assert f"{SITE}/?dealer={dealer_a.pk}" in text
     assert f"{SITE}/exports/candidates/?dealer={dealer_a.pk}" in text
 

@@ -80,7 +80,9 @@ def test_a_floored_car_shows_its_payoff_on_both_sides(staff_client, book):
 
 def test_the_admin_history_has_no_change_reason_column_of_none(client, manager_a, dealer_a):
     vehicle = VehicleFactory(dealer=dealer_a)
-    inventory_services.vehicle_change_status(vehicle=vehicle, to_status="reserved", by=manager_a)
+    inventory_services.vehicle_change_status(
+        vehicle=vehicle, to_status="sold_domestic", by=manager_a
+    )
     client.force_login(manager_a)
 
     html = client.get(reverse("admin:inventory_vehicle_history", args=[vehicle.pk])).content

@@ -31,11 +31,31 @@ DOWNLOADS = {
     "inventory:vehicle_document_scan",
     "exports:shipment_document_download",
     "report_download",
+    "inventory:vehicle_stock_sheet",
+    "inventory:vehicle_stock_sheets",
+    "inventory:vehicle_intake_errors",
+    "inventory:vehicle_intake_file",
+    "inventory:vehicle_photo",
+    "inventory:vehicle_photo_thumbnail",
+    "exports:candidates_csv",
+    "exports:candidates_xlsx",
 }
 # Endpoints that only take a form's POST (a GET is refused or sent elsewhere), and fragments
 # that htmx loads into a page walked here anyway.
 POST_ONLY = {
     "logout",
+    "inventory:vehicle_bulk",
+    "inventory:vehicle_bulk_apply",
+    "inventory:saved_view_create",
+    "inventory:saved_view_delete",
+    "inventory:vehicle_reprice",
+    "inventory:vehicle_reserve",
+    "inventory:vehicle_photo_add",
+    "inventory:vehicle_photo_move",
+    "inventory:vehicle_photo_remove",
+    "exports:ship_ticked",
+    "exports:ship_ticked_apply",
+    "exports:shipment_set_prices",
     "inventory:dealer_switch",
     "inventory:vehicle_intake_commit",
     "inventory:vehicle_status",
@@ -63,7 +83,12 @@ POST_ONLY = {
     "two_factor_setup",
     "two_factor_recovery_codes",
 }
-FRAGMENTS = {"inventory:vin_check", "exports:vehicle_eligibility", "report_row"}
+FRAGMENTS = {
+    "inventory:vin_check",
+    "inventory:vehicle_intake_progress",
+    "exports:vehicle_eligibility",
+    "report_row",
+}
 # Which row of `dealer_world` a page shows; the draft for the inspection form.
 INSPECTION_EDIT = "inventory:inspection_edit"
 

@@ -1,4 +1,4 @@
-"""Marking a car sold asks once before it acts; reserving it does not."""
+"""Marking a car sold asks once before it acts; releasing a reservation does not."""
 
 import pytest
 from django.urls import reverse
@@ -28,12 +28,12 @@ def test_marking_sold_asks_first_and_acts_once_confirmed(staff_client, dealer_a)
     assert f"Vehicle {car.vin} is now sold domestic" in done.content.decode()
 
 
-def test_reserving_does_not_ask(staff_client, dealer_a):
-    car = VehicleFactory(dealer=dealer_a)
+def test_releasing_a_reservation_does_not_ask(staff_client, dealer_a):
+    car = VehicleFactory(dealer=dealer_a, status=VehicleStatus.RESERVED)
     url = reverse("inventory:vehicle_status", args=[car.pk])
-    assert staff_client.post(url, {"status": VehicleStatus.RESERVED}).status_code == 302
+    assert staff_client.post(url, {"status": VehicleStatus.IN_STOCK}).status_code == 302
     car.refresh_from_db()
-    assert car.status == VehicleStatus.RESERVED
+    assert car.status == VehicleStatus.IN_STOCK
 
 
 def test_another_dealers_car_is_not_found_before_any_question(staff_client, dealer_b):
