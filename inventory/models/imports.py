@@ -5,12 +5,14 @@ when, and with what result."""
 
 import posixpath
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .dealers import Dealer, DealerScopedQuerySet
@@ -96,6 +98,7 @@ class StockImport(models.Model):
     plan = models.FileField(_("row plan"), upload_to=stock_import_path, blank=True)
     # What the page shows of the check: the first problems and changes (the sheet has all).
     shown = models.JSONField(_("shown"), default=dict, blank=True)
+    queued_at = models.DateTimeField(_("task queued"), null=True, blank=True)
     started_at = models.DateTimeField(_("task started"), null=True, blank=True)
     checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
     imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
@@ -154,8 +157,17 @@ class StockImport(models.Model):
         return reverse("inventory:vehicle_intake_detail", args=[self.pk])
 
     @property
+    def is_stalled(self) -> bool:
+        """A task was to work on it, but none has for longer than a task may run: its worker
+        was lost (an import's rows roll back with it), so nothing more will come of it."""
+        if self.status not in RUNNING:
+            return False
+        since = self.started_at or self.queued_at or self.created_at
+        return since < timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+
+    @property
     def is_running(self):
-        return self.status in RUNNING
+        return self.status in RUNNING and not self.is_stalled
 
     @property
     def progress_key(self):

@@ -208,6 +208,7 @@ def stock_import_start(
     stock_import = StockImport(
         dealer=dealer,
         uploaded_by=by,
+        queued_at=timezone.now(),
         original_name=name[:255],
         language=language or translation.get_language() or settings.LANGUAGE_CODE,
     )
@@ -379,9 +380,7 @@ def _can_import(stock_import) -> bool:
         return False
     if stock_import.status in (ImportStatus.CHECKED, ImportStatus.FAILED):
         return True
-    return stock_import.status == ImportStatus.IMPORTING and (
-        stock_import.started_at is not None and stock_import.started_at < _stale_before()
-    )
+    return stock_import.status == ImportStatus.IMPORTING and stock_import.is_stalled
 
 
 @transaction.atomic
@@ -396,12 +395,21 @@ def stock_import_commit(*, stock_import: StockImport, by: User | None = None) ->
         )
     locked.status = ImportStatus.IMPORTING
     locked.imported_by = by
+    locked.queued_at = timezone.now()
     locked.started_at = None
     locked.message = ""
     locked.rows_total = locked.rows_new + locked.rows_to_change
     locked.rows_done = 0
     locked.save(
-        update_fields=["status", "imported_by", "started_at", "message", "rows_total", "rows_done"]
+        update_fields=[
+            "status",
+            "imported_by",
+            "queued_at",
+            "started_at",
+            "message",
+            "rows_total",
+            "rows_done",
+        ]
     )
     _queue(locked, "import_stock_file")
     return locked

@@ -173,19 +173,29 @@ def test_a_commit_that_fails_half_way_rolls_back_every_row_and_marks_the_import_
     assert dealer_a.vehicles.count() == 4
 
 
-def test_an_import_a_worker_abandoned_is_not_left_importing(dealer_a, staff_a, run_tasks, settings):
+def test_an_import_a_worker_abandoned_is_not_left_importing(
+    staff_client, dealer_a, staff_a, run_tasks, settings
+):
     with transaction.atomic():
         stock_import = _start(dealer_a, staff_a, HEADERS + _rows(2))
     run_tasks(intake_services._queue, stock_import, "check_stock_import")
     services.stock_import_commit(stock_import=stock_import, by=staff_a)
-    # Its worker died after taking it (the rows' transaction rolled back with it).
-    long_ago = intake_services.timezone.now() - timedelta(
-        seconds=settings.CELERY_TASK_TIME_LIMIT + 1
+    page = staff_client.get(stock_import.get_absolute_url()).content.decode()
+    assert 'hx-trigger="every 2s"' in page and "stopped without finishing" not in page
+    # Its worker took it and died (the rows' transaction rolled back with it).
+    limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
+    StockImport.objects.filter(pk=stock_import.pk).update(
+        started_at=intake_services.timezone.now() - limit
     )
-    StockImport.objects.filter(pk=stock_import.pk).update(started_at=long_ago)
-    run_tasks(intake_services._queue, stock_import, "import_stock_file")
+    page = staff_client.get(stock_import.get_absolute_url()).content.decode()
+    assert "stopped without finishing" in page
+    assert 'hx-trigger="every 2s"' not in page
+    commit = reverse("inventory:vehicle_intake_commit", args=[stock_import.pk])
+    assert commit in page
+    run_tasks(staff_client.post, commit)
     stock_import.refresh_from_db()
     assert stock_import.status == ImportStatus.IMPORTED
+    assert dealer_a.vehicles.count() == 2
 
 
 def test_a_file_with_more_rows_than_the_limit_is_refused_by_name(dealer_a, staff_a, run_tasks):
