@@ -17,33 +17,7 @@ from ..models import (
 )
 from .base import DateInput, attach_refusal
 
-VEHICLE_FACTS = [
-    "vin",
-    "stock_number",
-    "make",
-    "model",
-    "trim",
-    "model_year",
-    "powertrain",
-    "engine_cc",
-    "fuel",
-    "power_kw",
-    "body_type",
-    "colour",
-    "steering_side",
-    "manufactured_on",
-    "stocked_on",
-    "registered_on",
-    "registered_owner",
-    "registered_owner_name",
-    "odometer_km",
-    "acquisition_cost",
-    "list_price",
-    "export_price",
-    "is_salvage",
-    "is_flood_damaged",
-    "notes",
-]
+VEHICLE_FACTS = list(services.VEHICLE_FACTS)
 
 
 def _is_min_zero(validator) -> bool:

@@ -387,8 +387,9 @@ def _apply_changes(locked, given, *, confirm_odometer_decrease) -> dict:
     return changed
 
 
-# The facts `vehicle_update` changes; the status has its own service.
-UPDATABLE = (
+# The facts a person records of a car, in the order the forms ask them; `vehicle_update`
+# changes them, and the status has its own service.
+VEHICLE_FACTS = (
     "vin",
     "stock_number",
     "make",
@@ -402,12 +403,12 @@ UPDATABLE = (
     "body_type",
     "colour",
     "steering_side",
-    "odometer_km",
     "manufactured_on",
     "stocked_on",
     "registered_on",
     "registered_owner",
     "registered_owner_name",
+    "odometer_km",
     "acquisition_cost",
     "list_price",
     "export_price",
@@ -442,7 +443,7 @@ def vehicle_update_many(
     for index, (pk, facts) in enumerate(updates):
         facts = dict(facts)
         to_status = facts.pop("status", None)
-        unknown = set(facts) - set(UPDATABLE)
+        unknown = set(facts) - set(VEHICLE_FACTS)
         if unknown:
             raise TypeError(f"vehicle_update_many() got unknown facts: {sorted(unknown)}")
         vehicle = locked.get(pk)
