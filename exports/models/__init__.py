@@ -4,6 +4,14 @@ One module per sub-domain; every name other modules and migrations use is re-exp
 so `exports.models.ExportShipment` and the app label stay as they are.
 """
 
+from .exporters import (
+    Exporter,
+    ExporterDocument,
+    ExporterDocumentKind,
+    ExporterQuerySet,
+    QualificationList,
+    validate_uscc,
+)
 from .markets import (
     AppliesTo,
     Confidence,
@@ -48,9 +56,14 @@ __all__ = [
     "DestinationMarket",
     "DocumentKind",
     "ExportShipment",
+    "Exporter",
+    "ExporterDocument",
+    "ExporterDocumentKind",
+    "ExporterQuerySet",
     "Incoterm",
     "MarketRule",
     "MarketRuleQuerySet",
+    "QualificationList",
     "Severity",
     "ShipmentDocument",
     "ShipmentDocumentQuerySet",
@@ -64,4 +77,5 @@ __all__ = [
     "TransportMode",
     "money",
     "shipment_document_path",
+    "validate_uscc",
 ]
