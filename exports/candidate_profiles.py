@@ -13,7 +13,9 @@ STRFTIME = {"YEAR": "%%Y", "MONTH": "%%m", "DAY": "%%d"}  # %% survives paramete
 
 def _sql_date_part(part, column):
     if connection.vendor == "postgresql":
-        return f"CAST(EXTRACT({part} FROM {column}) AS integer)"
+        # date_part, a float, rather than EXTRACT, a numeric since PostgreSQL 14: the same
+        # whole number, cheaper to work out over a million rows.
+        return f"CAST(date_part('{part.lower()}', {column}) AS integer)"
     return f"CAST(strftime('{STRFTIME[part]}', {column}) AS integer)"
 
 

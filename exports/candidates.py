@@ -155,23 +155,6 @@ def verdict_ids(judgements) -> dict[str, int]:
     return known
 
 
-def passing_stock_age_and_odometer(limits):
-    """Vehicles in stock, aged past and under their own dealer's limits (see `dealer_limits`)."""
-    condition = Q(pk__in=[])
-    for dealer_id, cutoff, max_km, _today, _status in limits:
-        condition |= Q(dealer_id=dealer_id, stocked_on__lte=cutoff, odometer_km__lte=max_km)
-    return Vehicle.objects.filter(condition, status=VehicleStatus.IN_STOCK)
-
-
-def papered_vehicles(limits):
-    """Of those, the ones with documents filed or an issued inspection."""
-    inspected = InspectionReport.objects.filter(status=InspectionStatus.ISSUED)
-    return passing_stock_age_and_odometer(limits).filter(
-        Q(pk__in=VehicleDocument.objects.values("vehicle_id"))
-        | Q(pk__in=inspected.values("vehicle_id"))
-    )
-
-
 def latest_stocked_on(dealer, on: date) -> date:
     """Aged past the dealer's threshold on `on`: stocked on this day or before, so more days
     in stock than the threshold."""
@@ -202,11 +185,21 @@ def dealer_limits(dealers, on: date):
     ]
 
 
-def fingerprint(dealers, rulebook: Rulebook) -> str:
-    """Everything a run reads, in a few aggregate queries; equal means nothing to do."""
-    vehicles = Vehicle.objects.filter(dealer__in=dealers).aggregate(
-        n=Count("id"), last=Max("updated_at")
+def vehicle_totals(dealers) -> tuple[dict, int]:
+    """The dealers' vehicles as the fingerprint reads them (how many, and the last change),
+    and how many of them are flagged now: one pass over the vehicles."""
+    totals = Vehicle.objects.filter(dealer__in=dealers).aggregate(
+        n=Count("id"), last=Max("updated_at"), flagged=Count("id", filter=Q(export_candidate=True))
     )
+    flagged = totals.pop("flagged")
+    return totals, flagged
+
+
+def fingerprint(dealers, rulebook: Rulebook, vehicles: dict | None = None) -> str:
+    """Everything a run reads, in a few aggregate queries; equal means nothing to do.
+    `vehicles` is the first part of `vehicle_totals`, when already read."""
+    if vehicles is None:
+        vehicles, _flagged = vehicle_totals(dealers)
     documents = VehicleDocument.objects.filter(vehicle__dealer__in=dealers).aggregate(
         n=Count("id"), last=Max("added_at"), top=Max("id")
     )
@@ -237,11 +230,17 @@ def fingerprint(dealers, rulebook: Rulebook) -> str:
 
 
 # Stock, age and odometer: the part SQL decides (v: the vehicle, l: its dealer's limits).
-PASSES = "(v.status = l.stock_status AND v.stocked_on <= l.cutoff AND v.odometer_km <= l.max_km)"
+# The status is written out (a constant, not a column of l) so the planner can tell how many
+# cars are in stock.
+PASSES = (
+    f"(v.status = '{VehicleStatus.IN_STOCK.value}' AND v.stocked_on <= l.cutoff "
+    f"AND v.odometer_km <= l.max_km)"
+)
+# As NOT IN over the few papered cars, which PostgreSQL checks against a hash of them, also
+# under an OR (where NOT EXISTS would be looked up car by car).
 NOT_PAPERED = (
-    "NOT EXISTS (SELECT 1 FROM inventory_vehicledocument d WHERE d.vehicle_id = v.id) "
-    "AND NOT EXISTS (SELECT 1 FROM inventory_inspectionreport r "
-    "WHERE r.vehicle_id = v.id AND r.status = %s)"
+    "v.id NOT IN (SELECT d.vehicle_id FROM inventory_vehicledocument d) "
+    "AND v.id NOT IN (SELECT r.vehicle_id FROM inventory_inspectionreport r WHERE r.status = %s)"
 )
 
 
@@ -268,7 +267,7 @@ TEMPORARY_TABLES = {
     "dh_profile_verdict": "powertrain varchar(4), steering_side varchar(3), model_year integer, "
     "built_year integer, built_month integer, built_day integer, registered integer, "
     "odometer integer, salvage boolean, flood boolean, registered_owner varchar(7), "
-    "verdict_id bigint",
+    "verdict_id bigint, spread bigint",
     "dh_single_verdict": "vehicle_id bigint, verdict_id bigint",
 }
 
@@ -285,11 +284,15 @@ def run(*, dealers, on: date | None = None, dry_run=False, last_fingerprint="") 
         by_day[on or dealer.today()].append(dealer)
     days = sorted(by_day)
     rulebooks = {day: load_rulebook(day) for day in days}
-    prints = [fingerprint(by_day[day], rulebooks[day]) for day in days]
+    prints = []
+    candidates_now = 0
+    for day in days:
+        vehicles, flagged = vehicle_totals(by_day[day])
+        candidates_now += flagged
+        prints.append(fingerprint(by_day[day], rulebooks[day], vehicles))
     outcome.fingerprint = (
         prints[0] if len(prints) == 1 else hashlib.sha256("".join(prints).encode()).hexdigest()
     )
-    candidates_now = Vehicle.objects.filter(dealer__in=dealers, export_candidate=True).count()
     if last_fingerprint and outcome.fingerprint == last_fingerprint:
         outcome.unchanged = True
         outcome.candidates = candidates_now
@@ -300,10 +303,12 @@ def run(*, dealers, on: date | None = None, dry_run=False, last_fingerprint="") 
     for day in days:
         kept.update(_run_on(by_day[day], day, rulebooks[day], outcome, broken, dry_run=dry_run))
     outcome.not_evaluated_rules = sorted(broken)
-    # Verdicts no vehicle points at any more.
-    ExportVerdict.objects.exclude(pk__in=kept).exclude(
-        Exists(Vehicle.objects.filter(export_verdict=OuterRef("pk")))
-    ).delete()
+    # Verdicts no vehicle points at any more. Looking for the vehicles that point at a
+    # verdict reads them all (the column has no index, so that the flag's updates stay
+    # in place), so first ask whether any verdict was left out of this run at all.
+    stale = ExportVerdict.objects.exclude(pk__in=kept)
+    if stale.exists():
+        stale.exclude(Exists(Vehicle.objects.filter(export_verdict=OuterRef("pk")))).delete()
     outcome.candidates = candidates_now + outcome.flagged - outcome.unflagged
     return outcome
 
@@ -323,16 +328,25 @@ def _run_on(dealers, on, rulebook, outcome, broken, *, dry_run) -> set[int]:
         _insert_rows(cursor, "dh_dealer_limit", limits)
 
         # 1. The vehicles that pass stock, age and odometer, grouped in SQL by profile and by
-        # their current flag and verdict, so the counts need no second look at the rows.
-        groups = ", ".join(str(i + 1) for i in range(len(key_columns) + 2))
+        # their current flag and verdict, so the counts need no second look at the rows; in
+        # the same pass, the former candidates that no longer pass (grouped apart, by the
+        # first column, and only counted).
+        groups = ", ".join(str(i + 1) for i in range(len(key_columns) + 3))
         cursor.execute(
-            f"SELECT {', '.join(key_columns)}, v.export_candidate, "
+            f"SELECT {PASSES}, {', '.join(key_columns)}, v.export_candidate, "
             f"COALESCE(v.export_verdict_id, 0), COUNT(*) FROM {table} v "
             f"JOIN dh_dealer_limit l ON l.dealer_id = v.dealer_id "
-            f"WHERE {PASSES} AND {NOT_PAPERED} GROUP BY {groups}",
+            f"WHERE ({PASSES} AND {NOT_PAPERED}) OR ({DROPPED}) GROUP BY {groups}",
             [*key_params, InspectionStatus.ISSUED],
         )
-        groups = cursor.fetchall()
+        groups = []
+        dropped = 0
+        for passes, *group in cursor.fetchall():
+            if passes:
+                groups.append(group)
+            else:
+                dropped += group[-1]
+        outcome.unflagged += dropped
         judged = {}
         for *key, _was, _old, _vehicles in groups:
             key = tuple(key)
@@ -341,7 +355,7 @@ def _run_on(dealers, on, rulebook, outcome, broken, *, dry_run) -> set[int]:
                 judged[key] = judge(rulebook, facts, broken)
         outcome.profiles += len(judged)
         # Vehicles with papers of their own: few, so one by one.
-        singles = _judge_papered(limits, rulebook, broken)
+        singles = _judge_papered(cursor, rulebook, broken)
         outcome.papered += len(singles)
 
         ids = verdict_ids([*judged.values(), *(j for _v, j in singles)])
@@ -356,17 +370,9 @@ def _run_on(dealers, on, rulebook, outcome, broken, *, dry_run) -> set[int]:
         _insert_rows(
             cursor,
             "dh_profile_verdict",
-            [(*key, ids.get(j.digest)) for key, j in judged.items()],
+            [(*key, ids.get(j.digest), spread(key)) for key, j in judged.items()],
         )
         _insert_rows(cursor, "dh_single_verdict", [(v.pk, ids.get(j.digest)) for v, j in singles])
-        # Former candidates that no longer pass stock, age or odometer.
-        cursor.execute(
-            f"SELECT COUNT(*) FROM {table} v JOIN dh_dealer_limit l ON l.dealer_id = v.dealer_id "
-            f"WHERE {DROPPED}"
-        )
-        dropped = cursor.fetchone()[0]
-        outcome.unflagged += dropped
-
         if not dry_run:
             _write(cursor, key_columns, key_params, profiles=profile_changes, dropped=dropped)
         for name in TEMPORARY_TABLES:
@@ -448,8 +454,19 @@ def _tally(outcome, transitions) -> bool:
     return changes
 
 
-def _judge_papered(limits, rulebook, broken):
-    vehicles = list(papered_vehicles(limits))
+def _judge_papered(cursor, rulebook, broken):
+    """The cars that pass stock, age and odometer and have documents filed or an issued
+    inspection, each judged on all its facts. Found from the papers' side (a few rows, then
+    the cars by their key), not by reading every car."""
+    cursor.execute(
+        f"SELECT v.id FROM {_table()} v JOIN dh_dealer_limit l ON l.dealer_id = v.dealer_id "
+        f"WHERE v.id IN (SELECT d.vehicle_id FROM inventory_vehicledocument d UNION "
+        f"SELECT r.vehicle_id FROM inventory_inspectionreport r WHERE r.status = %s) "
+        f"AND {PASSES}",
+        [InspectionStatus.ISSUED],
+    )
+    ids = [row[0] for row in cursor.fetchall()]
+    vehicles = list(Vehicle.objects.filter(pk__in=ids).order_by("pk")) if ids else []
     facts = facts_by_vehicle(vehicles)
     return [(vehicle, judge(rulebook, facts[vehicle.pk], broken)) for vehicle in vehicles]
 
@@ -477,18 +494,53 @@ def _write(cursor, key_columns, key_params, *, profiles, dropped):
         unflag_dropped(cursor)
 
 
+def spread(key) -> int:
+    """A number that tells most profiles apart (equal keys, equal numbers); see
+    `spread_sql`."""
+    _powertrain, _steering, model_year, year, month, day, registered, odometer, *_rest = key
+    return ((((model_year * 10000 + year) * 13 + month) * 3 + day) * 64 + registered + 2) * 64 + (
+        odometer
+    )
+
+
+def spread_sql(key_columns) -> str:
+    """`spread` of a vehicle's profile key, in SQL (taking the key's parameters once more).
+
+    It joins the vehicles to their profiles besides the key itself, only for the planner:
+    its statistics then show one or two profiles to a value, so the planner hashes the
+    profiles and reads the cars past them in the order they lie on disk. On the key's
+    columns alone (a few values each: two steering sides, twelve months) it guesses long
+    hash chains and hashes the cars instead."""
+    _powertrain, _steering, model_year, year, month, day, registered, odometer, *_rest = key_columns
+    return (
+        f"(((((CAST({model_year} AS bigint) * 10000 + {year}) * 13 + {month}) * 3 + {day}) "
+        f"* 64 + {registered} + 2) * 64 + {odometer})"
+    )
+
+
 def write_profile_verdicts(cursor, key_columns, key_params) -> None:
     """Give every vehicle judged by its profile that profile's verdict (dh_profile_verdict),
     where its flag or verdict changes."""
     key_match = " AND ".join(
         f"j.{name} = {column}" for name, column in zip(KEY_NAMES, key_columns, strict=True)
     )
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        # Rows that change are written in the order they lie on disk, as the cars are read:
+        # the profiles are hashed and the cars look theirs up. Left to guess, the planner may
+        # sort the cars by profile for a merge join (or loop over them), and the update then
+        # jumps from page to page, each read and written many times over.
+        cursor.execute("SET LOCAL enable_mergejoin = off")
+        cursor.execute("SET LOCAL enable_nestloop = off")
     cursor.execute(
         f"UPDATE {_table()} AS v SET {NEW_STATE} FROM dh_dealer_limit l, dh_profile_verdict j "
-        f"WHERE l.dealer_id = v.dealer_id AND {key_match} AND {PASSES} AND {NOT_PAPERED} "
-        f"AND {CHANGED}",
-        [*key_params, InspectionStatus.ISSUED],
+        f"WHERE l.dealer_id = v.dealer_id AND {key_match} AND j.spread = {spread_sql(key_columns)} "
+        f"AND {PASSES} AND {NOT_PAPERED} AND {CHANGED}",
+        [*key_params, *key_params, InspectionStatus.ISSUED],
     )
+    if postgresql:
+        cursor.execute("RESET enable_mergejoin")
+        cursor.execute("RESET enable_nestloop")
 
 
 def write_single_verdicts(cursor) -> None:

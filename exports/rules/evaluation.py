@@ -21,6 +21,10 @@ from .engine import (
     Verdict,
 )
 
+# Most rules pass without a word of their own; one sentence serves them all (a Message is
+# never changed once made).
+NO_OBJECTION = Message(gettext_noop("No objection."))
+
 
 def applies(rule: Rule, facts: VehicleFacts, situation: Situation) -> bool:
     """Every tag of applies_to must hold: ("used", "ev") means used electric cars."""
@@ -62,7 +66,7 @@ def judge(rule: Rule, facts: VehicleFacts, situation: Situation) -> Reason | Non
         )
     result = RULES[rule.code].check(rule, facts, situation)
     if isinstance(result, Met):
-        return reason(Outcome.PASS, result.message or Message(gettext_noop("No objection.")))
+        return reason(Outcome.PASS, result.message or NO_OBJECTION)
     if isinstance(result, Note):
         return reason(Outcome.INFO, result.message)
     if isinstance(result, Doubt):
