@@ -27,7 +27,7 @@ from PIL import Image
 from dealerhub import services
 from dealerhub.file_storage import default_storage_from_env
 from dealerhub.models import ReportKind, ReportStatus
-from tests.factories import MembershipFactory, UserFactory, VehicleFactory
+from tests.factories import MembershipFactory, UserFactory, VehicleFactory, next_vin
 
 BUCKET = "dealerhub-files"
 REGION = "us-east-1"
@@ -346,3 +346,76 @@ def test_a_photo_and_its_thumbnail_are_kept_in_the_bucket_and_served_scoped(
     client.force_login(MembershipFactory(dealer=dealer_b, user=UserFactory()).user)
     for url in urls:
         assert client.get(url).status_code == 404
+
+
+@pytest.fixture
+def run_tasks(django_capture_on_commit_callbacks):
+    """`run_tasks(call, ...)`: make the call, then run the tasks it queued, in this process.
+    Celery reads its settings once, so eagerness is set on the app."""
+    from dealerhub.celery import app
+
+    def run(call, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call(*args, **kwargs)
+
+    was = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield run
+    app.conf.task_always_eager = was
+
+
+def _stock_file(rows):
+    header = "VIN,Make,Model,Model year,Powertrain,Odometer (km),Acquisition cost,List price\n"
+    return SimpleUploadedFile("stock.csv", (header + rows).encode(), content_type="text/csv")
+
+
+@pytest.mark.django_db
+def test_a_stock_import_reads_its_file_and_plan_from_the_bucket(
+    bucket, staff_client, dealer_a, manager_b, run_tasks
+):
+    from inventory.models import ImportStatus, StockImport
+
+    rows = "".join(f"{next_vin()},BYD,Seal,2025,BEV,{n},150000,180000\n" for n in range(3))
+    run_tasks(staff_client.post, reverse("inventory:vehicle_intake"), {"file": _stock_file(rows)})
+    stock_import = StockImport.objects.get()
+    assert stock_import.status == ImportStatus.CHECKED, stock_import.message
+    assert {stock_import.file.name, stock_import.plan.name} <= set(bucket.names())
+
+    commit = reverse("inventory:vehicle_intake_commit", args=[stock_import.pk])
+    run_tasks(staff_client.post, commit)
+    stock_import.refresh_from_db()
+    assert stock_import.status == ImportStatus.IMPORTED, stock_import.message
+    assert dealer_a.vehicles.count() == 3
+    assert not _local_files(bucket.media)
+
+    original = reverse("inventory:vehicle_intake_file", args=[stock_import.pk])
+    served = staff_client.get(original)
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content) == bucket.read(stock_import.file.name)
+    staff_client.force_login(manager_b)
+    assert staff_client.get(original).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_error_sheet_is_written_to_the_bucket_and_served_scoped(
+    bucket, staff_client, manager_b, run_tasks
+):
+    from openpyxl import load_workbook
+
+    from inventory.models import ImportStatus, StockImport
+
+    bad = "LRW3E7,BYD,Seal,2025,DIESEL,5,abc,1\n"
+    run_tasks(staff_client.post, reverse("inventory:vehicle_intake"), {"file": _stock_file(bad)})
+    stock_import = StockImport.objects.get()
+    assert stock_import.status == ImportStatus.REFUSED
+    assert stock_import.error_sheet.name in bucket.names()
+    assert bucket.unsigned_get(stock_import.error_sheet.name) == 403
+
+    sheet_url = reverse("inventory:vehicle_intake_errors", args=[stock_import.pk])
+    sheet = staff_client.get(sheet_url)
+    assert sheet.status_code == 200 and sheet["Content-Disposition"].startswith("attachment")
+    book = load_workbook(io.BytesIO(b"".join(sheet.streaming_content)))
+    cells = list(book.active.iter_rows(values_only=True))[1:]
+    assert {row[1] for row in cells} >= {"Powertrain", "Acquisition cost"}
+    staff_client.force_login(manager_b)
+    assert staff_client.get(sheet_url).status_code == 404
