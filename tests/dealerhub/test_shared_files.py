@@ -199,6 +199,16 @@ def test_a_storage_misconfiguration_names_the_variable(monkeypatch, values, name
         _storage_from(values, monkeypatch)
 
 
+@pytest.mark.django_db
+def test_no_url_serves_the_media_folder(settings, tmp_path, staff_client):
+    """Files are reached only through the scoped views, whichever backend keeps them."""
+    settings.MEDIA_ROOT = tmp_path
+    name = default_storage.save("reports/2026/01/workbook.xlsx", io.BytesIO(b"PK private"))
+    assert (tmp_path / name).is_file()
+    for path in (f"/{settings.MEDIA_URL}{name}", f"/{name}"):
+        assert staff_client.get(path).status_code == 404
+
+
 # A worker on one machine, the web on another.
 
 
