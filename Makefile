@@ -5,7 +5,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-dev run test lint check migrate seed services bench bench-intake clean
+# Installs come from lock files that pin every package, the extras included, with its hashes;
+# pyproject.toml keeps the ranges for anyone who installs DealerHub as a library.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+# `make lock` runs uv, installed into the venv first; LOCK_ARGS=--upgrade moves every pin to
+# the newest release within pyproject's ranges, --upgrade-package NAME one package only.
+UV_REQUIREMENT := uv>=0.13,<0.14
+LOCK_ARGS ?=
+
+.PHONY: install install-dev run test lint check migrate seed services bench bench-intake clean lock
 
 # The embedded default runs with DEBUG on and a development key; production sets its own.
 export DEBUG ?= 1
@@ -14,13 +23,24 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(STAMP): $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(DEV_STAMP): $(DEV_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(STAMP)
+
+# The locks for Python 3.11 and up on every platform; the development one holds the base's pins.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command 'make lock' --quiet $(LOCK_ARGS)
+
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet '$(UV_REQUIREMENT)'
+	$(UV_COMPILE) -o $(LOCK)
+	$(UV_COMPILE) --extra dev --constraints $(LOCK) -o $(DEV_LOCK)
 
 # Compiled translation catalogues, written in Python so no system gettext is needed.
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard dealerhub/locale/*/LC_MESSAGES/django.po))

@@ -2,7 +2,8 @@
 
 With nothing set, DealerHub runs on an embedded default: a SQLite file, Celery tasks run
 in-process, a local-memory cache and e-mail printed to the console. Production sets
-DATABASE_URL (PostgreSQL), REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and EMAIL_URL.
+DATABASE_URL (PostgreSQL), REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and EMAIL_URL, and on more
+than one machine STORAGE_BACKEND=s3 with the S3_* variables (see dealerhub/file_storage.py).
 """
 
 import sys
@@ -12,6 +13,8 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+from dealerhub.file_storage import default_storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -173,8 +176,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Users' files (photos, scans, stock files, trade documents, reports): the local disk under
+# MEDIA_ROOT, or with STORAGE_BACKEND=s3 a private bucket of any S3-compatible store, which
+# every web and worker machine shares (dealerhub/file_storage.py reads the S3_* variables).
+# Either way files are served only through the site's views, behind the dealer check;
+# MEDIA_URL is never served.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_from_env(env),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 

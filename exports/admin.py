@@ -1,5 +1,7 @@
 """Manager admin for destination markets, their rules and export shipments."""
 
+import posixpath
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -7,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -204,7 +207,32 @@ class ShipmentDocumentInline(ShipmentRecordsInline):
     """Versions of the trade documents; made on the shipment page."""
 
     model = ShipmentDocument
-    fields = ["kind", "version", "pdf", "xlsx", "total", "currency", "created_by", "created_at"]
+    fields = [
+        "kind",
+        "version",
+        "pdf_link",
+        "xlsx_link",
+        "total",
+        "currency",
+        "created_by",
+        "created_at",
+    ]
+
+    # Through the staff page, which scopes and serves them; storage URLs are not served.
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, obj):
+        return self._download(obj, "pdf")
+
+    @admin.display(description=_("XLSX"))
+    def xlsx_link(self, obj):
+        return self._download(obj, "xlsx")
+
+    def _download(self, obj, fmt):
+        stored = getattr(obj, fmt)
+        if not stored:
+            return "—"
+        url = reverse("exports:shipment_document_download", args=[obj.shipment_id, obj.pk, fmt])
+        return format_html('<a href="{}">{}</a>', url, posixpath.basename(stored.name))
 
 
 @admin.register(ExportShipment)

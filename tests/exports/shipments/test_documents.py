@@ -10,6 +10,7 @@ from itertools import zip_longest
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -375,6 +376,23 @@ def test_shipping_instruction_shows_the_licence_batches(cif, manager_a):
         assert fact in text
     assert "Same as consignee" in text
     assert "Prepaid" in text
+
+
+@pytest.mark.django_db
+def test_the_admin_links_each_document_through_the_staff_page(cif, client, manager_a):
+    shipment, _vins = cif
+    made = generate(shipment, manager_a)
+    client.force_login(manager_a)
+    page = client.get(reverse("admin:exports_exportshipment_change", args=[shipment.pk]))
+    html = page.content.decode()
+    assert "/media/" not in html
+    for document in made.values():
+        for fmt in ("pdf", "xlsx"):
+            served = reverse(
+                "exports:shipment_document_download", args=[shipment.pk, document.pk, fmt]
+            )
+            assert f'href="{served}"' in html
+            assert client.get(served).status_code == 200
 
 
 @pytest.mark.django_db
