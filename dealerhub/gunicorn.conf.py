@@ -2,7 +2,8 @@
 
 Every value can be changed from the environment, so one file serves a laptop and a server:
 GUNICORN_BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (worker processes, default 2),
-GUNICORN_THREADS (threads per worker, default 4), GUNICORN_TIMEOUT (seconds, default 30).
+GUNICORN_WORKER_CLASS (default gthread), GUNICORN_THREADS (threads per worker, default 4),
+GUNICORN_TIMEOUT (seconds, default 30).
 """
 
 import os
@@ -12,7 +13,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # Threaded workers: while one request waits on PostgreSQL or Redis, another thread of the same
 # process renders its page, and a browser's kept-alive connection does not hold a whole
 # process. Python runs one thread at a time, so more threads than this only add queueing.
-worker_class = "gthread"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # A request still running after this long is a bug or an outage; the worker is replaced. Long
 # work (imports, reports, PDFs of many cars) belongs to Celery, not to a web request.
