@@ -38,10 +38,9 @@ def page_of(request, spec: ListSpec, queryset, **filter_arguments) -> ApiPage:
         errors += form_errors(controls)
     sort = controls.cleaned_data.get("sort") or spec.default_sort
     size = controls.cleaned_data.get("size") or spec.page_size
-    rows = filterset.qs if filterset.is_bound else filterset.queryset
-    if spec.annotate:
-        rows = spec.annotate(rows, **filter_arguments)
-    paginator = KeysetPaginator(rows, sort=spec.ordering(sort), page_size=size)
+    counted = filterset.qs if filterset.is_bound else filterset.queryset
+    rows = spec.annotate(counted, **filter_arguments) if spec.annotate else counted
+    paginator = KeysetPaginator(rows, sort=spec.ordering(sort), page_size=size, counted=counted)
     after, before = controls.cleaned_data.get("after"), controls.cleaned_data.get("before")
     for name, cursor in (("after", after), ("before", before)):
         if cursor and not paginator.understands(cursor):

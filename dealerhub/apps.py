@@ -10,7 +10,7 @@ class DealerhubConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from . import two_factor
+        from . import checks, static_files, two_factor  # noqa: F401 (they register checks)
 
         def second_factor_owed(sender, request, user, **kwargs):
             # Worked out once per sign-in, so that staff pages need no query for it.

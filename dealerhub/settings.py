@@ -70,7 +70,8 @@ MIDDLEWARE = [
     # Before anything reads the request: a NUL would fail the first query that meets it.
     "dealerhub.middleware.RejectMalformedRequestMiddleware",
     "dealerhub.middleware.DatabaseOutageMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise, which also serves the source folders when nothing has been collected yet.
+    "dealerhub.static_files.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

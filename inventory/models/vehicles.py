@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.choices import CachedChoiceLabels
 from core.constraints import ConstraintsInPython
 from core.translation import country_name, message_text
 from inventory import aging
@@ -142,7 +143,7 @@ def validate_vin(value):
         raise ValidationError([message_text(error) for error in check.errors], code="invalid_vin")
 
 
-class Vehicle(ConstraintsInPython, models.Model):
+class Vehicle(CachedChoiceLabels, ConstraintsInPython, models.Model):
     """One car a dealer holds, with the facts that decide where it may still be exported.
 
     Its check constraints are judged in Python when it is validated (`core.constraints`), so

@@ -122,12 +122,17 @@ class ListPage:
 def filtered(request, spec: ListSpec, queryset, **filter_arguments):
     """(filterset, rows) of `queryset`, already narrowed to what the user may see, through the
     list's FilterSet; filters that do not validate match nothing."""
+    filterset, rows = _filtered(request, spec, queryset, **filter_arguments)
+    if spec.annotate:
+        rows = spec.annotate(rows, **filter_arguments)
+    return filterset, rows
+
+
+def _filtered(request, spec: ListSpec, queryset, **filter_arguments):
     filterset = spec.filterset(request.GET or None, queryset=queryset, **filter_arguments)
     rows = filterset.qs if filterset.is_bound else filterset.queryset
     if filterset.is_bound and not filterset.is_valid():
         rows = rows.none()
-    if spec.annotate:
-        rows = spec.annotate(rows, **filter_arguments)
     return filterset, rows
 
 
@@ -137,11 +142,12 @@ def sort_of(request, spec: ListSpec) -> str:
 
 def list_page(request, spec: ListSpec, queryset, **filter_arguments) -> ListPage:
     """Filter, sort and page `queryset` as `spec` declares, from the request's parameters."""
-    filterset, rows = filtered(request, spec, queryset, **filter_arguments)
+    filterset, counted = _filtered(request, spec, queryset, **filter_arguments)
+    rows = spec.annotate(counted, **filter_arguments) if spec.annotate else counted
     controls = ListControls(request.GET, spec=spec)
     sort = controls.value("sort", spec.default_sort)
     size = controls.value("size", spec.page_size)
-    paginator = KeysetPaginator(rows, sort=spec.ordering(sort), page_size=size)
+    paginator = KeysetPaginator(rows, sort=spec.ordering(sort), page_size=size, counted=counted)
     page = paginator.page(
         after=controls.value("after", None), before=controls.value("before", None)
     )

@@ -101,3 +101,30 @@ def test_dashboard_needs_login_and_shows_own_dealers(client, staff_a, dealer_b):
     page = client.get("/").content.decode()
     assert "Alpha Motors" in page
     assert "Bravo Auto" not in page
+
+
+def run_deploy_check(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--tag", "security"],
+        cwd=ROOT,
+        env={**clean, "DEBUG": "0", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    "key", ["x", "change-me", "django-insecure-" + "k" * 50, "insecure-development-key-" * 3]
+)
+def test_production_start_refuses_a_placeholder_secret_key(key):
+    result = run_deploy_check(SECRET_KEY=key)
+    assert result.returncode == 1
+    assert "dealerhub.E001" in result.stderr
+
+
+def test_production_start_accepts_a_random_secret_key():
+    result = run_deploy_check(SECRET_KEY="pV3q9Zr1-LmX8sT2wKc7YbN4hJd6QfE0uGa5RiO-TnWvBzHy2sPk8")
+    assert result.returncode == 0, result.stderr
+    assert "dealerhub.E001" not in result.stderr + result.stdout
