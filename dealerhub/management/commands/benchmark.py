@@ -54,10 +54,10 @@ INSERT INTO inventory_dealer (name, code, city, base_currency, time_zone,
     daily_overhead_per_unit, depreciation_pct_per_30d, domestic_markdown_pct, hold_days,
     export_cost_inspection, export_cost_transport, export_cost_documents, paint_repaint_min_um,
     paint_repaint_factor, paint_filler_min_um, paint_structural_min_um, paint_replaced_below_um,
-    paint_baseline_min_panels, is_active, created_at)
+    paint_baseline_min_panels, language, is_active, created_at)
 SELECT 'Benchmark Motors ' || g, 'bench-' || g, 'Hangzhou', 'CNY', 'Asia/Shanghai',
        60, 50, 20.00, '30,60,90,180', 25.00, 1.50, 15.00, 60, 800.00, 2500.00, 1200.00,
-       200, 1.50, 500, 1000, 25, 3, TRUE, now()
+       200, 1.50, 500, 1000, 25, 3, 'en', TRUE, now()
 FROM generate_series(1, %(dealers)s) AS g
 """
 
