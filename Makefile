@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-dev run test lint check migrate seed services bench bench-intake clean
+.PHONY: install install-dev run test lint check migrate seed services bench bench-intake bench-fanout clean
 
 # The embedded default runs with DEBUG on and a development key; production sets its own.
 export DEBUG ?= 1
@@ -66,6 +66,11 @@ bench: install-dev services
 # A 50,000-row stock file checked and imported, against a hand-written COPY of the same rows.
 bench-intake: install-dev services
 	$(BIN)/python -m tests.bench.intake $(BENCH_ARGS)
+
+# The nightly jobs in shards on 1 and then 2 workers, over the database that
+# `manage.py benchmark --keep` leaves (BENCH_DATABASE_URL; Redis at BENCH_REDIS_URL).
+bench-fanout: install-dev services
+	$(BIN)/python -m tests.bench.fanout $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
