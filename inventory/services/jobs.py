@@ -132,15 +132,16 @@ def job_run_record(*, job: str, dealer_ids: Iterable[int], work: Callable[[], di
 
 
 def _summed(outcomes) -> dict:
-    """The shards' counts added up: numbers summed, yes/no true if any shard said yes, lists
-    merged; the shard's own bookkeeping and text are left out."""
+    """The shards' counts added up: numbers summed, yes/no true when every shard said yes
+    ("nothing changed" holds for the whole only if it held for each shard), lists merged; the
+    shard's own bookkeeping and text are left out."""
     total = {}
     for outcome in outcomes:
         for name, value in (outcome.get("counts") or {}).items():
             if name in {"first_dealer", "last_dealer", "shard_dealers", "shard_key", "fingerprint"}:
                 continue
             if isinstance(value, bool):
-                total[name] = total.get(name, False) or value
+                total[name] = total.get(name, True) and value
             elif isinstance(value, (int, float)):
                 total[name] = total.get(name, 0) + value
             elif isinstance(value, list):
@@ -158,7 +159,9 @@ def job_runs_summarise(*, job: str, started_at: datetime, outcomes: list[dict]) 
     """
     failed = [o for o in outcomes if o.get("status") == JobRunStatus.FAILED]
     skipped = [o for o in outcomes if o.get("status") == JobRunStatus.SKIPPED]
-    done = [o for o in outcomes if o not in failed and o not in skipped]
+    done = [
+        o for o in outcomes if o.get("status") not in {JobRunStatus.FAILED, JobRunStatus.SKIPPED}
+    ]
     counts = {
         **_summed(done),
         "shards": len(outcomes),

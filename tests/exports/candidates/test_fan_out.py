@@ -257,3 +257,45 @@ def test_on_postgresql_a_shard_closes_only_its_own_abandoned_runs(on_postgres, t
     theirs.refresh_from_db()
     assert mine.status == JobRunStatus.ABANDONED
     assert theirs.status == JobRunStatus.RUNNING
+
+
+def outcome(status, number, **counts):
+    return {
+        "shard": f"{number}/3",
+        "status": status,
+        "error": "OperationalError: gone" if status == JobRunStatus.FAILED else "",
+        "attempts": 4 if status == JobRunStatus.FAILED else 1,
+        "counts": {"first_dealer": number, "last_dealer": number, **counts},
+    }
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        (["succeeded", "succeeded", "succeeded"], JobRunStatus.SUCCEEDED),
+        (["succeeded", "failed", "succeeded"], JobRunStatus.PARTIAL),
+        (["skipped", "failed", "skipped"], JobRunStatus.PARTIAL),
+        (["failed", "failed", "failed"], JobRunStatus.FAILED),
+        (["skipped", "skipped", "skipped"], JobRunStatus.SKIPPED),
+        (["succeeded", "skipped", "succeeded"], JobRunStatus.SUCCEEDED),
+    ],
+)
+def test_the_summary_says_how_the_shards_ended(db, statuses, expected):
+    from django.utils import timezone
+
+    from inventory.services import job_runs_summarise
+
+    outcomes = [
+        outcome(status, number, flagged=number, unchanged=number != 2, rules=[f"r{number}"])
+        for number, status in enumerate(statuses, start=1)
+    ]
+    run = job_runs_summarise(job="test job", started_at=timezone.now(), outcomes=outcomes)
+    assert run.status == expected
+    done = [n for n, s in enumerate(statuses, start=1) if s == "succeeded"]
+    assert run.counts.get("flagged", 0) == sum(done)
+    assert run.counts.get("unchanged", False) == (bool(done) and 2 not in done)
+    assert run.counts.get("rules", []) == [f"r{n}" for n in done]
+    assert len(run.counts["skipped_shards"]) == statuses.count("skipped")
+    assert run.error.count("failed after 4 attempt(s): OperationalError: gone") == statuses.count(
+        "failed"
+    )
