@@ -15,7 +15,7 @@ UV_REQUIREMENT := uv>=0.13,<0.14
 LOCK_ARGS ?=
 
 .PHONY: install install-dev run serve worker beat test lint check migrate seed services bench \
-	bench-intake loadtest clean lock
+	bench-intake bench-fanout loadtest clean lock
 
 # The embedded default runs with DEBUG on and a development key; production sets its own.
 export DEBUG ?= 1
@@ -116,6 +116,11 @@ loadtest: install-dev services $(CATALOGUES)
 	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; \
 	  else sudo apt-get install -y -qq wrk >/dev/null; fi; }
 	$(BIN)/python -m tests.bench.loadtest $(LOADTEST_ARGS)
+
+# The nightly jobs in shards on 1 and then 2 workers, over the database that
+# `manage.py benchmark --keep` leaves (BENCH_DATABASE_URL; Redis at BENCH_REDIS_URL).
+bench-fanout: install-dev services
+	$(BIN)/python -m tests.bench.fanout $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

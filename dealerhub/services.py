@@ -12,12 +12,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from exports import deadlines
 from exports.tasks import TRANSIENT
 from inventory.files import delete_files_on_commit
-from inventory.models import Dealer, Membership, Role
+from inventory.models import Dealer, Membership, Role, job_describe
 from inventory.tasks import QUEUE_ERRORS
 
 from . import mail, reports, tasks
@@ -28,6 +28,22 @@ logger = logging.getLogger(__name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WEEKLY_AT = time(7, 0)
+WEEKLY_REPORTS_JOB = "send weekly inventory reports"
+job_describe(
+    WEEKLY_REPORTS_JOB,
+    gettext_lazy("Send weekly inventory reports"),
+    {
+        "built": gettext_lazy("reports built"),
+        "already": gettext_lazy("already done"),
+        "not_due": gettext_lazy("not due yet"),
+    },
+)
+DIGESTS_JOB = "send compliance digests"
+job_describe(
+    DIGESTS_JOB,
+    gettext_lazy("Send compliance digests"),
+    {"sent": gettext_lazy("digests sent"), "nothing_due": gettext_lazy("nothing due")},
+)
 # The beat job looks every 15 minutes; a weekly report that failed is tried again hourly
 # rather than at each look.
 RETRY_FAILED_AFTER = timedelta(hours=1)
@@ -300,20 +316,28 @@ def _weekly_report(dealer, week_start):
 
 
 def inventory_reports_send_weekly(
-    *, dealer: Dealer | None = None, now: datetime | None = None, ignore_time=False, queue=False
+    *,
+    dealer: Dealer | None = None,
+    dealers=None,
+    now: datetime | None = None,
+    ignore_time=False,
+    queue=False,
 ) -> dict:
-    """Send each active dealer's weekly report once its local Monday 07:00 has passed.
+    """Send each active dealer's weekly report (or one dealer's, or those of a shard of active
+    dealers: `dealers`, their ids) once its local Monday 07:00 has passed.
 
     One weekly report per dealer and week, so running this again the same week sends
     nothing; a report that failed is built again. With `queue`, builds go to the workers
     (the beat job); without, they run here, one after the other (the command).
     """
     now = now or timezone.now()
-    dealers = Dealer.objects.filter(is_active=True).order_by("pk")
+    chosen = Dealer.objects.filter(is_active=True).order_by("pk")
+    if dealers is not None:
+        chosen = chosen.filter(pk__in=list(dealers))
     if dealer is not None:
-        dealers = Dealer.objects.filter(pk=dealer.pk)
+        chosen = Dealer.objects.filter(pk=dealer.pk)
     counts = {"built": 0, "already": 0, "not_due": 0}
-    for each in dealers:
+    for each in chosen:
         week_start = local_week_start(each, now)
         monday_seven = datetime.combine(week_start, WEEKLY_AT, tzinfo=ZoneInfo(each.time_zone))
         if not ignore_time and now < monday_seven:
@@ -365,11 +389,17 @@ def compliance_digest_send(*, dealer: Dealer, on=None) -> ComplianceDigest | Non
     return digest
 
 
-def compliance_digests_send(*, dealer: Dealer | None = None) -> dict:
-    """The daily round: every active dealer's digest, on each dealer's own today."""
-    dealers = [dealer] if dealer else Dealer.objects.filter(is_active=True).order_by("pk")
+def compliance_digests_send(*, dealer: Dealer | None = None, dealers=None) -> dict:
+    """The daily round: every active dealer's digest (or one dealer's, or those of a shard of
+    active dealers: `dealers`, their ids), on each dealer's own today. A dealer's digest goes
+    out once a day, so a shard sent again sends nothing twice."""
+    chosen = Dealer.objects.filter(is_active=True).order_by("pk")
+    if dealers is not None:
+        chosen = chosen.filter(pk__in=list(dealers))
+    if dealer is not None:
+        chosen = [dealer]
     counts = {"sent": 0, "nothing_due": 0, "already": 0}
-    for each in dealers:
+    for each in chosen:
         digest = compliance_digest_send(dealer=each)
         if digest is None:
             counts["nothing_due"] += 1

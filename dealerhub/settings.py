@@ -252,6 +252,9 @@ CELERY_RESULT_EXPIRES = 7 * 24 * 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The nightly jobs over every dealer split the active dealers into shards of this many, one
+# task each, so the workers share the night ("Nightly jobs across workers" in the README).
+NIGHTLY_SHARD_DEALERS = env.int("NIGHTLY_SHARD_DEALERS", default=200)
 
 # HTTPS. Off a developer's machine every request is redirected to HTTPS, cookies travel over
 # HTTPS only and browsers are told to use nothing else for a year (HSTS); each can be turned

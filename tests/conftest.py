@@ -133,6 +133,18 @@ def on_redis():
 
 
 @pytest.fixture
+def eager_tasks():
+    """Tasks run in the test's process, as in the embedded default. Celery reads its settings
+    once, so they are set on the app."""
+    from dealerhub.celery import app
+
+    was = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = was
+
+
+@pytest.fixture
 def dealer_a(db):
     return DealerFactory(name="Alpha Motors", code="alpha")
 

@@ -15,6 +15,8 @@ class JobRunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Skipped (already running)")
     ABANDONED = "abandoned", _("Abandoned (its worker stopped)")
+    # A run split over shards of dealers, some of which failed while the others finished.
+    PARTIAL = "partial", _("Partly failed")
 
 
 # What the admin calls each job and each of its counts, in the reader's language; a job stores
@@ -23,7 +25,7 @@ class JobRunStatus(models.TextChoices):
 JOB_LABELS: dict[str, str] = {}
 COUNT_LABELS: dict[str, str] = {}
 # Counts that are the job's bookkeeping, not something a manager reads.
-HIDDEN_COUNTS = {"fingerprint"}
+HIDDEN_COUNTS = {"fingerprint", "shard_key"}
 
 
 def job_describe(job: str, label, counts: dict | None = None) -> None:
@@ -34,6 +36,17 @@ def job_describe(job: str, label, counts: dict | None = None) -> None:
 
 
 job_describe("worker heartbeat", _("Worker heartbeat"), {"vehicles": _("vehicles seen")})
+# The counts of a run over one shard of dealers, and of the summary of a run split in shards.
+COUNT_LABELS.update(
+    {
+        "first_dealer": _("first dealer id"),
+        "last_dealer": _("last dealer id"),
+        "shard_dealers": _("dealers in the shard"),
+        "shards": _("shards"),
+        "failed_shards": _("failed shards"),
+        "skipped_shards": _("skipped shards"),
+    }
+)
 
 
 class JobRunQuerySet(DealerScopedQuerySet):

@@ -58,9 +58,12 @@ from .intake import (
     vehicle_import,
 )
 from .jobs import (
+    job_lock,
     job_run_finish,
+    job_run_record,
     job_run_start,
     job_runs_abandon,
+    job_runs_summarise,
     submission_tokens_prune,
     worker_heartbeat,
 )
@@ -128,9 +131,12 @@ __all__ = [
     "inspection_save_draft",
     "inspection_save_findings",
     "inspection_save_readings",
+    "job_lock",
     "job_run_finish",
+    "job_run_record",
     "job_run_start",
     "job_runs_abandon",
+    "job_runs_summarise",
     "managers_group_sync",
     "membership_delete",
     "membership_save",

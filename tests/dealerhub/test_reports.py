@@ -14,6 +14,7 @@ from django_celery_beat.models import PeriodicTask
 
 from dealerhub import reports, services, tasks
 from dealerhub.models import InventoryReport, ReportKind, ReportStatus
+from inventory.models import JobRun, JobRunStatus
 from tests.factories import InventoryReportFactory, MembershipFactory, UserFactory, VehicleFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -271,7 +272,11 @@ def test_the_beat_job_queues_the_builds_and_is_scheduled(
 ):
     with django_capture_on_commit_callbacks(execute=True) as queued:
         result = tasks.send_weekly_inventory_reports.delay().get()
-    assert result == {"built": 2, "already": 0, "not_due": 0}
+    summary = JobRun.objects.get(
+        job=services.WEEKLY_REPORTS_JOB, counts__has_key="shards", status=JobRunStatus.SUCCEEDED
+    )
+    assert result["shards"] == summary.counts["shards"] == 1
+    assert summary.counts["built"] == 2 and summary.counts["already"] == 0
     assert len(queued) == 2
     assert set(InventoryReport.objects.values_list("status", flat=True)) == {ReportStatus.READY}
     schedule = PeriodicTask.objects.get(task="dealerhub.tasks.send_weekly_inventory_reports")

@@ -248,6 +248,39 @@ def test_managers_get_one_digest_a_day(dealer_a, manager_a, staff_a, overdue_pla
 
 
 @pytest.mark.django_db
+def test_a_digest_shard_tried_again_sends_no_manager_the_digest_twice(
+    dealer_a, dealer_b, manager_a, overdue_plate, settings, monkeypatch, eager_tasks
+):
+    from django.db import OperationalError
+
+    from dealerhub import tasks
+    from inventory.models import JobRun, JobRunStatus
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.NIGHTLY_SHARD_DEALERS = 10  # both dealers in one shard
+    manager_a.email = "li.manager@example.com"
+    manager_a.save()
+    send, tries = dealerhub_services.compliance_digest_send, []
+
+    def connection_lost_at_the_second_dealer_once(*, dealer, **kwargs):
+        if dealer == dealer_b:
+            tries.append(dealer)
+            if len(tries) == 1:
+                raise OperationalError("server closed the connection unexpectedly")
+        return send(dealer=dealer, **kwargs)
+
+    monkeypatch.setattr(
+        dealerhub_services, "compliance_digest_send", connection_lost_at_the_second_dealer_once
+    )
+    tasks.send_compliance_digests.delay().get()
+    assert len(tries) == 2
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["li.manager@example.com"]
+    summary = JobRun.objects.get(job=dealerhub_services.DIGESTS_JOB, counts__has_key="shards")
+    assert summary.status == JobRunStatus.SUCCEEDED
+    assert (summary.counts["sent"], summary.counts["already"]) == (0, 1)
+
+
+@pytest.mark.django_db
 def test_the_digest_command_says_what_it_did(dealer_a, manager_a, overdue_plate, settings, capsys):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     manager_a.email = "li.manager@example.com"
