@@ -212,9 +212,10 @@ def csv_lines(queryset, dealer):
 
     The database hands every cell over ready to write, as `csv_safe` would write it: typed
     text guarded against formulas, labels already in the reader's language, the days in
-    stock and their bucket. Python makes no object and no call per row; numbers and dates
-    are written by csv.writer as str() writes them, which is what `csv_safe` returns for
-    them. Only one chunk of rows is held at a time (a server-side cursor on PostgreSQL)."""
+    stock and their bucket. On PostgreSQL Python makes no call of its own per row; numbers
+    and dates are written by csv.writer as str() writes them, which is what `csv_safe`
+    returns for them. Only one chunk of rows is held at a time (a server-side cursor on
+    PostgreSQL)."""
     today = dealer.today()
     days = Greatest(holding.days_in_stock(today), Value(0))
     last, *earlier = reversed(dealer.buckets)
