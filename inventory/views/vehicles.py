@@ -2,11 +2,16 @@
 editing a car, its status and papers, and the dealer switcher."""
 
 import csv
+import io
+import itertools
 import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Value, When
+from django.db import connections
+from django.db.models import Case, CharField, F, IntegerField, Value, When
+from django.db.models.functions import Concat, Greatest, Left
+from django.db.models.lookups import In, LessThanOrEqual
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,7 +49,7 @@ from ..models import (
     vin_check,
     vin_decode,
 )
-from ..spreadsheets import csv_safe
+from ..spreadsheets import FORMULA_PREFIXES, csv_safe
 from . import bulk
 from .base import Confirmation, form_errors, shown_refusal, staff_view, unconfirmed
 from .lists import Column, ListSpec, Sort, filtered, list_page, sort_of
@@ -203,19 +208,135 @@ def listing(request):
     )
 
 
-class Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer output."""
-
-    def write(self, value):
-        return value
-
-
+# Rows fetched from a server-side cursor at a time, and written to the response as one piece.
 CHUNK_SIZE = 2000
+
+CSV_COLUMNS = (
+    ("vin", gettext_lazy("VIN")),
+    ("stock_number", gettext_lazy("Stock number")),
+    ("make", gettext_lazy("Make")),
+    ("model", gettext_lazy("Model")),
+    ("trim", gettext_lazy("Trim")),
+    ("model_year", gettext_lazy("Model year")),
+    ("powertrain", gettext_lazy("Powertrain")),
+    ("colour", gettext_lazy("Colour")),
+    ("odometer_km", gettext_lazy("Odometer (km)")),
+    ("stocked_on", gettext_lazy("Stocked on")),
+    ("registered_on", gettext_lazy("First registered on")),
+    ("status", gettext_lazy("Status")),
+    ("left_stock_on", gettext_lazy("Left stock on")),
+    ("list_price", gettext_lazy("List price")),
+    ("acquisition_cost", gettext_lazy("Acquisition cost")),
+    ("export_candidate", gettext_lazy("Export candidate")),
+)
+
+
+def csv_text(name):
+    """Column `name` as `csv_safe` writes typed text: with an apostrophe before a first
+    character that would start a formula."""
+    return Case(
+        When(In(Left(name, 1), list(FORMULA_PREFIXES)), then=Concat(Value("'"), F(name))),
+        default=F(name),
+        output_field=CharField(),
+    )
+
+
+def csv_lines(queryset, dealer):
+    """The CSV of `queryset`'s cars, in its order, as pieces of text of CHUNK_SIZE rows each:
+    a byte-order mark so spreadsheet programs read UTF-8 (Chinese) text, a header in the
+    user's language, then per car the columns above, its days in stock and aging bucket.
+
+    The database hands every cell over ready to write, as `csv_safe` would write it: typed
+    text guarded against formulas, labels already in the reader's language, the days in
+    stock and their bucket. On PostgreSQL Python makes no call of its own per row; numbers
+    and dates are written by csv.writer as str() writes them, which is what `csv_safe`
+    returns for them. Only one chunk of rows is held at a time (a server-side cursor on
+    PostgreSQL)."""
+    today = dealer.today()
+    days = Greatest(holding.days_in_stock(today), Value(0))
+    last, *earlier = reversed(dealer.buckets)
+    # Every label is put in the reader's language now, while the request's language is active.
+    cells = {
+        "vin": csv_text("vin"),
+        "stock_number": csv_text("stock_number"),
+        "make": csv_text("make"),
+        "model": csv_text("model"),
+        "trim": csv_text("trim"),
+        "model_year": F("model_year"),
+        "powertrain": csv_text("powertrain"),
+        "colour": csv_text("colour"),
+        "odometer_km": F("odometer_km"),
+        "stocked_on": F("stocked_on"),
+        "registered_on": F("registered_on"),
+        "status": Case(
+            *(
+                When(status=value, then=Value(csv_safe(label)))
+                for value, label in VehicleStatus.choices
+            ),
+            default=csv_text("status"),
+            output_field=CharField(),
+        ),
+        "left_stock_on": F("left_stock_on"),
+        "list_price": F("list_price"),
+        "acquisition_cost": F("acquisition_cost"),
+        "export_candidate": Case(
+            When(export_candidate=True, then=Value(csv_safe(_("Yes")))),
+            default=Value(csv_safe(_("No"))),
+            output_field=CharField(),
+        ),
+        "days_in_stock": days,
+        "aging_bucket": Case(
+            *(
+                When(LessThanOrEqual(days, bucket.high), then=Value(csv_safe(bucket_label(bucket))))
+                for bucket in reversed(earlier)
+            ),
+            default=Value(csv_safe(bucket_label(last))),
+            output_field=CharField(),
+        ),
+    }
+    header = [csv_safe(label) for _name, label in CSV_COLUMNS] + [
+        csv_safe(_("Days in stock")),
+        csv_safe(_("Aging bucket")),
+    ]
+    rows = queryset.annotate(**{f"csv_{name}": cell for name, cell in cells.items()})
+    rows = rows.values_list(*(f"csv_{name}" for name in cells))
+
+    def chunks():
+        database = connections[rows.db]
+        if database.vendor == "postgresql":
+            # psycopg already returns each value as the ORM would (str, int, date, Decimal),
+            # so the rows are read straight from a server-side cursor, without the ORM's
+            # per-row conversion.
+            sql, params = rows.query.sql_with_params()
+            with database.chunked_cursor() as cursor:
+                cursor.execute(sql, params)
+                while chunk := cursor.fetchmany(CHUNK_SIZE):
+                    yield chunk
+        else:
+            # SQLite needs the ORM's conversion (its decimals come back as floats).
+            iterator = rows.iterator(chunk_size=CHUNK_SIZE)
+            while chunk := list(itertools.islice(iterator, CHUNK_SIZE)):
+                yield chunk
+
+    def pieces():
+        out = io.StringIO()
+        writer = csv.writer(out)
+        out.write("\ufeff")
+        writer.writerow(header)
+        for chunk in chunks():
+            writer.writerows(chunk)
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+        if out.tell():
+            yield out.getvalue()
+
+    return pieces()
 
 
 @staff_view("GET", "HEAD")
 def csv_export(request):
-    """Exactly the filtered list, in its sort order, streamed row by row."""
+    """Exactly the filtered list, in its sort order, streamed a chunk of rows at a time."""
     dealer = request.dealer_scope.dealer
     vehicles = request.dealer_scope.of_dealer(Vehicle.objects.all())
     filterset, queryset = filtered(request, VEHICLES, vehicles, dealer=dealer)
@@ -223,53 +344,9 @@ def csv_export(request):
         messages.error(request, _("Correct the filters before downloading."))
         return redirect(reverse("inventory:vehicle_list") + "?" + request.GET.urlencode())
     queryset = queryset.order_by(*VEHICLES.ordering(sort_of(request, VEHICLES)))
-    today = dealer.today()
-    statuses = dict(VehicleStatus.choices)
-    dealer_buckets = dealer.buckets
-    buckets = {bucket.key: bucket_label(bucket) for bucket in dealer_buckets}
-    yes_no = {True: _("Yes"), False: _("No")}
-    columns = [
-        ("vin", _("VIN")),
-        ("stock_number", _("Stock number")),
-        ("make", _("Make")),
-        ("model", _("Model")),
-        ("trim", _("Trim")),
-        ("model_year", _("Model year")),
-        ("powertrain", _("Powertrain")),
-        ("colour", _("Colour")),
-        ("odometer_km", _("Odometer (km)")),
-        ("stocked_on", _("Stocked on")),
-        ("registered_on", _("First registered on")),
-        ("status", _("Status")),
-        ("left_stock_on", _("Left stock on")),
-        ("list_price", _("List price")),
-        ("acquisition_cost", _("Acquisition cost")),
-        ("export_candidate", _("Export candidate")),
-    ]
-    names = [name for name, _label in columns]
-    stocked, status, left, candidate = (
-        names.index(n) for n in ("stocked_on", "status", "left_stock_on", "export_candidate")
-    )
-
-    def rows():
-        yield [label for _name, label in columns] + [_("Days in stock"), _("Aging bucket")]
-        for values in queryset.values_list(*names).iterator(chunk_size=CHUNK_SIZE):
-            row = list(values)
-            days = aging.days_in_stock(row[stocked], today, left_stock_on=row[left])
-            row[status] = statuses.get(row[status], row[status])
-            row[candidate] = yes_no[row[candidate]]
-            yield [*row, days, buckets[aging.bucket_for(days, dealer_buckets).key]]
-
-    writer = csv.writer(Echo())
-
-    def lines():
-        yield "\ufeff"  # a byte-order mark so spreadsheet programs read UTF-8 (Chinese) text
-        for row in rows():
-            yield writer.writerow([csv_safe(cell) for cell in row])
-
-    filename = f"vehicles-{dealer.code}-{today.isoformat()}.csv"
+    filename = f"vehicles-{dealer.code}-{dealer.today().isoformat()}.csv"
     return StreamingHttpResponse(
-        lines(),
+        csv_lines(queryset, dealer),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -1,6 +1,7 @@
 """python manage.py benchmark [--vehicles N] [--dealers D] [--keep] [--reuse] [--only M,...]
+    [--seed-with insert|copy] [--seed-only]
 
-Measures the candidate job, the cash-flow snapshot and the dashboard.
+Measures the candidate job, the cash-flow snapshot, the dashboard and the inventory list.
 
 Builds a throw-away PostgreSQL database next to the configured one (never the user's data),
 named after it with "_benchmark" added, fills it with bulk SQL and prints one JSON object per
@@ -10,11 +11,13 @@ not seeded again; --vehicles and --dealers are then ignored); `--only` names the
 run.
 """
 
+import contextlib
+import itertools
 import json
 import os
 import statistics
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -175,7 +178,57 @@ MEASURES = {
     "snapshot": "snapshot_job",
     "dashboard": "dashboard",
     "certificate": "certificate",
+    "list": "inventory_list",
 }
+
+# The tables the seeding fills row by row; their secondary indexes and foreign keys are dropped
+# while it loads and built once afterwards, which is several times faster than maintaining them
+# for every row (this is a throw-away database).
+SEEDED_TABLES = (
+    "inventory_vehicle",
+    "inventory_vehicledocument",
+    "inventory_vehiclefloorplan",
+    "inventory_curtailmentowed",
+)
+
+SEED_VEHICLE_COLUMNS = (
+    "dealer_id, vin, stock_number, make, model, trim, model_year, powertrain, engine_cc, "
+    "power_kw, colour, steering_side, odometer_km, manufactured_on, stocked_on, registered_on, "
+    "acquisition_cost, list_price, status, left_stock_on, is_salvage, is_flood_damaged, "
+    "export_candidate, export_candidate_since, notes, created_at, updated_at, body_type, "
+    "registered_owner, registered_owner_name"
+)
+SEED_MAKES = ("BYD", "Geely", "Chery", "GAC", "Changan")
+SEED_MODELS = ("Seal", "Galaxy L7", "Tiggo 8", "Aion S", "Deepal S7")
+SEED_POWERTRAINS = ("BEV", "BEV", "PHEV", "PHEV", "EREV", "HEV", "ICE")
+SEED_BODIES = ("saloon", "other", "other", "saloon", "other")
+
+
+def seed_vehicle_lines(start, stop, *, dealers, first_id, today, now):
+    """The rows of SEED_VEHICLES from `start` to `stop` - 1 in COPY's text format, the same
+    values the SQL computes from the row number."""
+    null = "\\N"  # COPY's text format
+    today_ord = today.toordinal()
+    iso = {day: date.fromordinal(day).isoformat() for day in range(today_ord - 560, today_ord + 40)}
+    for g in range(start, stop):
+        stocked = today_ord - (g * 37) % 420
+        m5 = g % 5
+        g20 = g % 20
+        odometer = 120 if g % 7 == 0 else 900 if g % 7 == 1 else g % 45
+        status, left = (
+            ("sold_domestic", iso[min(today_ord, stocked + g % 30)])
+            if g20 == 0
+            else ("reserved" if g20 == 1 else "in_stock", null)
+        )
+        yield (
+            f"{first_id + g % dealers}\tLBN{g:014d}\tS{g}\t{SEED_MAKES[m5]}\t{SEED_MODELS[m5]}"
+            f"\t\t{2025 + g % 2}\t{SEED_POWERTRAINS[(g // 7) % 7]}\t\\N\t150\tWhite"
+            f"\t{'RHD' if g % 50 == 0 else 'LHD'}\t{odometer}\t{iso[stocked - (30 + g % 90)]}"
+            f"\t{iso[stocked]}\t{null if g % 3 == 0 else iso[stocked + g % 20]}"
+            f"\t150000\t179800\t{status}\t{left}\t{'t' if g % 997 == 0 else 'f'}"
+            f"\t{'t' if g % 1009 == 0 else 'f'}\tf\t\\N\t\t{now}\t{now}\t{SEED_BODIES[m5]}"
+            "\tdealer\t\n"
+        )
 
 
 class Command(BaseCommand):
@@ -203,8 +256,33 @@ class Command(BaseCommand):
             default="",
             help="Comma-separated measures to run, of: " + ", ".join(MEASURES) + " (default: all).",
         )
+        parser.add_argument(
+            "--seed-with",
+            choices=["insert", "copy"],
+            default="insert",
+            help="Load the vehicles with one INSERT ... SELECT over generate_series (default: "
+            "as fast as COPY here, and it spends no client CPU) or with COPY from rows "
+            "generated in Python. Either way the seeded tables' secondary indexes and "
+            "foreign keys are built after loading.",
+        )
+        parser.add_argument(
+            "--seed-only",
+            action="store_true",
+            help="Seed (and report the time of each step), then stop without measuring; the database is kept.",
+        )
 
-    def handle(self, *args, vehicles, dealers, keep=False, reuse=False, only="", **options):
+    def handle(
+        self,
+        *args,
+        vehicles,
+        dealers,
+        keep=False,
+        reuse=False,
+        only="",
+        seed_with="insert",
+        seed_only=False,
+        **options,
+    ):
         if connection.vendor != "postgresql":
             raise CommandError(
                 "The benchmark needs PostgreSQL: set DATABASE_URL to a PostgreSQL server."
@@ -231,7 +309,10 @@ class Command(BaseCommand):
             if reuse:
                 vehicles = Vehicle.objects.count()
             else:
-                self.seed(vehicles, dealers)
+                self.seed(vehicles, dealers, seed_with)
+                if seed_only:
+                    keep = True
+                    return
             measures = [getattr(self, MEASURES[name]) for name in chosen]
             # The pages are measured in process through the test client, whose requests
             # come from "testserver" over plain HTTP, whatever the deployment settings say.
@@ -262,21 +343,90 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0, interactive=False)
         return old_name
 
-    def seed(self, vehicles, dealers):
+    def seed(self, vehicles, dealers, seed_with="insert"):
         started = time.perf_counter()
+        steps = {}
+
+        def step(name, since):
+            steps[name] = round(time.perf_counter() - since, 1)
+            return time.perf_counter()
+
         load_market_rules(DestinationMarket, MarketRule)
         with connection.cursor() as cursor:
+            # A throw-away database: nothing here needs to survive a crash of the server.
+            cursor.execute("SET synchronous_commit = off")
+            cursor.execute("SET maintenance_work_mem = '1GB'")
             cursor.execute(SEED_DEALERS, {"dealers": dealers})
-            cursor.execute(SEED_VEHICLES, {"vehicles": vehicles, "dealers": dealers})
-            cursor.execute(SEED_DOCUMENTS, {"every": 1000})
-            cursor.execute(SEED_FLOOR_PLANS)
+            with self.indexes_built_afterwards(cursor, steps):
+                since = time.perf_counter()
+                if seed_with == "copy":
+                    self.copy_vehicles(vehicles, dealers)
+                else:
+                    cursor.execute(SEED_VEHICLES, {"vehicles": vehicles, "dealers": dealers})
+                since = step(f"vehicles ({seed_with})", since)
+                cursor.execute(SEED_DOCUMENTS, {"every": 1000})
+                cursor.execute(SEED_FLOOR_PLANS)
+                step("documents, floor plans and curtailments", since)
+            since = time.perf_counter()
             cursor.execute("VACUUM ANALYZE inventory_vehicle")
             cursor.execute("VACUUM ANALYZE inventory_vehiclefloorplan")
+            cursor.execute("VACUUM ANALYZE inventory_curtailmentowed")
             cursor.execute("ANALYZE inventory_vehicledocument")
-            cursor.execute("ANALYZE inventory_curtailmentowed")
+            step("vacuum and analyse", since)
         self.stderr.write(
-            f"seeded {vehicles:,} vehicles at {dealers} dealers in "
-            f"{time.perf_counter() - started:.1f} s"
+            f"seeded {vehicles:,} vehicles at {dealers:,} dealers in "
+            f"{time.perf_counter() - started:.1f} s: {json.dumps(steps)}"
+        )
+
+    def copy_vehicles(self, vehicles, dealers, batch=20_000):
+        """COPY the vehicles in, from rows generated here in batches."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT min(id), CURRENT_DATE, now()::text FROM inventory_dealer "
+                "WHERE code LIKE 'bench-%%'"
+            )
+            first_id, today, now = cursor.fetchone()
+        lines = seed_vehicle_lines(
+            1, vehicles + 1, dealers=dealers, first_id=first_id, today=today, now=now
+        )
+        with (
+            connection.connection.cursor() as raw,
+            raw.copy(f"COPY inventory_vehicle ({SEED_VEHICLE_COLUMNS}) FROM STDIN") as copy,
+        ):
+            while chunk := "".join(itertools.islice(lines, batch)):
+                copy.write(chunk)
+
+    @contextlib.contextmanager
+    def indexes_built_afterwards(self, cursor, steps):
+        """Drop the seeded tables' secondary indexes, unique and foreign-key constraints, and
+        create them again from their own definitions once the rows are in."""
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE conrelid = ANY(%s::regclass[]) AND contype IN ('u', 'f') "
+            "ORDER BY contype DESC",  # unique ones first: a foreign key may need one
+            [list(SEEDED_TABLES)],
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+            "                WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid)",
+            [list(SEEDED_TABLES)],
+        )
+        indexes = cursor.fetchall()
+        for table, name, _definition in reversed(constraints):
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+        yield
+        since = time.perf_counter()
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in constraints:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        steps[f"{len(indexes)} indexes and {len(constraints)} constraints afterwards"] = round(
+            time.perf_counter() - since, 1
         )
 
     def timed_reference(self, *, rerun=False):
@@ -522,3 +672,45 @@ class Command(BaseCommand):
             "pdf_seconds_en_zh_ar": [round(r, 2) for r in renders],
             "pdf_kib": round(len(pdf) / 1024),
         }
+
+    def inventory_list(self, vehicles, runs=30):
+        """The inventory list of one dealer through the whole Django stack: its first page and
+        the page a cursor near the end of the dealer's stock opens, with their query counts."""
+        from inventory.pagination import KeysetPaginator
+
+        dealer = Dealer.objects.order_by("pk").first()
+        user, _created = get_user_model().objects.get_or_create(username="bench-staff")
+        Membership.objects.get_or_create(user=user, dealer=dealer, defaults={"role": Role.STAFF})
+        client = Client()
+        client.force_login(user)
+        cars = Vehicle.objects.filter(dealer=dealer)
+        count = cars.count()
+        paginator = KeysetPaginator(cars, sort="-stocked_on", page_size=50)
+        deep = max(count - 50, 0)
+        row = cars.order_by(*paginator.ordering())[deep]
+        pages = (
+            ("inventory list, one dealer, first page", "/inventory/vehicles/"),
+            (
+                f"inventory list, one dealer, cursor {deep:,} rows deep",
+                f"/inventory/vehicles/?after={paginator.cursor_for(row)}",
+            ),
+        )
+        for name, url in pages:
+            client.get(url)  # warm caches
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - started)
+                assert response.status_code == 200
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            times.sort()
+            yield {
+                "name": name,
+                "vehicles": vehicles,
+                "dealer_vehicles": count,
+                "median_ms": round(statistics.median(times) * 1000, 1),
+                "p95_ms": round(times[int(len(times) * 0.95) - 1] * 1000, 1),
+                "queries": len(queries),
+            }
