@@ -34,6 +34,8 @@ from ..forms import (
 )
 from ..idempotency import once_per_form
 from ..models import (
+    ZERO,
+    ProgrammeEnrolment,
     SavedView,
     Vehicle,
     VehicleDocument,
@@ -56,6 +58,7 @@ STATUS_ORDER = (
     VehicleStatus.RESERVED,
     VehicleStatus.ALLOCATED,
     VehicleStatus.EXPORTED,
+    VehicleStatus.SOLD_FOR_EXPORT,
     VehicleStatus.SOLD_DOMESTIC,
 )
 
@@ -441,7 +444,17 @@ def export_or_hold(vehicle, money):
         hold_days=dealer.hold_days,
         markdown_pct=dealer.domestic_markdown_pct,
         carrying_cost=money.held_for(dealer.hold_days),
+        programme_support=programme_support(vehicle, dealer.today()),
     )
+
+
+def programme_support(vehicle, on):
+    """The support the car's maker programme pays if it is exported on `on`; zero when the car
+    is in none, or the programme does not run that day."""
+    enrolment = (
+        ProgrammeEnrolment.objects.select_related("programme").filter(vehicle=vehicle).first()
+    )
+    return enrolment.support_on(on) if enrolment else ZERO
 
 
 def _vehicle_form(request, vehicle, data=None):

@@ -1,0 +1,51 @@
+"""Makers' export programmes a manager records, and the cars enrolled in them."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from inventory import services
+from inventory.models import ExportProgramme, ProgrammeEnrolment
+
+from .base import DealerScopedAdminMixin
+
+
+@admin.register(ExportProgramme)
+class ExportProgrammeAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
+    fixed_after_create = ["dealer"]
+    list_display = ["name", "maker", "dealer", "support_per_car", "valid_from", "valid_to"]
+    list_filter = ["maker", ("dealer", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "maker"]
+    fields = ["dealer", "maker", "name", "support_per_car", "valid_from", "valid_to"]
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not obj.enrolments.exists()
+
+    def save_model(self, request, obj, form, change):
+        services.export_programme_save(programme=obj)
+
+
+@admin.register(ProgrammeEnrolment)
+class ProgrammeEnrolmentAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
+    """A car enrolled through `vehicle_enrol`, which checks the maker and the dealer."""
+
+    list_display = ["vehicle", "programme", "support", "enrolled_on"]
+    list_select_related = ["vehicle", "programme"]
+    search_fields = ["vehicle__vin", "programme__name"]
+    fields = ["programme", "vehicle", "support"]
+    autocomplete_fields = ["vehicle"]
+
+    def save_model(self, request, obj, form, change):
+        try:
+            saved = services.vehicle_enrol(
+                vehicle=form.cleaned_data["vehicle"],
+                programme=form.cleaned_data["programme"],
+                support=form.cleaned_data.get("support"),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.vehicle_unenrol(vehicle=obj.vehicle)
