@@ -93,7 +93,7 @@ def edit(request, pk):
 def _detail(request, exporter, *, document_form=None, status=200):
     today = exporter.dealer.today()
     sales = list(
-        ExportSale.objects.filter(exporter=exporter)
+        request.dealer_scope.rows(ExportSale.objects.filter(exporter=exporter))
         .select_related("vehicle", "destination")
         .order_by("-sold_on", "-id")
     )

@@ -451,10 +451,11 @@ def export_or_hold(vehicle, money):
 def programme_support(vehicle, on):
     """The support the car's maker programme pays if it is exported on `on`; zero when the car
     is in none, or the programme does not run that day."""
-    enrolment = (
-        ProgrammeEnrolment.objects.select_related("programme").filter(vehicle=vehicle).first()
-    )
-    return enrolment.support_on(on) if enrolment else ZERO
+    try:
+        enrolment = vehicle.programme_enrolment
+    except ProgrammeEnrolment.DoesNotExist:
+        return ZERO
+    return enrolment.support_on(on)
 
 
 def _vehicle_form(request, vehicle, data=None):
