@@ -1,10 +1,11 @@
 """Makers' export programmes a manager records, and the cars enrolled in them."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django import forms
+from django.contrib import admin
 
 from inventory import services
 from inventory.models import ExportProgramme, ProgrammeEnrolment
+from inventory.services.programmes import enrolment_problem
 
 from .base import DealerScopedAdminMixin
 
@@ -24,9 +25,26 @@ class ExportProgrammeAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
         services.export_programme_save(programme=obj)
 
 
+class EnrolmentForm(forms.ModelForm):
+    class Meta:
+        model = ProgrammeEnrolment
+        fields = ["programme", "vehicle", "support"]
+
+    def clean(self):
+        cleaned = super().clean()
+        vehicle, programme = cleaned.get("vehicle"), cleaned.get("programme")
+        if vehicle and programme:
+            problem = enrolment_problem(vehicle, programme)
+            if problem:
+                self.add_error("programme", problem)
+        return cleaned
+
+
 @admin.register(ProgrammeEnrolment)
 class ProgrammeEnrolmentAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
     """A car enrolled through `vehicle_enrol`, which checks the maker and the dealer."""
+
+    form = EnrolmentForm
 
     list_display = ["vehicle", "programme", "support", "enrolled_on"]
     list_select_related = ["vehicle", "programme"]
@@ -35,16 +53,12 @@ class ProgrammeEnrolmentAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["vehicle"]
 
     def save_model(self, request, obj, form, change):
-        try:
-            saved = services.vehicle_enrol(
-                vehicle=form.cleaned_data["vehicle"],
-                programme=form.cleaned_data["programme"],
-                support=form.cleaned_data.get("support"),
-                by=request.user,
-            )
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-            return
+        saved = services.vehicle_enrol(
+            vehicle=form.cleaned_data["vehicle"],
+            programme=form.cleaned_data["programme"],
+            support=form.cleaned_data.get("support"),
+            by=request.user,
+        )
         obj.pk = saved.pk
 
     def delete_model(self, request, obj):

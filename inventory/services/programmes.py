@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import ExportProgramme, ProgrammeEnrolment, Vehicle
+from ..models import ON_HAND, ExportProgramme, ProgrammeEnrolment, Vehicle
 from .vehicles import refuse_unless_on_hand
 
 
@@ -19,6 +19,22 @@ def export_programme_save(*, programme: ExportProgramme) -> ExportProgramme:
     programme.full_clean()
     programme.save()
     return programme
+
+
+def enrolment_problem(vehicle: Vehicle, programme: ExportProgramme) -> str | None:
+    """Why the car cannot join the programme: gone from stock, another dealer's, or another
+    maker's."""
+    if vehicle.status not in ON_HAND:
+        return _("Vehicle %(vin)s is no longer in stock.") % {"vin": vehicle.vin}
+    if programme.dealer_id != vehicle.dealer_id:
+        return _("Choose a programme of this car's dealer.")
+    if programme.maker.casefold() != vehicle.make.casefold():
+        return _("Programme %(programme)s is for %(maker)s cars, not %(make)s.") % {
+            "programme": programme.name,
+            "maker": programme.maker,
+            "make": vehicle.make,
+        }
+    return None
 
 
 @transaction.atomic
@@ -33,15 +49,9 @@ def vehicle_enrol(
     support per car unless another amount was agreed for it; a car already enrolled moves."""
     locked = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
     refuse_unless_on_hand(locked, _("enrolled in an export programme"))
-    if programme.dealer_id != locked.dealer_id:
-        raise ValidationError({"programme": _("Choose a programme of this car's dealer.")})
-    if programme.maker.casefold() != locked.make.casefold():
-        raise ValidationError(
-            {
-                "programme": _("Programme %(programme)s is for %(maker)s cars, not %(make)s.")
-                % {"programme": programme.name, "maker": programme.maker, "make": locked.make}
-            }
-        )
+    problem = enrolment_problem(locked, programme)
+    if problem:
+        raise ValidationError({"programme": problem})
     support = programme.support_per_car if support is None else Decimal(support)
     enrolment = ProgrammeEnrolment.objects.filter(vehicle=locked).first() or ProgrammeEnrolment(
         vehicle=locked

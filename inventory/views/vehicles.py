@@ -361,7 +361,10 @@ def candidate_summary(vehicle):
 @staff_view("GET", "HEAD")
 def detail(request, pk):
     vehicle = request.dealer_scope.get(
-        Vehicle.objects.select_related("dealer", "export_verdict", "floor_plan__line"), pk=pk
+        Vehicle.objects.select_related(
+            "dealer", "export_verdict", "floor_plan__line", "programme_enrolment__programme"
+        ),
+        pk=pk,
     )
     today = vehicle.dealer.today()
     days, bucket = days_and_bucket(vehicle, today, vehicle.dealer.buckets)

@@ -138,3 +138,15 @@ def test_the_vehicle_page_compares_with_the_support(staff_client, dealer_a, prog
     assert decision.programme_support == D("3500.50")
     assert decision.cash_released == without + D("3500.50")
     assert 'id="programme-support"' in page.content.decode()
+
+
+def test_the_admin_refuses_another_makers_car_on_the_form(client, manager_a, dealer_a, programme):
+    car = VehicleFactory(dealer=dealer_a, make="Geely")
+    client.force_login(manager_a)
+    page = client.post(
+        reverse("admin:inventory_programmeenrolment_add"),
+        {"programme": programme.pk, "vehicle": car.pk, "support": "100"},
+    )
+    assert page.status_code == 200
+    assert "is for BYD cars, not Geely" in page.content.decode()
+    assert not car.__class__.objects.filter(pk=car.pk, programme_enrolment__isnull=False).exists()
