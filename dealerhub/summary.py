@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
-from exports import cashflow, deadlines
+from exports import cashflow, deadlines, selling
 from inventory import holding
 from inventory.filters import bucket_label
 from inventory.models import CurtailmentOwed, Dealer
@@ -28,6 +28,8 @@ class Summary:
     top_candidates: list = field(default_factory=list)
     curtailments: list = field(default_factory=list)
     deadlines: list = field(default_factory=list)
+    # (exporter, cars overdue) of the exporters whose proof of export is late.
+    overdue_exporters: list = field(default_factory=list)
 
     @property
     def curtailments_not_shown(self) -> int:
@@ -109,4 +111,5 @@ def dealer_summary(dealer: Dealer, *, on: date | None = None, details=True) -> S
             .order_by("due_on", "id")[:CURTAILMENTS_SHOWN]
         )
         summary.deadlines = deadlines.due(dealer, on)
+        summary.overdue_exporters = selling.exporters_overdue(dealer, on, due=summary.deadlines)
     return summary

@@ -456,3 +456,6 @@ class CashFlowSnapshotAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
             % len(dealers),
             messages.SUCCESS,
         )
+
+
+from . import admin_sales  # noqa: E402, F401  (registers the exporter and sale admins)

@@ -25,10 +25,16 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Round
 
 from inventory import costs, holding
-from inventory.models import CurtailmentOwed, Dealer, Vehicle, VehicleFloorPlan
+from inventory.models import (
+    CurtailmentOwed,
+    Dealer,
+    ProgrammeEnrolment,
+    Vehicle,
+    VehicleFloorPlan,
+)
 
-from . import shipments
-from .models import CashFlowSnapshot, ExportShipment, ShipmentLine
+from . import selling, shipments
+from .models import CashFlowSnapshot, ExportSale, ExportShipment, ShipmentLine
 
 # A car has left, and its sale counts as cash, once it is loaded on the ship.
 SHIPPED = shipments.LOADED_OR_LATER
@@ -99,10 +105,14 @@ def candidates_by_cash_released(dealer: Dealer, on: date):
             expected_export_price=export_price(),
             expected_export_costs=export_costs(),
             expected_payoff=holding.payoff(on),
+            expected_support=holding.programme_support(on),
         )
         .annotate(
             cash_released=ExpressionWrapper(
-                F("expected_export_price") - F("expected_export_costs") - F("expected_payoff"),
+                F("expected_export_price")
+                + F("expected_support")
+                - F("expected_export_costs")
+                - F("expected_payoff"),
                 output_field=holding.MONEY,
             )
         )
@@ -131,6 +141,8 @@ def dealer_figures(dealers, on: date | None = None) -> dict[int, Figures]:
         _stock(day, by_id, result)
         _floor_plans(day, by_id, result)
         _shipped(by_id, result)
+        _programme_support(day, by_id, result)
+        _sold_for_export(day, by_id, result)
     return result
 
 
@@ -245,3 +257,42 @@ def trend(dealer: Dealer, *, days=90, today: Figures | None = None):
             }
         )
     return rows
+
+
+def _programme_support(day, by_id, result):
+    """Candidates in a maker's export programme running on `day` release its support too."""
+    rows = (
+        ProgrammeEnrolment.objects.running_on(day)
+        .filter(
+            vehicle__dealer_id__in=list(by_id),
+            vehicle__export_candidate=True,
+            vehicle__status__in=holding.ON_HAND,
+            vehicle__stocked_on__lte=day,
+        )
+        .values("vehicle__dealer_id")
+        .annotate(support=Sum("support"))
+        .order_by()
+    )
+    for row in rows:
+        figures = result[row["vehicle__dealer_id"]]
+        figures.projected_cash_release += costs.cents(row["support"] or ZERO)
+
+
+def realised_export_sales(by_id, day):
+    """Sales to exporters, not cancelled, made on or before `day`: each counts once, from its
+    sale day on, as a loaded shipment line counts from its loading."""
+    return (
+        ExportSale.objects.active()
+        .filter(dealer_id__in=list(by_id), sold_on__lte=day)
+        .select_related("vehicle", "vehicle__floor_plan", "vehicle__floor_plan__line")
+    )
+
+
+def _sold_for_export(day, by_id, result):
+    """Realised proceeds and margin of the cars sold to exporters (`selling.sale_money`, the
+    figures the sale's page shows), added up; one query for any number of dealers."""
+    for sale in realised_export_sales(by_id, day):
+        figures = result[sale.dealer_id]
+        sold = selling.sale_money(sale)
+        figures.realised_export_proceeds += sold.realised
+        figures.realised_export_margin += sold.margin_on_cost

@@ -8,6 +8,10 @@ C12), from the dates the shipment records; no Django import.
 * the temporary plate issued on the transfer pending export (C5) must not run out while the
   car is still in China;
 * de-registration is due two months after export customs clearance (C11).
+
+A car sold to an exporter follows the same rules on its sale's dates: once the registration
+is transferred pending export, the exporter must declare it before the temporary plates end
+(60 days, C5), and de-register it within two months of the clearance (C11).
 """
 
 import calendar
@@ -23,6 +27,9 @@ DEREGISTER_MONTHS = 2
 AFTER_SALES_CONFIRMATION = "after_sales_confirmation"
 TEMPORARY_PLATE = "temporary_plate"
 DEREGISTRATION = "deregistration"
+EXPORT_DECLARATION = "export_declaration"
+# Temporary plates issued with the transfer pending export last at most 60 days (C5).
+TEMP_PLATE_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -93,3 +100,22 @@ def due_dates(line: LineDates, on: date, *, confirmation_needed: bool) -> list[t
 def horizon(on: date, within: int = ALERT_WINDOW_DAYS) -> date:
     """The last due date that counts as due within `within` days of `on`."""
     return on + timedelta(days=within)
+
+
+@dataclass(frozen=True)
+class SaleDates:
+    """What the deadlines of one car sold to an exporter read."""
+
+    transferred_on: date | None = None  # transfer pending export; temporary plates issued
+    declared_on: date | None = None  # export customs clearance
+    deregistered_on: date | None = None
+
+
+def sale_due_dates(sale: SaleDates) -> list[tuple[str, date]]:
+    """(kind, due on) of every deadline still open for a car sold for export."""
+    found = []
+    if sale.transferred_on and not sale.declared_on:
+        found.append((EXPORT_DECLARATION, sale.transferred_on + timedelta(days=TEMP_PLATE_DAYS)))
+    if sale.declared_on and not sale.deregistered_on:
+        found.append((DEREGISTRATION, deregistration_due(sale.declared_on)))
+    return found

@@ -7,8 +7,8 @@ from django.db.models import Prefetch
 from inventory.models import VehicleDocument
 
 from . import eligibility, rules
-from .deadline_dates import LineDates
-from .models import MarketRule, ShipmentLine, ShipmentMilestone, ShipmentStatus
+from .deadline_dates import LineDates, SaleDates
+from .models import ExportSale, MarketRule, ShipmentLine, ShipmentMilestone, ShipmentStatus
 from .shipments import BEFORE_CLEARANCE, STILL_IN_CHINA
 
 
@@ -50,3 +50,21 @@ def origin_rules() -> tuple[rules.Rule, ...]:
         market__is_origin=True, market__is_active=True, is_active=True
     ).select_related("market")
     return tuple(eligibility.as_rule(row, row.market.country_code) for row in rows)
+
+
+def open_sales(dealers):
+    """The dealers' sales for export whose proof of export is still under way: transferred
+    pending export and not yet de-registered, in one query."""
+    return (
+        ExportSale.objects.active()
+        .filter(dealer__in=dealers, transferred_on__isnull=False, deregistered_on__isnull=True)
+        .select_related("vehicle", "exporter", "dealer")
+    )
+
+
+def sale_dates(sale) -> SaleDates:
+    return SaleDates(
+        transferred_on=sale.transferred_on,
+        declared_on=sale.declared_on,
+        deregistered_on=sale.deregistered_on,
+    )

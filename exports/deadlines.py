@@ -1,6 +1,6 @@
-"""Compliance deadlines that follow a car once it is on a shipment (domain rules C5, C11, C12):
-the after-sales confirmation due by the licence application, the temporary plate that must not
-run out in China, and de-registration after export clearance.
+"""Compliance deadlines that follow a car once it is on a shipment or sold to an exporter
+(domain rules C5, C11, C12): the after-sales confirmation due by the licence application, the
+temporary plate that must not run out in China, and de-registration after export clearance.
 
 When each falls due is plain date arithmetic (`deadline_dates`); what it reads comes from the
 database (`deadline_queries`); whether a car needs the confirmation is the rules' own judgement
@@ -20,6 +20,7 @@ from .deadline_dates import (
     ALERT_WINDOW_DAYS,
     DEREGISTER_MONTHS,
     DEREGISTRATION,
+    EXPORT_DECLARATION,
     LICENCE_ISSUE_WORKING_DAYS,
     TEMPORARY_PLATE,
     add_months,
@@ -27,10 +28,11 @@ from .deadline_dates import (
     due_dates,
     horizon,
     licence_application_due,
+    sale_due_dates,
     working_days_before,
 )
-from .deadline_queries import line_dates, open_lines, origin_rules
-from .models import ShipmentLine
+from .deadline_queries import line_dates, open_lines, open_sales, origin_rules, sale_dates
+from .models import ExportSale, ShipmentLine
 
 __all__ = [
     "ALERT_WINDOW_DAYS",
@@ -45,6 +47,7 @@ __all__ = [
     "line_deadlines",
     "open_lines",
     "origin_rules",
+    "sale_deadlines",
     "working_days_before",
 ]
 
@@ -52,15 +55,19 @@ KIND_LABELS = {
     AFTER_SALES_CONFIRMATION: _("Manufacturer's after-sales confirmation"),
     TEMPORARY_PLATE: _("Temporary plate expires"),
     DEREGISTRATION: _("De-registration"),
+    EXPORT_DECLARATION: _("Export declaration due (temporary plates end)"),
 }
 
 
 @dataclass(frozen=True)
 class Deadline:
+    """One deadline of a car on a shipment (`line`) or sold to an exporter (`sale`)."""
+
     kind: str
-    line: ShipmentLine
+    line: ShipmentLine | None
     due_on: date
     on: date  # the day it is judged on
+    sale: ExportSale | None = None
 
     @property
     def label(self):
@@ -76,11 +83,17 @@ class Deadline:
 
     @property
     def vehicle(self):
-        return self.line.vehicle
+        return self.line.vehicle if self.line is not None else self.sale.vehicle
 
     @property
     def shipment(self):
-        return self.line.shipment
+        return self.line.shipment if self.line is not None else None
+
+    @property
+    def record(self):
+        """What the deadline belongs to, with a reference and a page: the shipment, or the
+        sale to an exporter."""
+        return self.line.shipment if self.line is not None else self.sale
 
 
 def confirmation_missing(vehicle, documents, country_code, on: date, *, origin, buyer) -> bool:
@@ -131,4 +144,28 @@ def due(dealer, on: date | None = None, *, within=ALERT_WINDOW_DAYS) -> list[Dea
         for deadline in line_deadlines(line, on, origin=origin)
         if deadline.due_on <= last_day
     ]
-    return sorted(found, key=lambda d: (d.due_on, d.kind, d.line.vehicle.vin))
+    found += [
+        deadline
+        for sale in open_sales([dealer])
+        for deadline in sale_deadlines(sale, on)
+        if deadline.due_on <= last_day
+    ]
+    return sorted(found, key=lambda d: (d.due_on, d.kind, d.vehicle.vin))
+
+
+def sale_deadlines(sale, on: date) -> list[Deadline]:
+    """The deadlines still open for a car sold to an exporter."""
+    return [
+        Deadline(kind, None, due_on, on, sale=sale)
+        for kind, due_on in sale_due_dates(sale_dates(sale))
+    ]
+
+
+def overdue_sales(dealer, on: date | None = None) -> list[ExportSale]:
+    """The dealer's sales for export whose proof of export is overdue on `on`."""
+    on = on or dealer.today()
+    return [
+        sale
+        for sale in open_sales([dealer])
+        if any(deadline.overdue for deadline in sale_deadlines(sale, on))
+    ]

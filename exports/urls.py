@@ -2,11 +2,25 @@
 
 from django.urls import path
 
-from .views import bulk, candidates, eligibility, shipments
+from .views import bulk, candidates, eligibility, exporters, sales, shipments
 
 app_name = "exports"
 
 urlpatterns = [
+    path("exporters/", exporters.listing, name="exporter_list"),
+    path("exporters/new/", exporters.create, name="exporter_create"),
+    path("exporters/<int:pk>/", exporters.detail, name="exporter_detail"),
+    path("exporters/<int:pk>/edit/", exporters.edit, name="exporter_edit"),
+    path("exporters/<int:pk>/documents/", exporters.document_add, name="exporter_document_add"),
+    path(
+        "exporters/<int:pk>/documents/<int:document_pk>/",
+        exporters.document_download,
+        name="exporter_document_download",
+    ),
+    path("sales/new/", sales.create, name="export_sale_create"),
+    path("sales/<int:pk>/", sales.detail, name="export_sale_detail"),
+    path("sales/<int:pk>/proof/", sales.proof, name="export_sale_proof"),
+    path("sales/<int:pk>/cancel/", sales.cancel, name="export_sale_cancel"),
     path("candidates/", candidates.listing, name="candidates"),
     path("candidates/csv/", candidates.download, {"fmt": "csv"}, name="candidates_csv"),
     path("candidates/xlsx/", candidates.download, {"fmt": "xlsx"}, name="candidates_xlsx"),

@@ -231,10 +231,12 @@ class ExportOrHold:
     hold_days: int
     domestic_price: Decimal
     carrying_cost: HoldingCost
+    # What the maker's export programme pays for the car if it is exported now.
+    programme_support: Decimal = ZERO
 
     @property
     def cash_released(self) -> Decimal:
-        return self.export_price - self.export_costs - self.payoff
+        return self.export_price + self.programme_support - self.export_costs - self.payoff
 
     @property
     def cash_if_held(self) -> Decimal:
@@ -267,6 +269,7 @@ def export_or_hold(
     hold_days: int,
     markdown_pct: Decimal,
     carrying_cost: HoldingCost,
+    programme_support: Decimal = ZERO,
 ) -> ExportOrHold:
     return ExportOrHold(
         export_price=export_price(
@@ -277,4 +280,5 @@ def export_or_hold(
         hold_days=hold_days,
         domestic_price=cents(Decimal(list_price) * (HUNDRED - markdown_pct) / HUNDRED),
         carrying_cost=carrying_cost,
+        programme_support=cents(programme_support),
     )

@@ -277,3 +277,21 @@ def days_in_stock(on: date) -> Func:
 
 def with_days_in_stock(queryset, on: date):
     return queryset.alias(days_in_stock=days_in_stock(on))
+
+
+def programme_support(on: date) -> Func:
+    """What the maker's export programme pays for the car if it is exported on `on`: the
+    enrolment's support while the programme runs that day, else zero."""
+    return Coalesce(
+        Case(
+            When(
+                programme_enrolment__programme__valid_from__lte=on,
+                programme_enrolment__programme__valid_to__gte=on,
+                then=F("programme_enrolment__support"),
+            ),
+            default=ZERO_MONEY,
+            output_field=MONEY,
+        ),
+        ZERO_MONEY,
+        output_field=MONEY,
+    )

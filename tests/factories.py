@@ -223,6 +223,15 @@ def reserve(vehicle, *, by=None, days=7, customer_name="Wang Fang", deposit="500
     )
 
 
+PDF_BYTES = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def pdf_upload(name="licence.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
 def _png_upload(name="hood.png"):
     import io
 
@@ -241,7 +250,7 @@ def dealer_world(dealer, *, tag):
     from dealerhub.models import ComplianceDigest
     from exports import services as export_services
     from inventory import services
-    from inventory.models import JobRun, PaymentKind
+    from inventory.models import ExportProgramme, JobRun, PaymentKind
 
     staff = MembershipFactory(dealer=dealer, user=UserFactory(username=f"staff_{tag}")).user
     vehicle = VehicleFactory(dealer=dealer, stock_number=f"{tag.upper()}-1")
@@ -293,7 +302,49 @@ def dealer_world(dealer, *, tag):
         upload=SimpleUploadedFile("stock.csv", f"VIN,Make\n{vehicle.vin},BYD\n".encode()),
         by=staff,
     )
+    exporter = export_services.exporter_create(
+        dealer=dealer,
+        name=f"{tag.upper()} Export Co.",
+        credit_code="91440300708461136T",
+        qualification_list="mofcom_enterprise",
+        qualified_from=dealer.today() - timedelta(days=100),
+        qualified_until=dealer.today() + timedelta(days=265),
+    )
+    exporter_document = export_services.exporter_document_add(
+        exporter=exporter, kind="business_licence", file=pdf_upload()
+    )
+    sold = VehicleFactory(
+        dealer=dealer,
+        make="BYD",
+        registered_on=dealer.today() - timedelta(days=200),
+        stocked_on=dealer.today() - timedelta(days=250),
+    )
+    export_sale = export_services.vehicle_sell_for_export(
+        vehicle=sold,
+        exporter=exporter,
+        destination=DestinationMarket.objects.get(country_code="KZ"),
+        price=Decimal("120000"),
+        currency=dealer.base_currency,
+        sold_on=dealer.today(),
+        payment_terms="in_advance",
+    )
+    programme = services.export_programme_save(
+        programme=ExportProgramme(
+            dealer=dealer,
+            maker="BYD",
+            name=f"{tag.upper()} export support",
+            support_per_car=Decimal("3000"),
+            valid_from=dealer.today() - timedelta(days=30),
+            valid_to=dealer.today() + timedelta(days=30),
+        )
+    )
+    enrolment = services.vehicle_enrol(vehicle=vehicle, programme=programme)
     return {
+        "exporter": exporter,
+        "exporter_document": exporter_document,
+        "export_sale": export_sale,
+        "programme": programme,
+        "enrolment": enrolment,
         "staff": staff,
         "vehicle": vehicle,
         "document": document,

@@ -20,6 +20,13 @@ from .markets import (
     MarketRuleQuerySet,
     Severity,
 )
+from .sales import (
+    DECLARATION_NUMBER_MAX_LENGTH,
+    SALE_TEMP_PLATE_DAYS,
+    ExportSale,
+    ExportSaleQuerySet,
+    PaymentTerms,
+)
 from .shipment_records import (
     DocumentKind,
     ShipmentDocument,
@@ -47,7 +54,9 @@ from .snapshots import (
 )
 
 __all__ = [
+    "DECLARATION_NUMBER_MAX_LENGTH",
     "RORO_STOWAGE",
+    "SALE_TEMP_PLATE_DAYS",
     "TEMP_PLATE_DAYS",
     "AppliesTo",
     "CashFlowSnapshot",
@@ -55,6 +64,8 @@ __all__ = [
     "ConsigneeType",
     "DestinationMarket",
     "DocumentKind",
+    "ExportSale",
+    "ExportSaleQuerySet",
     "ExportShipment",
     "Exporter",
     "ExporterDocument",
@@ -63,6 +74,7 @@ __all__ = [
     "Incoterm",
     "MarketRule",
     "MarketRuleQuerySet",
+    "PaymentTerms",
     "QualificationList",
     "Severity",
     "ShipmentDocument",

@@ -12,9 +12,11 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from inventory import uploads
 from inventory.models import Dealer, DealerScopedQuerySet
 
 from .markets import DestinationMarket
@@ -124,6 +126,9 @@ class Exporter(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("exports:exporter_detail", args=[self.pk])
+
     def is_qualified_on(self, day: date) -> bool:
         return self.is_active and self.qualified_from <= day <= self.qualified_until
 
@@ -140,7 +145,10 @@ class ExporterDocumentKind(models.TextChoices):
 
 
 def exporter_document_path(document, filename):
-    return f"exporters/{document.exporter.dealer_id}/{document.exporter_id}/{filename}"
+    """A server-chosen name whose extension is what the file is; the client's name is
+    ignored, so nothing uploaded is ever stored as a page a browser would run."""
+    folder = f"exporters/{document.exporter.dealer_id}/{document.exporter_id}"
+    return uploads.stored_path(folder, document.file)
 
 
 class ExporterDocument(models.Model):

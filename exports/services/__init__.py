@@ -15,11 +15,26 @@ from .candidates import (
     export_candidates_flag,
 )
 from .cashflow import SNAPSHOT_FIELDS, SNAPSHOT_JOB, cash_flow_snapshot_take
+from .exporters import (
+    EXPORTER_FIELDS,
+    exporter_create,
+    exporter_document_add,
+    exporter_document_remove,
+    exporter_update,
+)
 from .markets import (
     destination_market_save,
     market_rule_delete,
     market_rule_mark_verified,
     market_rule_save,
+)
+from .sales import (
+    MAX_PAYMENT_DAYS,
+    after_sales_confirmation_for,
+    export_sale_cancel,
+    export_sale_record_proof,
+    payment_due_on,
+    vehicle_sell_for_export,
 )
 from .shipment_checks import LICENCE_RULE, NEEDED_FOR, NOT_BEFORE_ETD
 from .shipment_lines import (
@@ -55,9 +70,11 @@ __all__ = [
     "CANDIDATE_LOCK_KEY",
     "CHECKED_WHEN_ADDED",
     "COMMITTING_MOVES",
+    "EXPORTER_FIELDS",
     "FIXED_AT_BOOKING",
     "LICENCE_RULE",
     "LINE_DATES",
+    "MAX_PAYMENT_DAYS",
     "NEEDED_FOR",
     "NEXT_STATUSES",
     "NOT_BEFORE_ETD",
@@ -68,13 +85,21 @@ __all__ = [
     "VEHICLE_STATUS_FOR",
     "PlannedAddition",
     "_single_candidate_run",
+    "after_sales_confirmation_for",
     "cash_flow_snapshot_take",
     "destination_market_save",
     "export_candidates_flag",
+    "export_sale_cancel",
+    "export_sale_record_proof",
+    "exporter_create",
+    "exporter_document_add",
+    "exporter_document_remove",
+    "exporter_update",
     "market_rule_delete",
     "market_rule_mark_verified",
     "market_rule_save",
     "next_statuses",
+    "payment_due_on",
     "shipment_add_plan",
     "shipment_add_vehicle",
     "shipment_add_vehicles",
@@ -87,4 +112,5 @@ __all__ = [
     "shipment_remove_vehicle",
     "shipment_set_prices",
     "shipment_update",
+    "vehicle_sell_for_export",
 ]

@@ -13,6 +13,7 @@ from . import (  # noqa: F401  (each registers its model admins)
     imports,
     inspections,
     jobs,
+    programmes,
     users,
     vehicles,
     wmi,

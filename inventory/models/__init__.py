@@ -77,6 +77,12 @@ from .inspections import (
 )
 from .jobs import JobRun, JobRunQuerySet, JobRunStatus, SubmissionToken, job_describe
 from .panels import PANEL_ORDER, POINT_VERDICTS, PaintVerdict, Panel, Substrate
+from .programmes import (
+    ExportProgramme,
+    ExportProgrammeQuerySet,
+    ProgrammeEnrolment,
+    ProgrammeEnrolmentQuerySet,
+)
 from .saved_views import SavedView, SavedViewQuerySet
 from .vehicle_page import (
     Reservation,
@@ -133,6 +139,8 @@ __all__ = [
     "DealerScopedQuerySet",
     "DocumentKind",
     "ExportMarket",
+    "ExportProgramme",
+    "ExportProgrammeQuerySet",
     "ExportVerdict",
     "FloorPlanLine",
     "FloorPlanPayment",
@@ -155,6 +163,8 @@ __all__ = [
     "Panel",
     "PaymentKind",
     "Powertrain",
+    "ProgrammeEnrolment",
+    "ProgrammeEnrolmentQuerySet",
     "RegisteredOwner",
     "ReportIsFrozen",
     "ReportPart",

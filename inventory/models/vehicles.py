@@ -72,10 +72,15 @@ class VehicleStatus(models.TextChoices):
     ALLOCATED = "allocated", _("Allocated to shipment")
     EXPORTED = "exported", _("Exported")
     SOLD_DOMESTIC = "sold_domestic", _("Sold domestic")
+    # Sold to a qualified exporter, who takes it abroad under its own licence; only the sale
+    # for export sets it (`exports.services.vehicle_sell_for_export`) and its cancellation
+    # takes it back.
+    SOLD_FOR_EXPORT = "sold_for_export", _("Sold for export")
 
 
 # Cars the dealer still holds and pays for: unsold, including those booked on a shipment not
-# yet loaded. A car leaves stock when it is loaded for export or sold at home; from that day on
+# yet loaded. A car leaves stock when it is loaded for export, sold at home or sold to an
+# exporter; from that day on
 # it no longer ages, costs nothing more to hold and takes no stock actions.
 ON_HAND = (VehicleStatus.IN_STOCK, VehicleStatus.RESERVED, VehicleStatus.ALLOCATED)
 

@@ -69,6 +69,7 @@ from .jobs import (
 )
 from .photos import MOVES as PHOTO_MOVES
 from .photos import vehicle_photo_move, vehicle_photo_remove, vehicle_photos_add
+from .programmes import export_programme_save, vehicle_enrol, vehicle_unenrol
 from .reservations import LAPSE_JOB, LAPSED_REASON, reservations_lapse, vehicle_reserve
 from .saved_views import saved_view_create, saved_view_delete, saved_view_update
 from .vehicles import (
@@ -90,6 +91,7 @@ from .vehicles import (
     vehicle_receive,
     vehicle_receive_many,
     vehicle_reprice,
+    vehicle_set_export_sale_status,
     vehicle_set_shipment_status,
     vehicle_update,
     vehicle_update_many,
@@ -119,6 +121,7 @@ __all__ = [
     "Unset",
     "VehiclesRefused",
     "dealer_save",
+    "export_programme_save",
     "floor_plan_line_delete",
     "floor_plan_line_save",
     "floor_plan_pay",
@@ -163,6 +166,7 @@ __all__ = [
     "vehicle_delete_refusal",
     "vehicle_document_add",
     "vehicle_document_remove",
+    "vehicle_enrol",
     "vehicle_floor",
     "vehicle_floor_many",
     "vehicle_import",
@@ -173,7 +177,9 @@ __all__ = [
     "vehicle_receive_many",
     "vehicle_reprice",
     "vehicle_reserve",
+    "vehicle_set_export_sale_status",
     "vehicle_set_shipment_status",
+    "vehicle_unenrol",
     "vehicle_update",
     "vehicle_update_many",
     "vehicles_change_status",

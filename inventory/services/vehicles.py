@@ -67,6 +67,11 @@ def _move_status(vehicle, to_status, *, on=None) -> None:
 
 def _refuse_status_move(vehicle, to_status) -> None:
     """Only the moves a person may make by hand (`MANUAL_STATUS_MOVES`)."""
+    if VehicleStatus.SOLD_FOR_EXPORT in (vehicle.status, to_status):
+        raise ValidationError(
+            {"status": sold_for_export_by_sale_only(vehicle.vin)},
+            code="illegal_status_move",
+        )
     if to_status not in MANUAL_STATUS_MOVES.get(vehicle.status, set()):
         raise ValidationError(
             {
@@ -82,6 +87,13 @@ def _refuse_status_move(vehicle, to_status) -> None:
         raise ValidationError(
             {"status": reservation_terms_needed(vehicle.vin)}, code="reservation_terms_needed"
         )
+
+
+def sold_for_export_by_sale_only(vin) -> str:
+    return _(
+        "Vehicle %(vin)s is sold for export only by recording its sale to an exporter, and "
+        "comes back only by cancelling that sale."
+    ) % {"vin": vin}
 
 
 def refuse_unless_on_hand(vehicle, action) -> None:
@@ -157,6 +169,10 @@ def new_vehicle(
     if status == VehicleStatus.RESERVED:
         raise ValidationError(
             {"status": reservation_terms_needed(vin)}, code="reservation_terms_needed"
+        )
+    if status == VehicleStatus.SOLD_FOR_EXPORT:
+        raise ValidationError(
+            {"status": sold_for_export_by_sale_only(vin)}, code="illegal_status_move"
         )
     if not make or model_year is None:
         decoded = decode_vin(vin, today=dealer.today())
@@ -638,6 +654,27 @@ def vehicle_set_shipment_status(*, vehicles, to_status, by=None, on=None) -> int
     return len(moved)
 
 
+def vehicle_set_export_sale_status(*, vehicle, sold_on=None, by=None, reason=None) -> Vehicle:
+    """Move a locked car as its sale for export moves; only the exports services call this.
+
+    With `sold_on` the car leaves stock that day as sold for export (an open reservation ends
+    as sold); without it, the sale was cancelled and the car is back in stock. It is re-judged
+    at once, so a sold car stops being an export candidate in the same transaction."""
+    to_status = VehicleStatus.SOLD_FOR_EXPORT if sold_on else VehicleStatus.IN_STOCK
+    if vehicle.status != to_status:
+        if sold_on:
+            vehicle.left_stock_on = None
+        set_status(
+            vehicle,
+            to_status,
+            by=by,
+            on=sold_on,
+            reservation_end=ReservationEnd.SOLD,
+            reason=reason,
+        )
+    return vehicle
+
+
 # What staff file about a paper, in the order the form asks for it.
 DOCUMENT_FIELDS = (
     "kind",
@@ -691,7 +728,9 @@ def vehicle_document_add(
 
 
 # Once its shipment is booked, a car's papers are what customs clearance was judged on.
-PAPERS_FIXED_FOR = frozenset({VehicleStatus.ALLOCATED, VehicleStatus.EXPORTED})
+PAPERS_FIXED_FOR = frozenset(
+    {VehicleStatus.ALLOCATED, VehicleStatus.EXPORTED, VehicleStatus.SOLD_FOR_EXPORT}
+)
 
 
 @transaction.atomic

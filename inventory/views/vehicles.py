@@ -39,6 +39,8 @@ from ..forms import (
 )
 from ..idempotency import once_per_form
 from ..models import (
+    ZERO,
+    ProgrammeEnrolment,
     SavedView,
     Vehicle,
     VehicleDocument,
@@ -61,6 +63,7 @@ STATUS_ORDER = (
     VehicleStatus.RESERVED,
     VehicleStatus.ALLOCATED,
     VehicleStatus.EXPORTED,
+    VehicleStatus.SOLD_FOR_EXPORT,
     VehicleStatus.SOLD_DOMESTIC,
 )
 
@@ -471,7 +474,10 @@ def candidate_summary(vehicle):
 @staff_view("GET", "HEAD")
 def detail(request, pk):
     vehicle = request.dealer_scope.get(
-        Vehicle.objects.select_related("dealer", "export_verdict", "floor_plan__line"), pk=pk
+        Vehicle.objects.select_related(
+            "dealer", "export_verdict", "floor_plan__line", "programme_enrolment__programme"
+        ),
+        pk=pk,
     )
     today = vehicle.dealer.today()
     days, bucket = days_and_bucket(vehicle, today, vehicle.dealer.buckets)
@@ -554,7 +560,18 @@ def export_or_hold(vehicle, money):
         hold_days=dealer.hold_days,
         markdown_pct=dealer.domestic_markdown_pct,
         carrying_cost=money.held_for(dealer.hold_days),
+        programme_support=programme_support(vehicle, dealer.today()),
     )
+
+
+def programme_support(vehicle, on):
+    """The support the car's maker programme pays if it is exported on `on`; zero when the car
+    is in none, or the programme does not run that day."""
+    try:
+        enrolment = vehicle.programme_enrolment
+    except ProgrammeEnrolment.DoesNotExist:
+        return ZERO
+    return enrolment.support_on(on)
 
 
 def _vehicle_form(request, vehicle, data=None):

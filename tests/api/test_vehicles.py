@@ -204,6 +204,13 @@ def test_status_moves_go_through_the_service(api_a, dealer_a):
     assert api_a.post(f"/api/v1/vehicles/{car.pk}/status", {"status": "x"}).status_code == 422
     car.refresh_from_db()
     assert car.status == VehicleStatus.IN_STOCK
+    # Sold for export only through a sale to an exporter, which names the exporter and price.
+    sold = api_a.post(f"/api/v1/vehicles/{car.pk}/status", {"status": "sold_for_export"})
+    assert sold.status_code == 422
+    assert [field for field, _m in _errors(sold)] == ["status"]
+    assert any("sale to an exporter" in message for _f, message in _errors(sold))
+    car.refresh_from_db()
+    assert car.status == VehicleStatus.IN_STOCK
 
 
 def test_the_export_check_names_markets_and_missing_papers(api_a, dealer_a, markets):

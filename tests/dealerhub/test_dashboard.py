@@ -90,8 +90,9 @@ def test_dashboard_queries_do_not_grow_with_the_stock(
             ShipmentLine.objects.create(shipment=shipment, vehicle=vehicle)
     # session, user, dealers, four aggregates, the curtailments owed and the loaded shipments
     # (none yet), buckets, trend, top candidates, curtailments, and the export deadlines:
-    # shipment lines, their cars' papers, their shipments' milestones and China's rules
-    with django_assert_num_queries(15):
+    # shipment lines, their cars' papers, their shipments' milestones and China's rules; the
+    # candidates' programme support, the sales to exporters and their open deadlines
+    with django_assert_num_queries(18):
         response = staff_client.get(reverse("dashboard"))
     assert response.status_code == 200
 
@@ -113,7 +114,7 @@ def test_dashboard_queries_do_not_grow_with_the_loaded_shipments(
         for step in (S.BOOKED, S.CUSTOMS_CLEARED, S.LOADED):
             services.shipment_advance(shipment=shipment, to_status=step)
     # as above, with the loaded shipments' milestones and cars (and their floor plans)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(19):
         response = staff_client.get(reverse("dashboard"))
     assert response.status_code == 200
 

@@ -51,6 +51,9 @@ _OBJECT_FOR = {
     ("reports", "pk"): "report",
     ("views", "pk"): "saved_view",
     ("import", "pk"): "stock_import",
+    ("exporters", "pk"): "exporter",
+    ("documents", "document_pk", "exporters"): "exporter_document",
+    ("sales", "pk"): "export_sale",
 }
 _ARGUMENT = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 

@@ -39,6 +39,7 @@ DOWNLOADS = {
     "inventory:vehicle_photo_thumbnail",
     "exports:candidates_csv",
     "exports:candidates_xlsx",
+    "exports:exporter_document_download",
 }
 # Endpoints that only take a form's POST (a GET is refused or sent elsewhere), and fragments
 # that htmx loads into a page walked here anyway.
@@ -77,6 +78,9 @@ POST_ONLY = {
     "exports:shipment_line_dates",
     "exports:shipment_line_remove",
     "exports:shipment_documents",
+    "exports:exporter_document_add",
+    "exports:export_sale_proof",
+    "exports:export_sale_cancel",
     "two_factor_remove",
     "email_language",
     "two_factor_verify",
