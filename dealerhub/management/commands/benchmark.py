@@ -268,7 +268,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed-only",
             action="store_true",
-            help="Seed (and report the time of each step), then stop without measuring; the database is kept.",
+            help="Seed (and report the time of each step), then stop without measuring; the "
+            "database is kept.",
         )
 
     def handle(
