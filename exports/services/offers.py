@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from inventory import costs
 from inventory.models import ON_HAND, Dealer, Vehicle, VehicleStatus
@@ -487,7 +488,7 @@ def response_record(
         errors["note"] = _("Keep the note under %(count)d characters.") % {"count": NOTE_MAX_LENGTH}
     if kind == ResponseKind.BID:
         try:
-            amount = parse_amount(amount, field="amount", label=_("Amount"))
+            amount = parse_amount(amount, field="amount", label=pgettext("offer", "Amount"))
         except ValidationError as exc:
             errors.update(exc.message_dict)
     else:
