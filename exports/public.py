@@ -65,7 +65,12 @@ def _respond(request, template, context, *, language, status=200):
         request, template, {**_page_context(request, language), **context}, status=status
     )
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    return _public_headers(response, language)
+    response = _public_headers(response, language)
+    # The link's token never leaves the site in a Referer, yet the page's own form is posted
+    # with its origin: under "no-referrer" a browser sends "Origin: null", which the CSRF
+    # check refuses.
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
 
 
 def _too_many(request, language, retry_after):

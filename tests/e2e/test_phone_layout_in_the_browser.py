@@ -39,6 +39,8 @@ DOWNLOADS = {
     "inventory:vehicle_photo_thumbnail",
     "exports:candidates_csv",
     "exports:candidates_xlsx",
+    "exports:offer_pdf",
+    "exports:offer_xlsx",
 }
 # Endpoints that only take a form's POST (a GET is refused or sent elsewhere), and fragments
 # that htmx loads into a page walked here anyway.
@@ -77,6 +79,17 @@ POST_ONLY = {
     "exports:shipment_line_dates",
     "exports:shipment_line_remove",
     "exports:shipment_documents",
+    "exports:offer_ticked",
+    "exports:offer_set_discount",
+    "exports:offer_line_price",
+    "exports:offer_line_withdraw",
+    "exports:offer_add_recipient",
+    "exports:offer_recipient_revoke",
+    "exports:offer_send",
+    "exports:offer_withdraw",
+    "exports:offer_record_bid",
+    "exports:offer_bid_accept",
+    "exports:offer_bid_decline",
     "two_factor_remove",
     "email_language",
     "two_factor_verify",
