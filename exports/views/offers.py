@@ -25,7 +25,7 @@ from inventory.views.lists import ListSpec, Sort, list_page
 
 from .. import services
 from ..filters import OfferFilterSet
-from ..models import Bid, BidStatus, Offer, OfferLine, OfferRecipient, OfferStatus
+from ..models import Bid, BidStatus, Exporter, Offer, OfferLine, OfferRecipient, OfferStatus
 from ..offer_forms import (
     AcceptForm,
     DiscountForm,
@@ -116,6 +116,18 @@ def _bid(request, pk, bid_pk):
         pk=bid_pk,
         line__offer_id=pk,
     )
+
+
+def _posted_id(request, name) -> int | None:
+    """The id a form field names, or None when it is empty; a value that is no id is a 404.
+    The caller looks the row up through the dealer scope, so that another dealer's (or
+    another offer's) row named in a form is a 404 like an id in the path."""
+    raw = request.POST.get(name, "")
+    if raw == "":
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= ID_DIGITS):
+        raise Http404(f"Not a {name}.")
+    return int(raw)
 
 
 @staff_view("GET")
@@ -218,7 +230,7 @@ def _detail(request, offer, *, status=200, **bound):
         recipient.state = services.link_state(recipient) if recipient.token else "unsent"
         recipient.revoke_ask = revoke_question(recipient)
     bids = list(
-        Bid.objects.filter(line__offer=offer)
+        request.dealer_scope.rows(Bid.objects.filter(line__offer=offer))
         .select_related("recipient", "recipient__exporter", "line", "line__vehicle", "recorded_by")
         .order_by("line__position", "-at", "-id")
     )
@@ -325,6 +337,9 @@ def line_withdraw(request, pk, offer_line_pk):
 @once_per_form
 def add_recipient(request, pk):
     offer = _offer(request, pk)
+    exporter_id = _posted_id(request, "exporter")
+    if exporter_id is not None:
+        request.dealer_scope.get(Exporter.objects.all(), pk=exporter_id)
     form = RecipientForm(request.POST, dealer=offer.dealer)
     if form.is_valid():
         try:
@@ -388,6 +403,11 @@ def revoke(request, pk, recipient_pk):
 def record_bid(request, pk):
     """A bid or interest given by phone or message, recorded on the recipient's behalf."""
     offer = _offer(request, pk)
+    recipient_id, line_id = _posted_id(request, "recipient"), _posted_id(request, "line")
+    if recipient_id is not None:
+        request.dealer_scope.get(OfferRecipient.objects.all(), pk=recipient_id, offer=offer)
+    if line_id is not None:
+        request.dealer_scope.get(OfferLine.objects.all(), pk=line_id, offer=offer)
     recipients = list(offer.recipients.filter(token__isnull=False).select_related("exporter"))
     lines = list(offer.lines.active().select_related("vehicle"))
     form = RecordBidForm(request.POST, recipients=recipients, lines=lines)

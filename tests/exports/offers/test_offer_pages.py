@@ -204,7 +204,7 @@ def test_another_dealers_exporter_in_the_form_is_refused(staff_client, dealer_a,
         reverse("exports:offer_add_recipient", args=[offer.pk]),
         {"exporter": theirs.pk, "language": "en"},
     )
-    assert page.status_code == 400
+    assert page.status_code == 404
     assert "Someone Else" not in page.content.decode()
     assert not offer.recipients.exists()
 
@@ -231,7 +231,12 @@ def test_another_dealers_bid_line_or_recipient_under_our_offer_is_a_404(
         reverse("exports:offer_record_bid", args=[ours.pk]),
         {"recipient": their_recipient.pk, "line": their_line.pk, "kind": "interest"},
     )
-    assert answer.status_code == 400
+    assert answer.status_code == 404
+    mixed = staff_client.post(
+        reverse("exports:offer_record_bid", args=[ours.pk]),
+        {"recipient": ours.recipients.get().pk, "line": their_line.pk, "kind": "interest"},
+    )
+    assert mixed.status_code == 404
     their_bid.refresh_from_db()
     assert their_bid.status == BidStatus.OPEN
     assert Bid.objects.count() == 1
