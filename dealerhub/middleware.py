@@ -5,11 +5,13 @@ and a plain 503 when the database is down."""
 import logging
 from urllib.parse import urlencode
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import DataError, InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
@@ -59,6 +61,21 @@ def _carries_nul(request) -> bool:
     return False
 
 
+def answers_oversized_forms(view):
+    """Mark a view that answers a form body larger than DATA_UPLOAD_MAX_MEMORY_SIZE itself:
+    it receives an empty form with `request.form_too_large` set, rather than the plain 400
+    every other page gives, so that it can say which field was too long."""
+    view.answers_oversized_forms = True
+    return view
+
+
+def _view_answers_oversized_forms(request) -> bool:
+    try:
+        return getattr(resolve(request.path_info).func, "answers_oversized_forms", False)
+    except Resolver404:
+        return False
+
+
 class RejectMalformedRequestMiddleware:
     """Answer 400 to a request whose path, query, form, cookies or file names hold a NUL
     character, and to one carrying a value the database cannot compare with a column (a filter
@@ -78,6 +95,13 @@ class RejectMalformedRequestMiddleware:
             refused = _carries_nul(request)
         except MultiPartParserError:
             refused = True  # a form body that does not parse is as malformed
+        except RequestDataTooBig:
+            if not _view_answers_oversized_forms(request):
+                raise
+            # Nothing of the body is kept: the view gets an empty form and the reason.
+            request._post, request._files = QueryDict(), MultiValueDict()
+            request.form_too_large = True
+            refused = _carries_nul(request)
         if refused:
             return _bad_request()
         return self.get_response(request)
@@ -102,6 +126,8 @@ OPEN_VIEWS = {
     "healthz",
     "verify",
     "verify_pdf",
+    "offer_public",
+    "offer_public_photo",
 }
 # The JSON API reads its Bearer token, never the session, so a second factor owed by the
 # browser's session has nothing to do with it.

@@ -204,6 +204,10 @@ RESERVATION_DEFAULT_DAYS = env.int("RESERVATION_DEFAULT_DAYS", default=7)
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="").rstrip("/")
 VERIFY_LANGUAGES = [("en", "English"), ("zh-hans", "中文"), ("ru", "Русский"), ("ar", "العربية")]
 VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=30)
+# The offer page a recipient opens from their link: pages a minute from one address, and of
+# those, bids and expressions of interest sent.
+OFFER_RATE_LIMIT = env.int("OFFER_RATE_LIMIT", default=30)
+OFFER_BID_RATE_LIMIT = env.int("OFFER_BID_RATE_LIMIT", default=10)
 # Reverse proxies (addresses or networks) whose X-Forwarded-For names the real client; without
 # them every buyer behind the proxy would share its address and its rate limit.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])

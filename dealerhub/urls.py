@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from api.v1 import api
+from exports.urls import offer_public_urlpatterns
 from inventory.urls import verification_urlpatterns
 
 from . import account_views, views
@@ -29,6 +30,7 @@ urlpatterns = [
     path("exports/", include("exports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("verify/", include(verification_urlpatterns)),
+    path("o/", include(offer_public_urlpatterns)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -27,10 +27,14 @@ from inventory.admin import (
 from . import services
 from .models import (
     AppliesTo,
+    Bid,
     CashFlowSnapshot,
     DestinationMarket,
     ExportShipment,
     MarketRule,
+    Offer,
+    OfferLine,
+    OfferRecipient,
     ShipmentDocument,
     ShipmentLine,
     ShipmentMilestone,
@@ -459,3 +463,116 @@ class CashFlowSnapshotAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
 
 
 from . import admin_sales  # noqa: E402, F401  (registers the exporter and sale admins)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows the offer page's services write; the admin shows them."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OfferLineInline(ReadOnlyInline):
+    model = OfferLine
+    fields = ["vehicle", "pricing", "discount_pct", "asking_price", "position", "withdrawn_at"]
+    show_change_link = True
+
+
+class OfferRecipientInline(ReadOnlyInline):
+    model = OfferRecipient
+    fields = [
+        "exporter",
+        "buyer_name",
+        "buyer_company",
+        "buyer_country",
+        "language",
+        "token",
+        "sent_at",
+        "expires_on",
+        "revoked_at",
+        "first_opened_at",
+        "last_opened_at",
+        "open_count",
+    ]
+
+
+class BidInline(ReadOnlyInline):
+    """The bids of the offer, through its recipients."""
+
+    model = Bid
+    fk_name = "line"
+    fields = ["recipient", "kind", "amount", "note", "at", "recorded_by", "status", "reservation"]
+
+
+@admin.register(Offer)
+class OfferAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
+    """Offers, read-only: their cars, prices, recipients' links and bids change on the offer
+    page, through the services; the link tokens are shown and never edited."""
+
+    list_display = ["reference", "dealer", "title", "status", "valid_until", "created_at"]
+    list_filter = ["status", ("dealer", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["reference", "title", "lines__vehicle__vin"]
+    list_select_related = ["dealer"]
+    inlines = [OfferLineInline, OfferRecipientInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*(field.name for field in self.model._meta.fields), "bids"]
+
+    @admin.display(description=_("bids"))
+    def bids(self, obj):
+        rows = Bid.objects.filter(line__offer=obj).select_related(
+            "recipient", "recipient__exporter", "line__vehicle"
+        )
+        return (
+            format_html_join(
+                "",
+                "<p>{} · {} · {} {} · {}</p>",
+                (
+                    (
+                        bid.line.vehicle.vin,
+                        bid.recipient.display_name,
+                        bid.get_kind_display(),
+                        bid.amount if bid.amount is not None else "",
+                        bid.get_status_display(),
+                    )
+                    for bid in rows
+                ),
+            )
+            or "—"
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OfferLine)
+class OfferLineAdmin(DealerScopedAdminMixin, admin.ModelAdmin):
+    """A car on an offer with its bids, read-only."""
+
+    list_display = ["offer", "vehicle", "asking_price", "pricing", "withdrawn_at"]
+    list_select_related = ["offer", "vehicle"]
+    search_fields = ["offer__reference", "vehicle__vin"]
+    inlines = [BidInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_model_perms(self, request):
+        # Reached from an offer's cars, not listed on the admin's index.
+        return {}

@@ -13,7 +13,45 @@ from inventory.filters import VehicleFilterSet, bucket_label
 from inventory.models import PAPER_LABELS, Vehicle, paper_label
 
 from .eligibility import market_choices
-from .models import DestinationMarket, ExportShipment, ShipmentLine, ShipmentStatus
+from .models import (
+    DestinationMarket,
+    ExportShipment,
+    Offer,
+    OfferLine,
+    OfferStatus,
+    ShipmentLine,
+    ShipmentStatus,
+)
+
+
+class OfferFilterSet(django_filters.FilterSet):
+    """The offer list's filters: status and a search by reference, title or VIN."""
+
+    q = django_filters.CharFilter(
+        method="search",
+        label=_("Search"),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Reference, title or VIN"), "type": "search"}
+        ),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=OfferStatus.choices, label=_("Status"), empty_label=_("Any status")
+    )
+
+    class Meta:
+        model = Offer
+        fields = []
+
+    def search(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        offered = OfferLine.objects.filter(vehicle__vin__contains=vin_rules.normalise(text)).values(
+            "offer_id"
+        )
+        return queryset.filter(
+            Q(reference__icontains=text) | Q(title__icontains=text) | Q(pk__in=offered)
+        )
 
 
 class ShipmentFilterSet(django_filters.FilterSet):

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from .views import bulk, candidates, eligibility, exporters, sales, shipments
+from . import public
+from .views import bulk, candidates, eligibility, exporters, offers, sales, shipments
 
 app_name = "exports"
 
@@ -55,4 +56,38 @@ urlpatterns = [
         shipments.document_download,
         name="shipment_document_download",
     ),
+    path("offers/", offers.listing, name="offer_list"),
+    path("offers/new/", offers.create, name="offer_create"),
+    path("offers/ticked/", offers.ticked, name="offer_ticked"),
+    path("offers/<int:pk>/", offers.detail, name="offer_detail"),
+    path("offers/<int:pk>/discount/", offers.set_discount, name="offer_set_discount"),
+    path(
+        "offers/<int:pk>/offer-lines/<int:offer_line_pk>/price/",
+        offers.line_price,
+        name="offer_line_price",
+    ),
+    path(
+        "offers/<int:pk>/offer-lines/<int:offer_line_pk>/withdraw/",
+        offers.line_withdraw,
+        name="offer_line_withdraw",
+    ),
+    path("offers/<int:pk>/recipients/", offers.add_recipient, name="offer_add_recipient"),
+    path(
+        "offers/<int:pk>/recipients/<int:recipient_pk>/revoke/",
+        offers.revoke,
+        name="offer_recipient_revoke",
+    ),
+    path("offers/<int:pk>/send/", offers.send, name="offer_send"),
+    path("offers/<int:pk>/withdraw/", offers.withdraw, name="offer_withdraw"),
+    path("offers/<int:pk>/bids/", offers.record_bid, name="offer_record_bid"),
+    path("offers/<int:pk>/bids/<int:bid_pk>/accept/", offers.accept, name="offer_bid_accept"),
+    path("offers/<int:pk>/bids/<int:bid_pk>/decline/", offers.decline, name="offer_bid_decline"),
+    path("offers/<int:pk>/offer.pdf", offers.download, {"fmt": "pdf"}, name="offer_pdf"),
+    path("offers/<int:pk>/offer.xlsx", offers.download, {"fmt": "xlsx"}, name="offer_xlsx"),
+]
+
+# The page a recipient opens from the offer's link, with no login (under /o/).
+offer_public_urlpatterns = [
+    path("<str:token>/", public.offer_page, name="offer_public"),
+    path("<str:token>/photos/<int:photo_pk>/", public.offer_photo, name="offer_public_photo"),
 ]

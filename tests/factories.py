@@ -81,6 +81,49 @@ class VehicleFactory(factory.django.DjangoModelFactory):
     )
 
 
+def next_credit_code():
+    """A valid unified social credit code with a fresh serial."""
+    from exports.models.exporters import uscc_check_character
+
+    first = f"91440300708{next(_serial):06d}"
+    return first + uscc_check_character(first)
+
+
+class ExporterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exports.Exporter"
+
+    dealer = factory.SubFactory(DealerFactory)
+    name = factory.Sequence(lambda n: f"Ningbo Export Co. {n}")
+    credit_code = factory.LazyFunction(next_credit_code)
+    qualification_list = "mofcom_enterprise"
+    qualified_from = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=100))
+    qualified_until = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=265))
+
+
+def sent_offer(dealer, vehicles, *, by=None, exporters=(), buyers=(), days=14, discount="0"):
+    """An offer of `vehicles` sent to `exporters` and to buyers named in `buyers`."""
+    from exports import services as export_services
+
+    offer = export_services.offer_create(
+        dealer=dealer,
+        vehicles=vehicles,
+        valid_until=dealer.today() + timedelta(days=days),
+        title="Near-new stock",
+        discount_pct=Decimal(discount),
+        by=by,
+    )
+    for exporter in exporters:
+        export_services.offer_add_recipient(offer=offer, exporter=exporter, by=by)
+    for name, language in buyers:
+        export_services.offer_add_recipient(
+            offer=offer, buyer_company=name, buyer_country="KZ", language=language, by=by
+        )
+    export_services.offer_send(offer=offer, by=by)
+    offer.refresh_from_db()
+    return offer
+
+
 class ShipmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ExportShipment
@@ -313,6 +356,13 @@ def dealer_world(dealer, *, tag):
     exporter_document = export_services.exporter_document_add(
         exporter=exporter, kind="business_licence", file=pdf_upload()
     )
+    offer = sent_offer(dealer, [VehicleFactory(dealer=dealer)], by=staff, exporters=[exporter])
+    offer_recipient = offer.recipients.get()
+    offer_line = offer.lines.get()
+    bid = export_services.response_record(
+        recipient=offer_recipient, line_id=offer_line.pk, kind="bid", amount="150000"
+    )
+
     sold = VehicleFactory(
         dealer=dealer,
         make="BYD",
@@ -359,4 +409,8 @@ def dealer_world(dealer, *, tag):
         "saved_view": saved_view,
         "api_token": api_token,
         "stock_import": stock_import,
+        "offer": offer,
+        "offer_line": offer_line,
+        "offer_recipient": offer_recipient,
+        "bid": bid,
     }

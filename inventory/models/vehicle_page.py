@@ -118,6 +118,16 @@ class Reservation(models.Model):
         related_name="+",
         verbose_name=_("reserved by"),
     )
+    # The partner exporter the car is held for, when it is held for one (an accepted bid on an
+    # offer): the sale for export checks the car goes to that exporter.
+    exporter = models.ForeignKey(
+        "exports.Exporter",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reservations",
+        verbose_name=_("exporter"),
+    )
     reserved_at = models.DateTimeField(_("reserved"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     end_reason = models.CharField(

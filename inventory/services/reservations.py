@@ -35,10 +35,12 @@ def vehicle_reserve(
     expires_on: date,
     deposit: Decimal = ZERO,
     customer_phone: str = "",
+    exporter=None,
     by: User | None = None,
 ) -> Reservation:
     """Hold a car in stock for a customer until `expires_on` (its last day, after the dealer's
-    today), with the deposit taken in the dealer's currency."""
+    today), with the deposit taken in the dealer's currency. `exporter`, one of the dealer's
+    partner exporters, is who the car is held for when it is to be sold for export."""
     locked = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
     if locked.status != VehicleStatus.IN_STOCK:
         raise ValidationError(
@@ -66,6 +68,8 @@ def vehicle_reserve(
         errors["expires_on"] = _(
             "The last day the car is held must be after today (%(today)s)."
         ) % {"today": today.isoformat()}
+    if exporter is not None and exporter.dealer_id != dealer.pk:
+        errors["exporter"] = _("The exporter is not one of this dealer's partners.")
     if errors:
         raise ValidationError(errors, code="invalid_reservation")
     reservation = Reservation(
@@ -75,6 +79,7 @@ def vehicle_reserve(
         deposit=deposit,
         currency=dealer.base_currency,
         expires_on=expires_on,
+        exporter=exporter,
         reserved_by=by,
     )
     reservation.full_clean()

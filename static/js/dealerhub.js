@@ -120,3 +120,20 @@ if (!(window.CSS && CSS.supports && CSS.supports("selector(::details-content)"))
     }
   });
 }
+
+// A <button data-copy="id"> copies the value of the field with that id (an offer's link), and
+// says so on the button; without a script the field is there to select and copy by hand.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-copy]");
+  if (!button) return;
+  const field = document.getElementById(button.dataset.copy);
+  if (!field) return;
+  event.preventDefault();
+  field.select();
+  const done = () => { button.textContent = button.dataset.copied || button.textContent; };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(field.value).then(done, () => document.execCommand("copy") && done());
+  } else if (document.execCommand("copy")) {
+    done();
+  }
+});

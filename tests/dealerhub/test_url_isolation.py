@@ -36,7 +36,16 @@ def _text_of(page) -> str:
 
 
 # Pages anyone may open: the buyer's verification by token, sign-in, health, language.
-PUBLIC = {"verify", "verify_pdf", "healthz", "set_language", "login", "logout"}
+PUBLIC = {
+    "verify",
+    "verify_pdf",
+    "offer_public",
+    "offer_public_photo",
+    "healthz",
+    "set_language",
+    "login",
+    "logout",
+}
 PUBLIC_PREFIXES = ("password_", "javascript-catalog")
 
 # (the path segment before an id, the id's name) -> the key of the row in `dealer_world`.
@@ -54,6 +63,10 @@ _OBJECT_FOR = {
     ("exporters", "pk"): "exporter",
     ("documents", "document_pk", "exporters"): "exporter_document",
     ("sales", "pk"): "export_sale",
+    ("offers", "pk"): "offer",
+    ("offer-lines", "offer_line_pk"): "offer_line",
+    ("recipients", "recipient_pk"): "offer_recipient",
+    ("bids", "bid_pk"): "bid",
 }
 _ARGUMENT = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 

@@ -40,6 +40,8 @@ DOWNLOADS = {
     "exports:candidates_csv",
     "exports:candidates_xlsx",
     "exports:exporter_document_download",
+    "exports:offer_pdf",
+    "exports:offer_xlsx",
 }
 # Endpoints that only take a form's POST (a GET is refused or sent elsewhere), and fragments
 # that htmx loads into a page walked here anyway.
@@ -81,6 +83,17 @@ POST_ONLY = {
     "exports:exporter_document_add",
     "exports:export_sale_proof",
     "exports:export_sale_cancel",
+    "exports:offer_ticked",
+    "exports:offer_set_discount",
+    "exports:offer_line_price",
+    "exports:offer_line_withdraw",
+    "exports:offer_add_recipient",
+    "exports:offer_recipient_revoke",
+    "exports:offer_send",
+    "exports:offer_withdraw",
+    "exports:offer_record_bid",
+    "exports:offer_bid_accept",
+    "exports:offer_bid_decline",
     "two_factor_remove",
     "email_language",
     "two_factor_verify",
