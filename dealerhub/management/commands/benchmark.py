@@ -54,10 +54,10 @@ INSERT INTO inventory_dealer (name, code, city, base_currency, time_zone,
     daily_overhead_per_unit, depreciation_pct_per_30d, domestic_markdown_pct, hold_days,
     export_cost_inspection, export_cost_transport, export_cost_documents, paint_repaint_min_um,
     paint_repaint_factor, paint_filler_min_um, paint_structural_min_um, paint_replaced_below_um,
-    paint_baseline_min_panels, is_active, created_at)
+    paint_baseline_min_panels, is_active, created_at, language)
 SELECT 'Benchmark Motors ' || g, 'bench-' || g, 'Hangzhou', 'CNY', 'Asia/Shanghai',
        60, 50, 20.00, '30,60,90,180', 25.00, 1.50, 15.00, 60, 800.00, 2500.00, 1200.00,
-       200, 1.50, 500, 1000, 25, 3, TRUE, now()
+       200, 1.50, 500, 1000, 25, 3, TRUE, now(), 'en'
 FROM generate_series(1, %(dealers)s) AS g
 """
 
@@ -161,6 +161,43 @@ FROM inventory_vehicle WHERE id %% %(every)s = 7
 """
 
 
+# One more dealer, much larger than the rest, built from the same statements.
+BIG_DEALER_CODE = "large-1"
+
+
+def _for_big_dealer(statement, *replacements):
+    for old, new in replacements:
+        assert old in statement, old
+        statement = statement.replace(old, new)
+    return statement
+
+
+SEED_BIG_DEALER = _for_big_dealer(
+    SEED_DEALERS,
+    ("'Benchmark Motors ' || g, 'bench-' || g", f"'Benchmark Large Motors', '{BIG_DEALER_CODE}'"),
+    ("generate_series(1, %(dealers)s)", "generate_series(1, 1)"),
+)
+SEED_BIG_DEALER_VEHICLES = _for_big_dealer(
+    SEED_VEHICLES,
+    ("'LBN' || lpad", "'LBL' || lpad"),
+    ("'S' || g", "'L' || g"),
+    ("WHERE code LIKE 'bench-%%'", f"WHERE code = '{BIG_DEALER_CODE}'"),
+)
+SEED_BIG_DEALER_FLOOR_PLANS = _for_big_dealer(
+    SEED_FLOOR_PLANS,
+    (
+        "FROM inventory_dealer WHERE code LIKE 'bench-%'",
+        f"FROM inventory_dealer WHERE code = '{BIG_DEALER_CODE}'",
+    ),
+    (
+        "WHERE v.id % 3 <> 1",
+        "WHERE v.id % 3 <> 1 AND l.dealer_id = "
+        f"(SELECT id FROM inventory_dealer WHERE code = '{BIG_DEALER_CODE}')",
+    ),
+    ("d.code LIKE 'bench-%'", f"d.code = '{BIG_DEALER_CODE}'"),
+)
+
+
 class Command(BaseCommand):
     help = (
         "Measure the candidate job on a throw-away PostgreSQL database filled with bulk SQL; "
@@ -173,8 +210,35 @@ class Command(BaseCommand):
         parser.add_argument(
             "--keep", action="store_true", help="Keep the benchmark database afterwards."
         )
+        parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help="Measure the database an earlier --keep run left, without seeding it again.",
+        )
+        parser.add_argument(
+            "--measures",
+            default="",
+            help="Comma-separated measures to run (default: all); an empty list only seeds "
+            "with --measures=none.",
+        )
+        parser.add_argument(
+            "--big-dealer",
+            type=int,
+            default=100_000,
+            help="Cars of the one large dealer whose dashboard is measured too (0: none).",
+        )
 
-    def handle(self, *args, vehicles, dealers, keep=False, **options):
+    def handle(
+        self,
+        *args,
+        vehicles,
+        dealers,
+        keep=False,
+        reuse=False,
+        measures="",
+        big_dealer=100_000,
+        **options,
+    ):
         if connection.vendor != "postgresql":
             raise CommandError(
                 "The benchmark needs PostgreSQL: set DATABASE_URL to a PostgreSQL server."
@@ -184,18 +248,36 @@ class Command(BaseCommand):
         settings_dict = connection.settings_dict
         settings_dict.setdefault("TEST", {})
         settings_dict["TEST"]["NAME"] = f"{settings_dict['NAME']}_benchmark"
-        old_name = connection.creation.create_test_db(
-            verbosity=0, autoclobber=True, serialize=False
-        )
-        try:
-            self.seed(vehicles, dealers)
-            measures = (
-                self.candidate_job,
-                self.rejudge_on_write,
-                self.snapshot_job,
-                self.dashboard,
-                self.certificate,
+        self.big_dealer_vehicles = big_dealer
+        available = {
+            "candidate_job": self.candidate_job,
+            "rejudge_on_write": self.rejudge_on_write,
+            "snapshot_job": self.snapshot_job,
+            "dashboard": self.dashboard,
+            "certificate": self.certificate,
+        }
+        chosen = [name.strip() for name in measures.split(",") if name.strip()]
+        unknown = set(chosen) - set(available) - {"none"}
+        if unknown:
+            raise CommandError(
+                f"Unknown measures: {', '.join(sorted(unknown))}; "
+                f"choose among {', '.join(available)} or none."
             )
+        if reuse:
+            old_name = settings_dict["NAME"]
+            connection.close()
+            settings_dict["NAME"] = settings_dict["TEST"]["NAME"]
+            keep = True
+        else:
+            old_name = connection.creation.create_test_db(
+                verbosity=0, autoclobber=True, serialize=False
+            )
+        try:
+            if not reuse:
+                self.seed(vehicles, dealers)
+            measures = [
+                measure for name, measure in available.items() if not chosen or name in chosen
+            ]
             # The pages are measured in process through the test client, whose requests
             # come from "testserver" over plain HTTP, whatever the deployment settings say.
             with override_settings(
@@ -333,37 +415,86 @@ class Command(BaseCommand):
         }
 
     def dashboard(self, vehicles, runs=30):
-        """The dashboard of one dealer, through the whole Django stack, with its query count."""
-        dealer = Dealer.objects.order_by("pk").first()
-        user = get_user_model().objects.create_user(
-            "bench-staff", password="x", first_name="Bench", last_name="Inspector"
+        """The dashboard of one dealer of the seeded spread and of one much larger dealer,
+        through the whole Django stack, with its query count."""
+        # The table as autovacuum leaves it after the candidate job's writes.
+        self.vacuum()
+        dealer = Dealer.objects.filter(code__startswith="bench-").order_by("pk").first()
+        line = self.dashboard_of(dealer, "bench-staff", runs)
+        yield {"name": "dashboard, one dealer", "vehicles": vehicles, **line}
+        yield {
+            "name": f"dashboard, {line['dealer_vehicles']:,}-car dealer",
+            "vehicles": vehicles,
+            **line,
+        }
+        if self.big_dealer_vehicles:
+            big = self.seed_big_dealer(self.big_dealer_vehicles)
+            line = self.dashboard_of(big, "bench-staff-large", runs)
+            yield {
+                "name": f"dashboard, {line['dealer_vehicles']:,}-car dealer",
+                "vehicles": vehicles + self.big_dealer_vehicles,
+                **line,
+            }
+
+    def dashboard_of(self, dealer, username, runs):
+        """One staff member of `dealer` only, so the page is the one they see every day."""
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"first_name": "Bench", "last_name": "Inspector"}
         )
-        Membership.objects.create(user=user, dealer=dealer, role=Role.STAFF)
+        if created:
+            user.set_password("x")
+            user.save()
+            Membership.objects.create(user=user, dealer=dealer, role=Role.STAFF)
         client = Client()
         client.force_login(user)
-        client.get("/")  # warm caches and the session
+        assert client.get("/").status_code == 200  # warm caches and the session
         times = []
         for _ in range(runs):
             started = time.perf_counter()
             response = client.get("/")
             times.append(time.perf_counter() - started)
             assert response.status_code == 200
+            assert dealer.name in response.content.decode()
         with CaptureQueriesContext(connection) as queries:
             client.get("/")
         times.sort()
-        yield {
-            "name": "dashboard, one dealer",
-            "vehicles": vehicles,
+        return {
             "dealer_vehicles": Vehicle.objects.filter(dealer=dealer).count(),
             "median_ms": round(statistics.median(times) * 1000, 1),
             "p95_ms": round(times[int(len(times) * 0.95) - 1] * 1000, 1),
             "queries": len(queries),
         }
 
+    def seed_big_dealer(self, cars):
+        """One dealer with `cars` cars of the same spread, floored alike and judged by the
+        candidate job; seeded once, kept by --keep."""
+        big = Dealer.objects.filter(code=BIG_DEALER_CODE).first()
+        if big is not None:
+            return big
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(SEED_BIG_DEALER)
+            cursor.execute(SEED_BIG_DEALER_VEHICLES, {"vehicles": cars, "dealers": 1})
+            cursor.execute(SEED_BIG_DEALER_FLOOR_PLANS)
+            cursor.execute("VACUUM ANALYZE inventory_vehicle")
+            cursor.execute("VACUUM ANALYZE inventory_vehiclefloorplan")
+            cursor.execute("ANALYZE inventory_curtailmentowed")
+        big = Dealer.objects.get(code=BIG_DEALER_CODE)
+        services.export_candidates_flag(dealer=big)
+        self.vacuum()
+        self.stderr.write(
+            f"seeded and judged a {cars:,}-car dealer in {time.perf_counter() - started:.1f} s"
+        )
+        return big
+
     def certificate(self, vehicles, runs=30):
         """Issuing one certificate, its public verification page (hash recomputed on every
         view) and its PDF, as a buyer and a member of staff would meet them."""
-        vehicle = Vehicle.objects.filter(powertrain="BEV").order_by("pk").first()
+        vehicle = (
+            Vehicle.objects.filter(powertrain="BEV", dealer__code__startswith="bench-")
+            .order_by("pk")
+            .first()
+        )
         user = get_user_model().objects.get(username="bench-staff")
         readings = [
             PaintReading(
