@@ -206,7 +206,24 @@ class VehicleFloorPlan(models.Model):
                 fields=["dealer", "next_curtailment_due"],
                 condition=Q(paid_off_on__isnull=True),
                 name="floor_plan_open_due",
-            )
+            ),
+            # A dealer's open floor plans with what their balance, interest and payoff need,
+            # so the dashboard's sums and its join to the cars on hand never read the table.
+            models.Index(
+                fields=["dealer"],
+                include=[
+                    "id",
+                    "vehicle",
+                    "line",
+                    "balance",
+                    "interest_accrued",
+                    "accrued_through",
+                    "fees",
+                    "fees_paid",
+                ],
+                condition=Q(paid_off_on__isnull=True),
+                name="floor_plan_open_money",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

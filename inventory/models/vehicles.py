@@ -271,6 +271,31 @@ class Vehicle(ConstraintsInPython, models.Model):
             models.Index(fields=["dealer", "status"], name="vehicle_dealer_status"),
             models.Index(fields=["dealer", "make", "id"], name="vehicle_dealer_make"),
             models.Index(fields=["dealer", "list_price", "id"], name="vehicle_dealer_price"),
+            # The dashboard's figures and aging buckets and the inventory's status and age
+            # filters read a dealer's cars on hand from this index alone, without visiting
+            # the table's pages, where other dealers' cars stand in between.
+            models.Index(
+                fields=["dealer", "stocked_on"],
+                include=[
+                    "id",
+                    "status",
+                    "left_stock_on",
+                    "acquisition_cost",
+                    "list_price",
+                    "export_price",
+                    "export_candidate",
+                ],
+                condition=Q(status__in=ON_HAND),
+                name="vehicle_dealer_on_hand",
+            ),
+            # A dealer's export candidates, for their ranking by cash released. (Not the
+            # verdict: see `export_verdict`.)
+            models.Index(
+                fields=["dealer"],
+                include=["id", "export_price", "list_price"],
+                condition=Q(export_candidate=True),
+                name="vehicle_candidate",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
