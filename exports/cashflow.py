@@ -182,9 +182,14 @@ def _stock(day, by_id, result, *, by_age=False):
         list(by_id),
     )
     if by_age:
-        # Cars not yet stocked on `day` are in no figure, but the buckets count them in the
-        # first one, as the inventory's aging filter does.
-        on_hand = on_hand.annotate(days=F("days_in_stock")).values("dealer_id", "days")
+        # Grouped by the day stocked, which PostgreSQL knows has a few hundred values (so it
+        # sums in a hash table), rather than by the days in stock it cannot estimate. A car on
+        # hand has not left stock (a constraint says so), so its days in stock are `day` less
+        # the day stocked. Cars not yet stocked on `day` are in no figure, but the buckets
+        # count them in the first one, as the inventory's aging filter does.
+        # For one dealer, the day alone: PostgreSQL does not count a column fixed by the
+        # WHERE clause out of its estimate, and a wrong one makes it sort on disk instead.
+        on_hand = on_hand.values(*(["dealer_id"] if len(by_id) > 1 else []), "stocked_on")
     else:
         on_hand = on_hand.filter(stocked_on__lte=day).values("dealer_id")
     rows = on_hand.annotate(
@@ -200,11 +205,13 @@ def _stock(day, by_id, result, *, by_age=False):
     if by_age:
         for dealer_id in by_id:
             result[dealer_id].stock_by_age = {}
+    (only_dealer, *_others) = by_id
     for row in rows:
-        dealer_id = row["dealer_id"]
+        dealer_id = row.get("dealer_id", only_dealer)
         if by_age:
-            result[dealer_id].stock_by_age[row["days"]] = row
-            if row["days"] < 0:
+            days = (day - row["stocked_on"]).days
+            result[dealer_id].stock_by_age[days] = row
+            if days < 0:
                 continue
         totals[dealer_id].add(row)
     for dealer_id, sums in totals.items():

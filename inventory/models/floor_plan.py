@@ -303,7 +303,14 @@ class CurtailmentOwed(models.Model):
         ordering = ["due_on", "id"]
         verbose_name = _("curtailment owed")
         verbose_name_plural = _("curtailments owed")
-        indexes = [models.Index(fields=["dealer", "due_on"], name="curtailment_owed_dealer_due")]
+        indexes = [
+            # Carries what the dashboard's count and sum of the instalments due read.
+            models.Index(
+                fields=["dealer", "due_on"],
+                include=["id", "floor_plan", "amount"],
+                name="curtailment_owed_dealer_due",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["floor_plan", "due_on"], name="curtailment_owed_one_per_date"

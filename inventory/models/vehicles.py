@@ -238,8 +238,11 @@ class Vehicle(ConstraintsInPython, models.Model):
     export_candidate = models.BooleanField(_("export candidate"), default=False)
     export_candidate_since = models.DateField(_("export candidate since"), null=True, blank=True)
     # Where a candidate may go and what it still needs, shared by all candidates judged alike.
-    # Not indexed: the candidate job rewrites it for many cars at once, and PostgreSQL can
-    # update a row in place (heap-only) only while no indexed column changes.
+    # No index of its own: the candidate job rewrites it for many cars at once, and
+    # PostgreSQL can update a row in place (heap-only) only while no indexed column changes.
+    # The candidates index carries it all the same, so that the dashboard ranks a dealer's
+    # candidates without reading the table: a verdict changing on a car whose flag stays is
+    # then a full update, which the nightly job pays so that every page view does not.
     export_verdict = models.ForeignKey(
         "ExportVerdict",
         on_delete=models.SET_NULL,
@@ -288,11 +291,11 @@ class Vehicle(ConstraintsInPython, models.Model):
                 condition=Q(status__in=ON_HAND),
                 name="vehicle_dealer_on_hand",
             ),
-            # A dealer's export candidates, for their ranking by cash released. (Not the
-            # verdict: see `export_verdict`.)
+            # A dealer's export candidates with all their ranking by cash released reads,
+            # the verdict included (see `export_verdict`).
             models.Index(
                 fields=["dealer"],
-                include=["id", "export_price", "list_price"],
+                include=["id", "export_verdict", "export_price", "list_price"],
                 condition=Q(export_candidate=True),
                 name="vehicle_candidate",
             ),

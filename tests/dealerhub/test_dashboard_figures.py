@@ -210,6 +210,12 @@ def test_the_one_pass_figures_are_the_per_question_queries_to_the_cent(dealers):
             expected = stock_figures_one_query_each(dealer, dealer.today())
             assert {name: getattr(got, name) for name in expected} == expected
             assert got.units and got.candidates and got.carry_per_day
+        # all on one day: one statement for the three dealers
+        day = dealers[0].today()
+        figures = cashflow.dealer_figures(dealers, on=day, by_age=by_age)
+        for dealer in dealers:
+            expected = stock_figures_one_query_each(dealer, day)
+            assert {name: getattr(figures[dealer.pk], name) for name in expected} == expected
 
 
 def test_the_buckets_come_from_the_same_pass_and_match_a_query_of_their_own(dealers):
