@@ -458,11 +458,38 @@ class Command(BaseCommand):
         with CaptureQueriesContext(connection) as queries:
             client.get("/")
         times.sort()
-        return {
+        line = {
             "dealer_vehicles": Vehicle.objects.filter(dealer=dealer).count(),
             "median_ms": round(statistics.median(times) * 1000, 1),
             "p95_ms": round(times[int(len(times) * 0.95) - 1] * 1000, 1),
             "queries": len(queries),
+        }
+        if connection.vendor == "postgresql":
+            # The first view after a write: the median above is of the cached page.
+            line.update(self.dashboard_cold(client, dealer, max(runs // 3, 3)))
+        return line
+
+    def dashboard_cold(self, client, dealer, runs):
+        """The dashboard right after a write to the dealer's data (a no-op update of its row,
+        which raises its data version as any write does), so it is computed again."""
+        times = []
+        for _ in range(runs):
+            with connection.cursor() as cursor:
+                cursor.execute("UPDATE inventory_dealer SET name = name WHERE id = %s", [dealer.pk])
+            started = time.perf_counter()
+            response = client.get("/")
+            times.append(time.perf_counter() - started)
+            assert response.status_code == 200
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE inventory_dealer SET name = name WHERE id = %s", [dealer.pk])
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/")
+        times.sort()
+        return {
+            "cold_runs": runs,
+            "cold_median_ms": round(statistics.median(times) * 1000, 1),
+            "cold_max_ms": round(times[-1] * 1000, 1),
+            "cold_queries": len(queries),
         }
 
     def seed_big_dealer(self, cars):
