@@ -242,3 +242,40 @@ def test_the_top_candidates_are_those_worked_out_car_by_car(dealers):
         expected = ranked_in_python(dealer, on)
         assert len(expected) > TOP_CANDIDATES
         assert [(car.pk, car.cash_released) for car in top] == expected[:TOP_CANDIDATES]
+
+
+def test_the_cached_dashboard_shows_the_figures_computed_now_to_the_cent(dealers, client):
+    """Each dealer's page, first computed and then from the cache (PostgreSQL), after writes
+    of its own and of the other dealers, shows what `dealer_figures` computes at that moment."""
+    import re
+
+    from django.urls import reverse
+
+    from inventory.templatetags.money import format_money
+    from tests.factories import MembershipFactory, UserFactory
+
+    def tiles():
+        html = client.get(reverse("dashboard")).content.decode()
+        return dict(re.findall(r'id="(kpi-[a-z-]+)">([^<]*)<', html))
+
+    rng = random.Random(7)
+    for dealer in dealers:
+        client.force_login(MembershipFactory(dealer=dealer, user=UserFactory()).user)
+        for step in range(3):
+            first, again = tiles(), tiles()
+            figures = cashflow.dealer_figures([dealer])[dealer.pk]
+            expected = {
+                "kpi-units": f"{figures.units:,}",
+                "kpi-capital": format_money(figures.capital_tied_up, dealer.base_currency),
+                "kpi-carry": format_money(figures.carry_per_day, dealer.base_currency),
+                "kpi-release": format_money(figures.projected_cash_release, dealer.base_currency),
+                "kpi-floor-plan": format_money(figures.floor_plan_balance, dealer.base_currency),
+            }
+            assert {key: first[key].strip() for key in expected} == expected, step
+            assert again == first
+            # a write to one car of each dealer, this one's among them
+            for owner in dealers:
+                car = rng.choice(list(Vehicle.objects.filter(dealer=owner, status__in=ON_HAND)))
+                Vehicle.objects.filter(pk=car.pk).update(
+                    acquisition_cost=D(rng.randrange(3_000_000, 30_000_000)) / 100
+                )
