@@ -176,3 +176,33 @@ def test_the_dealer_table_triggers_follow_a_dealer_in_and_out(on_postgres, deale
         cursor.execute("DELETE FROM dealer_data_version")
         cursor.execute("UPDATE inventory_dealer SET city = city WHERE id = %s", [dealer_a.pk])
     assert version(dealer_a) == 1
+
+
+def test_a_request_waits_for_the_body_another_is_computing(warm, dealer_a, monkeypatch):
+    from django.core.cache import cache
+
+    from dealerhub import dashboard_cache
+
+    Vehicle.objects.filter(dealer=dealer_a).update(acquisition_cost=D("1000"))
+    monkeypatch.setattr(dashboard_cache, "WAIT_SECONDS", 0.3)
+    read = dataversion.with_versions(Dealer.objects.filter(pk=dealer_a.pk)).get()
+    stamp = (read.shared_version, read.data_version, dealer_a.today().isoformat())
+    key = dashboard_cache.cache_key(dealer_a.pk, "en")
+    cache.add(dashboard_cache.computing_key(key, stamp), 1)  # another request is at it
+    # Its result arrives while this one waits: this one shows it and computes nothing.
+    monkeypatch.setattr(
+        dashboard_cache.time, "sleep", lambda seconds: cache.set(key, (stamp, "from the other"))
+    )
+    monkeypatch.setattr(dashboard_cache, "render_body", lambda dealer: pytest.fail("computed"))
+    assert dashboard_cache.dashboard_body(dealer_a) == "from the other"
+
+
+def test_a_request_computes_when_the_other_never_delivers(warm, dealer_a, monkeypatch):
+    from django.core.cache import cache
+
+    from dealerhub import dashboard_cache
+
+    Vehicle.objects.filter(dealer=dealer_a).update(acquisition_cost=D("1000"))
+    monkeypatch.setattr(dashboard_cache, "WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)  # always someone else's
+    assert shown(warm, "kpi-capital") == "¥3,000.00"
