@@ -206,3 +206,13 @@ def test_a_request_computes_when_the_other_never_delivers(warm, dealer_a, monkey
     monkeypatch.setattr(dashboard_cache, "WAIT_SECONDS", 0.2)
     monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)  # always someone else's
     assert shown(warm, "kpi-capital") == "¥3,000.00"
+
+
+def test_a_deleted_dealer_takes_its_version_row_with_it(on_postgres, dealer_b):
+    from inventory.models import DealerDataVersion
+
+    VehicleFactory(dealer=dealer_b)
+    assert version(dealer_b) > 0
+    Vehicle.objects.filter(dealer=dealer_b).delete()  # the dealer's data protects it
+    dealer_b.delete()
+    assert not DealerDataVersion.objects.filter(dealer_id=dealer_b.pk).exists()
