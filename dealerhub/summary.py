@@ -91,18 +91,16 @@ def dealer_summary(dealer: Dealer, *, on: date | None = None, details=True) -> S
     """Figures, buckets and trend; with `details`, the top candidates, the curtailments and
     the export deadlines due within a week."""
     on = on or dealer.today()
-    figures = cashflow.dealer_figures([dealer], on=on)[dealer.pk]
+    figures = cashflow.dealer_figures([dealer], on=on, by_age=True)[dealer.pk]
     summary = Summary(
         dealer=dealer,
         on=on,
         figures=figures,
-        buckets=holding.aging_in_money(dealer=dealer, on=on),
+        buckets=holding.aging_in_money(dealer=dealer, stock_by_age=figures.stock_by_age),
         trend=cashflow.trend(dealer, days=TREND_DAYS, today=figures),
     )
     if details:
-        summary.top_candidates = list(
-            cashflow.candidates_by_cash_released(dealer, on)[:TOP_CANDIDATES]
-        )
+        summary.top_candidates = cashflow.top_candidates(dealer, on, TOP_CANDIDATES)
         # One row per instalment due, so a car with two overdue curtailments shows twice.
         summary.curtailments = list(
             CurtailmentOwed.objects.filter(dealer=dealer)

@@ -15,18 +15,17 @@ from inventory.uploads import file_response
 from inventory.views.base import staff_view
 
 from . import services
+from .dashboard_cache import dashboard_body
 from .middleware import database_unavailable
 from .models import InventoryReport, ReportKind, ReportStatus
-from .summary import dealer_summary
 
 
 @staff_view()
 def dashboard(request):
     """The current dealer's morning view: what stock costs, what exporting would release."""
     dealer = request.dealer_scope.dealer
-    return render(
-        request, "dealerhub/dashboard.html", {"dealer": dealer, "summary": dealer_summary(dealer)}
-    )
+    body = dashboard_body(dealer) if dealer else ""
+    return render(request, "dealerhub/dashboard.html", {"dealer": dealer, "body": body})
 
 
 def _database_ok():

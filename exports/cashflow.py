@@ -8,7 +8,7 @@ so they always agree.
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from django.db.models import (
     BooleanField,
@@ -58,6 +58,10 @@ class Figures:
     floor_plan_balance: Decimal = ZERO
     curtailments_due: int = 0
     curtailments_due_amount: Decimal = ZERO
+
+    # Not a field, not stored: with `dealer_figures(..., by_age=True)`, the cars on hand
+    # summed per whole days in stock, from the same statement, for the aging buckets.
+    stock_by_age = None
 
     def as_fields(self):
         return asdict(self)
@@ -120,6 +124,13 @@ def candidates_by_cash_released(dealer: Dealer, on: date):
     )
 
 
+def top_candidates(dealer: Dealer, on: date, count: int) -> list:
+    """The first `count` cars of `candidates_by_cash_released`, in one statement: the ranking
+    reads only what the candidates index holds, and only the cars kept are read in full."""
+    ranked = candidates_by_cash_released(dealer, on)
+    return list(ranked.filter(pk__in=ranked.values("pk")[:count]))
+
+
 def _by_local_day(dealers, on):
     days = defaultdict(list)
     for dealer in dealers:
@@ -127,18 +138,20 @@ def _by_local_day(dealers, on):
     return days
 
 
-def dealer_figures(dealers, on: date | None = None) -> dict[int, Figures]:
+def dealer_figures(dealers, on: date | None = None, *, by_age=False) -> dict[int, Figures]:
     """Each dealer's figures on `on` (default: the dealer's own today).
 
     Four aggregate queries per distinct day among the dealers (one day, unless they sit in
-    time zones on different dates), whatever the number of cars.
+    time zones on different dates), whatever the number of cars. With `by_age` the stock is
+    summed per days in stock as well (`Figures.stock_by_age`), so that the aging buckets come
+    from the same pass over the stock.
     """
     result = {}
     for day, group in _by_local_day(dealers, on).items():
         by_id = {dealer.pk: dealer for dealer in group}
         for dealer_id in by_id:
             result[dealer_id] = Figures(on=day)
-        _stock(day, by_id, result)
+        _stock(day, by_id, result, by_age=by_age)
         _floor_plans(day, by_id, result)
         _shipped(by_id, result)
         _programme_support(day, by_id, result)
@@ -146,39 +159,85 @@ def dealer_figures(dealers, on: date | None = None) -> dict[int, Figures]:
     return result
 
 
-def _stock(day, by_id, result):
+@dataclass
+class StockSums:
+    """Sums over a group of cars on hand, exact as the database adds them."""
+
+    units: int = 0
+    aged_units: int = 0
+    capital: Decimal = ZERO
+    interest: Decimal = ZERO
+    candidates: int = 0
+    export_value: Decimal = ZERO
+    payoff: Decimal = ZERO
+
+    def add(self, row):
+        # Enough digits that adding up the groups never rounds: the total is the one a
+        # single SUM over every car would give.
+        with localcontext(prec=60):
+            self.units += row["units"]
+            self.aged_units += row["aged_units"]
+            self.capital += row["capital"] or ZERO
+            self.interest += row["interest"] or ZERO
+            self.candidates += row["candidates"]
+            self.export_value += row["export_value"] or ZERO
+            self.payoff += row["payoff"] or ZERO
+
+
+def _stock(day, by_id, result, *, by_age=False):
+    """The cars on hand: one statement, grouped by dealer (and by days in stock)."""
     candidate = Q(export_candidate=True)
-    on_hand = Vehicle.objects.filter(
-        dealer_id__in=list(by_id), status__in=holding.ON_HAND, stocked_on__lte=day
+    on_hand = holding.with_open_floor_plan(
+        holding.with_days_in_stock(
+            Vehicle.objects.filter(dealer_id__in=list(by_id), status__in=holding.ON_HAND), day
+        ),
+        list(by_id),
     )
-    rows = (
-        holding.with_open_floor_plan(holding.with_days_in_stock(on_hand, day), list(by_id))
-        .values("dealer_id")
-        .annotate(
-            units=Count("id"),
-            aged_units=Count("id", filter=holding.AGED),
-            capital=Sum("acquisition_cost"),
-            interest=Sum(holding.daily_interest()),
-            candidates=Count("id", filter=candidate),
-            export_value=Sum(export_price(), filter=candidate),
-            payoff=Sum(holding.payoff(day), filter=candidate),
-        )
-        .order_by()
-    )
+    if by_age:
+        # Grouped by the day stocked, which PostgreSQL knows has a few hundred values (so it
+        # sums in a hash table), rather than by the days in stock it cannot estimate. A car on
+        # hand has not left stock (a constraint says so), so its days in stock are `day` less
+        # the day stocked. Cars not yet stocked on `day` are in no figure, but the buckets
+        # count them in the first one, as the inventory's aging filter does.
+        # For one dealer, the day alone: PostgreSQL does not count a column fixed by the
+        # WHERE clause out of its estimate, and a wrong one makes it sort on disk instead.
+        on_hand = on_hand.values(*(["dealer_id"] if len(by_id) > 1 else []), "stocked_on")
+    else:
+        on_hand = on_hand.filter(stocked_on__lte=day).values("dealer_id")
+    rows = on_hand.annotate(
+        units=Count("id"),
+        aged_units=Count("id", filter=holding.AGED),
+        capital=Sum("acquisition_cost"),
+        interest=Sum(holding.daily_interest()),
+        candidates=Count("id", filter=candidate),
+        export_value=Sum(export_price(), filter=candidate),
+        payoff=Sum(holding.payoff(day), filter=candidate),
+    ).order_by()
+    totals = defaultdict(StockSums)
+    if by_age:
+        for dealer_id in by_id:
+            result[dealer_id].stock_by_age = {}
+    (only_dealer, *_others) = by_id
     for row in rows:
-        dealer = by_id[row["dealer_id"]]
-        figures = result[dealer.pk]
-        figures.units = row["units"]
-        figures.aged_units = row["aged_units"]
-        figures.capital_tied_up = costs.cents(row["capital"] or ZERO)
+        dealer_id = row.get("dealer_id", only_dealer)
+        if by_age:
+            days = (day - row["stocked_on"]).days
+            result[dealer_id].stock_by_age[days] = row
+            if days < 0:
+                continue
+        totals[dealer_id].add(row)
+    for dealer_id, sums in totals.items():
+        dealer = by_id[dealer_id]
+        figures = result[dealer_id]
+        figures.units = sums.units
+        figures.aged_units = sums.aged_units
+        figures.capital_tied_up = costs.cents(sums.capital)
         figures.carry_per_day = holding.carry_per_day(
-            dealer=dealer, units=row["units"], capital=row["capital"], interest=row["interest"]
+            dealer=dealer, units=sums.units, capital=sums.capital, interest=sums.interest
         )
-        figures.candidates = row["candidates"]
+        figures.candidates = sums.candidates
         figures.projected_cash_release = costs.cents(
-            (row["export_value"] or ZERO)
-            - dealer.export_costs * row["candidates"]
-            - (row["payoff"] or ZERO)
+            sums.export_value - dealer.export_costs * sums.candidates - sums.payoff
         )
 
 
@@ -194,9 +253,11 @@ def _floor_plans(day, by_id, result):
         result[row["dealer_id"]].floor_plan_balance = costs.cents(row["balance"] or ZERO)
     # Every instalment due in the window counts, each overdue one on its own: a car two
     # curtailments behind owes both, and paying the older one leaves the other counted.
+    # The floor plans named by dealer too, so that PostgreSQL reads the dealers' open plans
+    # by index rather than every open floor plan to find which instalments still count.
     due = (
         CurtailmentOwed.objects.due(by=day + timedelta(days=CURTAILMENT_WINDOW_DAYS))
-        .filter(dealer_id__in=list(by_id))
+        .filter(dealer_id__in=list(by_id), floor_plan__dealer_id__in=list(by_id))
         .values("dealer_id")
         .annotate(due=Count("id"), due_amount=Sum("amount"))
         .order_by()

@@ -2,11 +2,10 @@
 
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from django.db.models import (
     Case,
-    Count,
     DateField,
     DecimalField,
     ExpressionWrapper,
@@ -15,14 +14,14 @@ from django.db.models import (
     Func,
     IntegerField,
     Q,
-    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce, Least, Round
 
 from . import aging, costs
-from .models import ON_HAND, Dealer, Vehicle
+from .models import ON_HAND as ON_HAND  # other modules name the statuses on hand through here
+from .models import Dealer, Vehicle
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 RATE = DecimalField(max_digits=30, decimal_places=12)
@@ -145,43 +144,35 @@ class BucketMoney:
     carry_per_day: Decimal
 
 
-def aging_in_money(*, dealer: Dealer, on: date) -> list[BucketMoney]:
-    """Per aging bucket of the dealer's own edges: cars on hand, capital, cost per day."""
+def aging_in_money(*, dealer: Dealer, stock_by_age: dict) -> list[BucketMoney]:
+    """Per aging bucket of the dealer's own edges: cars on hand, capital, cost per day.
+
+    `stock_by_age` is the stock summed per days in stock (`Figures.stock_by_age`, from the
+    statement that sums the dealer's figures), so the buckets add up to the tiles above them.
+    """
     buckets = dealer.buckets
-    whens = [
-        When(days_in_stock__lte=bucket.high, then=Value(index))
-        for index, bucket in enumerate(buckets[:-1])
+    sums = {
+        bucket: {"units": 0, "capital": Decimal("0"), "interest": Decimal("0")}
+        for bucket in buckets
+    }
+    # Enough digits that adding up the days never rounds.
+    with localcontext(prec=60):
+        for days, row in stock_by_age.items():
+            into = sums[aging.bucket_for(days, buckets)]
+            into["units"] += row["units"]
+            into["capital"] += row["capital"] or 0
+            into["interest"] += row["interest"] or 0
+    return [
+        BucketMoney(
+            bucket=bucket,
+            units=row["units"],
+            capital=costs.cents(row["capital"]),
+            carry_per_day=carry_per_day(
+                dealer=dealer, units=row["units"], capital=row["capital"], interest=row["interest"]
+            ),
+        )
+        for bucket, row in sums.items()
     ]
-    on_hand = Vehicle.objects.filter(dealer=dealer, status__in=ON_HAND)
-    rows = (
-        with_open_floor_plan(with_days_in_stock(on_hand, on), [dealer.pk])
-        .annotate(bucket=Case(*whens, default=Value(len(buckets) - 1)))
-        .values("bucket")
-        .annotate(
-            units=Count("id"),
-            capital=Sum("acquisition_cost"),
-            interest=Sum(daily_interest()),
-        )
-        .order_by()
-    )
-    by_index = {row["bucket"]: row for row in rows}
-    result = []
-    for index, bucket in enumerate(buckets):
-        row = by_index.get(index, {"units": 0, "capital": Decimal("0"), "interest": 0})
-        result.append(
-            BucketMoney(
-                bucket=bucket,
-                units=row["units"],
-                capital=costs.cents(row["capital"] or 0),
-                carry_per_day=carry_per_day(
-                    dealer=dealer,
-                    units=row["units"],
-                    capital=row["capital"],
-                    interest=row["interest"],
-                ),
-            )
-        )
-    return result
 
 
 def _owed_on(plan):

@@ -8,6 +8,7 @@ so `inventory.models.Vehicle` and the app label stay as they are.
 from .dealers import (
     ZERO,
     Dealer,
+    DealerDataVersion,
     DealerQuerySet,
     DealerScopedQuerySet,
     Language,
@@ -135,6 +136,7 @@ __all__ = [
     "CurtailmentOwedQuerySet",
     "DayCountBasis",
     "Dealer",
+    "DealerDataVersion",
     "DealerQuerySet",
     "DealerScopedQuerySet",
     "DocumentKind",

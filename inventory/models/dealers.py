@@ -373,3 +373,36 @@ class UserPreferences(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class DealerDataVersion(models.Model):
+    """A counter per dealer that PostgreSQL triggers raise in the same transaction as every
+    write to a table the dashboard reads (`dealerhub.dataversion.DASHBOARD_TABLES`), whatever
+    path the write took: a service, a bulk update, an import, the admin or plain SQL. The
+    dashboard keeps its rendered figures under the version it read, so a changed version
+    means they are computed again. The row with `dealer_id` 0 counts the writes to rows every
+    dealer shares (destination markets, market rules, export verdicts).
+
+    No foreign key in the database: the shared row has no dealer, and a dealer's deletion
+    removes its row from the trigger rather than through a cascade.
+    """
+
+    SHARED = 0
+
+    dealer = models.OneToOneField(
+        Dealer,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("dealer"),
+    )
+    version = models.BigIntegerField(_("version"), default=1)
+
+    class Meta:
+        db_table = "dealer_data_version"
+        verbose_name = _("dealer data version")
+        verbose_name_plural = _("dealer data versions")
+
+    def __str__(self):
+        return f"{self.dealer_id}: {self.version}"

@@ -244,8 +244,11 @@ class Vehicle(CachedChoiceLabels, ConstraintsInPython, models.Model):
     export_candidate = models.BooleanField(_("export candidate"), default=False)
     export_candidate_since = models.DateField(_("export candidate since"), null=True, blank=True)
     # Where a candidate may go and what it still needs, shared by all candidates judged alike.
-    # Not indexed: the candidate job rewrites it for many cars at once, and PostgreSQL can
-    # update a row in place (heap-only) only while no indexed column changes.
+    # No index of its own: the candidate job rewrites it for many cars at once, and
+    # PostgreSQL can update a row in place (heap-only) only while no indexed column changes.
+    # The candidates index carries it all the same, so that the dashboard ranks a dealer's
+    # candidates without reading the table: a verdict changing on a car whose flag stays is
+    # then a full update, which the nightly job pays so that every page view does not.
     export_verdict = models.ForeignKey(
         "ExportVerdict",
         on_delete=models.SET_NULL,
@@ -277,6 +280,31 @@ class Vehicle(CachedChoiceLabels, ConstraintsInPython, models.Model):
             models.Index(fields=["dealer", "status"], name="vehicle_dealer_status"),
             models.Index(fields=["dealer", "make", "id"], name="vehicle_dealer_make"),
             models.Index(fields=["dealer", "list_price", "id"], name="vehicle_dealer_price"),
+            # The dashboard's figures and aging buckets and the inventory's status and age
+            # filters read a dealer's cars on hand from this index alone, without visiting
+            # the table's pages, where other dealers' cars stand in between.
+            models.Index(
+                fields=["dealer", "stocked_on"],
+                include=[
+                    "id",
+                    "status",
+                    "left_stock_on",
+                    "acquisition_cost",
+                    "list_price",
+                    "export_price",
+                    "export_candidate",
+                ],
+                condition=Q(status__in=ON_HAND),
+                name="vehicle_dealer_on_hand",
+            ),
+            # A dealer's export candidates with all their ranking by cash released reads,
+            # the verdict included (see `export_verdict`).
+            models.Index(
+                fields=["dealer"],
+                include=["id", "export_verdict", "export_price", "list_price"],
+                condition=Q(export_candidate=True),
+                name="vehicle_candidate",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
