@@ -15,6 +15,7 @@ from . import charts
 
 TOP_CANDIDATES = 10
 CURTAILMENTS_SHOWN = 25  # the tile carries the full count and amount
+PROOFS_SHOWN = 25
 TREND_DAYS = 90
 
 
@@ -30,6 +31,9 @@ class Summary:
     deadlines: list = field(default_factory=list)
     # (exporter, cars overdue) of the exporters whose proof of export is late.
     overdue_exporters: list = field(default_factory=list)
+    # The next deadline of each car sold for export whose proof of export is under way.
+    proofs: list = field(default_factory=list)
+    proofs_not_shown: int = 0
 
     @property
     def curtailments_not_shown(self) -> int:
@@ -108,6 +112,10 @@ def dealer_summary(dealer: Dealer, *, on: date | None = None, details=True) -> S
             .select_related("floor_plan__vehicle", "floor_plan__line")
             .order_by("due_on", "id")[:CURTAILMENTS_SHOWN]
         )
-        summary.deadlines = deadlines.due(dealer, on)
+        sales = list(deadlines.open_sales([dealer]))
+        summary.deadlines = deadlines.due(dealer, on, sales=sales)
+        proofs = deadlines.sales_under_way(dealer, on, sales=sales)
+        summary.proofs = proofs[:PROOFS_SHOWN]
+        summary.proofs_not_shown = len(proofs) - len(summary.proofs)
         summary.overdue_exporters = selling.exporters_overdue(dealer, on, due=summary.deadlines)
     return summary

@@ -9,9 +9,11 @@ C12), from the dates the shipment records; no Django import.
   car is still in China;
 * de-registration is due two months after export customs clearance (C11).
 
-A car sold to an exporter follows the same rules on its sale's dates: once the registration
-is transferred pending export, the exporter must declare it before the temporary plates end
-(60 days, C5), and de-register it within two months of the clearance (C11).
+A car sold to an exporter follows the same rules on its sale's dates: the registration is
+transferred pending export when the exporter buys the car (C5), so until that transfer is
+recorded it is due on the sale day; then the exporter must declare the car before the
+temporary plates end (60 days, C5), and de-register it within two months of the clearance
+(C11). A sale thus always has a deadline open until the car is de-registered.
 """
 
 import calendar
@@ -28,6 +30,7 @@ AFTER_SALES_CONFIRMATION = "after_sales_confirmation"
 TEMPORARY_PLATE = "temporary_plate"
 DEREGISTRATION = "deregistration"
 EXPORT_DECLARATION = "export_declaration"
+TRANSFER_NOT_RECORDED = "transfer_not_recorded"
 # Temporary plates issued with the transfer pending export last at most 60 days (C5).
 TEMP_PLATE_DAYS = 60
 
@@ -106,6 +109,7 @@ def horizon(on: date, within: int = ALERT_WINDOW_DAYS) -> date:
 class SaleDates:
     """What the deadlines of one car sold to an exporter read."""
 
+    sold_on: date | None = None
     transferred_on: date | None = None  # transfer pending export; temporary plates issued
     declared_on: date | None = None  # export customs clearance
     deregistered_on: date | None = None
@@ -114,6 +118,8 @@ class SaleDates:
 def sale_due_dates(sale: SaleDates) -> list[tuple[str, date]]:
     """(kind, due on) of every deadline still open for a car sold for export."""
     found = []
+    if sale.sold_on and not sale.transferred_on:
+        found.append((TRANSFER_NOT_RECORDED, sale.sold_on))
     if sale.transferred_on and not sale.declared_on:
         found.append((EXPORT_DECLARATION, sale.transferred_on + timedelta(days=TEMP_PLATE_DAYS)))
     if sale.declared_on and not sale.deregistered_on:

@@ -53,17 +53,18 @@ def origin_rules() -> tuple[rules.Rule, ...]:
 
 
 def open_sales(dealers):
-    """The dealers' sales for export whose proof of export is still under way: transferred
-    pending export and not yet de-registered, in one query."""
+    """The dealers' sales for export whose proof of export is still under way: not yet
+    de-registered, in one query."""
     return (
         ExportSale.objects.active()
-        .filter(dealer__in=dealers, transferred_on__isnull=False, deregistered_on__isnull=True)
+        .filter(dealer__in=dealers, deregistered_on__isnull=True)
         .select_related("vehicle", "exporter", "dealer")
     )
 
 
 def sale_dates(sale) -> SaleDates:
     return SaleDates(
+        sold_on=sale.sold_on,
         transferred_on=sale.transferred_on,
         declared_on=sale.declared_on,
         deregistered_on=sale.deregistered_on,

@@ -23,6 +23,7 @@ from .deadline_dates import (
     EXPORT_DECLARATION,
     LICENCE_ISSUE_WORKING_DAYS,
     TEMPORARY_PLATE,
+    TRANSFER_NOT_RECORDED,
     add_months,
     confirmation_days,
     due_dates,
@@ -46,8 +47,10 @@ __all__ = [
     "licence_application_due",
     "line_deadlines",
     "open_lines",
+    "open_sales",
     "origin_rules",
     "sale_deadlines",
+    "sales_under_way",
     "working_days_before",
 ]
 
@@ -55,6 +58,7 @@ KIND_LABELS = {
     AFTER_SALES_CONFIRMATION: _("Manufacturer's after-sales confirmation"),
     TEMPORARY_PLATE: _("Temporary plate expires"),
     DEREGISTRATION: _("De-registration"),
+    TRANSFER_NOT_RECORDED: _("Transfer to the exporter not recorded"),
     EXPORT_DECLARATION: _("Export declaration due (temporary plates end)"),
 }
 
@@ -131,8 +135,9 @@ def line_deadlines(line, on: date, *, origin=None):
     ]
 
 
-def due(dealer, on: date | None = None, *, within=ALERT_WINDOW_DAYS) -> list[Deadline]:
-    """What falls due within `within` days of `on`, overdue first, then by date."""
+def due(dealer, on: date | None = None, *, within=ALERT_WINDOW_DAYS, sales=None) -> list[Deadline]:
+    """What falls due within `within` days of `on`, overdue first, then by date; `sales` is
+    the dealer's `open_sales` when the caller has read them already."""
     on = on or dealer.today()
     last_day = horizon(on, within)
     lines = list(open_lines([dealer]))
@@ -146,7 +151,7 @@ def due(dealer, on: date | None = None, *, within=ALERT_WINDOW_DAYS) -> list[Dea
     ]
     found += [
         deadline
-        for sale in open_sales([dealer])
+        for sale in (open_sales([dealer]) if sales is None else sales)
         for deadline in sale_deadlines(sale, on)
         if deadline.due_on <= last_day
     ]
@@ -159,6 +164,18 @@ def sale_deadlines(sale, on: date) -> list[Deadline]:
         Deadline(kind, None, due_on, on, sale=sale)
         for kind, due_on in sale_due_dates(sale_dates(sale))
     ]
+
+
+def sales_under_way(dealer, on: date | None = None, *, sales=None) -> list[Deadline]:
+    """The next deadline of each of the dealer's cars sold for export whose proof of export is
+    still under way, however far off, the earliest first; `sales` as for `due`."""
+    on = on or dealer.today()
+    found = [
+        min(deadlines, key=lambda d: d.due_on)
+        for sale in (open_sales([dealer]) if sales is None else sales)
+        if (deadlines := sale_deadlines(sale, on))
+    ]
+    return sorted(found, key=lambda d: (d.due_on, d.vehicle.vin))
 
 
 def overdue_sales(dealer, on: date | None = None) -> list[ExportSale]:

@@ -84,6 +84,15 @@ class SaleForm(forms.Form):
         label=_("Days to pay"), min_value=1, max_value=MAX_PAYMENT_DAYS, required=False
     )
     sold_on = forms.DateField(label=_("Sold on"), widget=DateInput())
+    transferred_on = forms.DateField(
+        label=_("Transferred pending export on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "The registration passes to the exporter when it buys the car; the 60 days of "
+            "temporary plates run from this day. Leave it empty if the transfer is still to come."
+        ),
+    )
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -112,6 +121,7 @@ class SaleForm(forms.Form):
                 "payment_terms",
                 "payment_days",
                 "sold_on",
+                "transferred_on",
                 "notes",
             )
         }

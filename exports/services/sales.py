@@ -190,10 +190,16 @@ def vehicle_sell_for_export(
     payment_terms: str,
     payment_days: int | None = None,
     fx_rate_to_base=None,
+    transferred_on: date | None = None,
     notes: str = "",
     by: User | None = None,
 ) -> ExportSale:
     """Sell a car on hand to a partner exporter qualified on the sale day.
+
+    `transferred_on` is the day the registration was transferred pending export (C5), which
+    happens when the exporter buys the car: from it run the temporary plates and the
+    declaration's deadline. It is on or after the sale day and not after today; when it is
+    not given, the sale's deadline list says the transfer is not recorded yet.
 
     The registration passes to the exporter, with the maker's after-sales confirmation when
     China's rules ask for it (C12) and the latest issued inspection certificate; the car leaves
@@ -229,6 +235,17 @@ def vehicle_sell_for_export(
         errors["sold_on"] = _("The car was stocked on %(day)s; it cannot be sold before.") % {
             "day": locked.stocked_on.isoformat()
         }
+    if transferred_on is not None:
+        if not isinstance(transferred_on, date):
+            errors["transferred_on"] = _("Give the day of the transfer pending export.")
+        elif transferred_on > today:
+            errors["transferred_on"] = _("This cannot be dated after today (%(today)s).") % {
+                "today": today.isoformat()
+            }
+        elif isinstance(sold_on, date) and transferred_on < sold_on:
+            errors["transferred_on"] = _("The transfer cannot come before the sale on %(day)s.") % {
+                "day": sold_on.isoformat()
+            }
     if destination is None or destination.is_origin or not destination.is_active:
         errors["destination"] = _("Choose the country the exporter intends to take the car to.")
     if payment_terms not in PaymentTerms.values:
@@ -295,8 +312,13 @@ def vehicle_sell_for_export(
         fx_rate_to_base=fx_rate_to_base,
         payment_terms=payment_terms,
         payment_days=payment_days,
-        payment_due_on=payment_due_on(payment_terms, sold_on, payment_days),
+        payment_due_on=(
+            transferred_on
+            if payment_terms == PaymentTerms.ON_TRANSFER
+            else payment_due_on(payment_terms, sold_on, payment_days)
+        ),
         sold_on=sold_on,
+        transferred_on=transferred_on,
         registered_on=locked.registered_on,
         after_sales_confirmation=confirmation,
         inspection=inspection,

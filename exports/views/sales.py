@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 
 from inventory.forms import attach_refusal, focus_first_error
 from inventory.idempotency import once_per_form
-from inventory.models import Vehicle
+from inventory.models import Reservation, Vehicle
 from inventory.views.base import Confirmation, staff_view, unconfirmed
 
 from .. import selling, services
 from ..exporter_forms import CancelSaleForm, ProofForm, SaleForm
-from ..models import Exporter, ExportSale
+from ..models import Bid, BidStatus, Exporter, ExportSale
 
 
 def _sale(request, pk):
@@ -48,6 +48,31 @@ def cancel_question(sale) -> Confirmation:
     )
 
 
+def _accepted_bid_terms(vehicle, exporters) -> dict:
+    """The exporter and price of the accepted bid the car is reserved under, if any: what the
+    sale usually completes."""
+    bid = (
+        Bid.objects.filter(
+            status=BidStatus.ACCEPTED,
+            line__vehicle=vehicle,
+            reservation__in=Reservation.objects.open().filter(
+                vehicle=vehicle, exporter__in=exporters
+            ),
+        )
+        .select_related("line__offer", "reservation__exporter")
+        .first()
+    )
+    if bid is None:
+        return {}
+    terms = {"exporter": bid.reservation.exporter}
+    offer = bid.line.offer
+    if bid.amount:
+        terms.update(price=bid.amount, currency=offer.currency)
+        if offer.currency != vehicle.dealer.base_currency:
+            terms["fx_rate_to_base"] = offer.fx_rate_to_base  # the offer's, to be checked
+    return terms
+
+
 @staff_view("GET", "POST")
 @once_per_form
 def create(request):
@@ -57,15 +82,21 @@ def create(request):
         "name"
     )
     data = request.POST if request.method == "POST" else None
-    initial = {"sold_on": dealer.today(), "currency": dealer.base_currency}
+    initial = {
+        "sold_on": dealer.today(),
+        "transferred_on": dealer.today(),
+        "currency": dealer.base_currency,
+    }
     if data is None:
         wanted = request.GET.get("vehicle", "")
         if wanted:
             if not wanted.isdigit():
                 raise Http404
-            initial["vin"] = request.dealer_scope.get(
+            vehicle = request.dealer_scope.get(
                 Vehicle.objects.filter(dealer=dealer), pk=int(wanted)
-            ).vin
+            )
+            initial["vin"] = vehicle.vin
+            initial.update(_accepted_bid_terms(vehicle, exporters))
         wanted = request.GET.get("exporter", "")
         if wanted:
             if not wanted.isdigit():

@@ -1,6 +1,7 @@
-"""In a real browser: staff offer ten export candidates to a partner exporter; the exporter
-opens the link on a phone, in Russian, without scrolling sideways, and bids on three cars;
-staff accept two of them, and those cars are reserved for the exporter."""
+"""In a real browser: staff build an offer of ten export candidates for a partner exporter;
+the exporter opens the link on a phone, in Russian, without scrolling sideways, and bids on
+three cars; staff accept two of them, sell those two to the exporter, and their
+proof-of-export deadlines appear on the dashboard."""
 
 import uuid
 from datetime import timedelta
@@ -8,8 +9,8 @@ from decimal import Decimal
 
 from playwright.sync_api import expect
 
-from exports.models import Bid, BidStatus, Offer
-from inventory.models import ExportVerdict, Reservation, VehicleStatus
+from exports.models import Bid, BidStatus, ExportSale, Offer, PaymentTerms
+from inventory.models import ExportVerdict, Reservation, ReservationEnd, VehicleStatus
 from tests.factories import ExporterFactory, VehicleFactory
 
 PHONE = {"width": 390, "height": 844}
@@ -34,10 +35,12 @@ def candidate(dealer, n):
         export_verdict=verdict,
         export_price=Decimal("100000") + n * 1000,
         stocked_on=dealer.today() - timedelta(days=80 + n),
+        # Registered long enough ago that no maker's after-sales confirmation is asked (C12).
+        registered_on=dealer.today() - timedelta(days=300),
     )
 
 
-def test_an_offer_of_ten_candidates_bid_on_a_phone_and_accepted(
+def test_an_offer_of_ten_candidates_bid_on_a_phone_accepted_sold_and_followed(
     logged_in, browser, dealer_a, live_server
 ):
     cars = [candidate(dealer_a, n) for n in range(10)]
@@ -104,3 +107,44 @@ def test_an_offer_of_ten_candidates_bid_on_a_phone_and_accepted(
     chosen[2].refresh_from_db()
     assert chosen[2].status == VehicleStatus.IN_STOCK
     assert Bid.objects.get(pk=bids[chosen[2].pk].pk).status == BidStatus.OPEN
+
+    # Staff sell the two cars from their pages: the exporter and its bid fill the form, the
+    # transfer pending export is recorded on the sale day.
+    today = dealer_a.today()
+    for car, amount in zip(chosen[:2], ["95000.00", "96000.50"], strict=True):
+        page.goto(live_server.url + car.get_absolute_url())
+        page.get_by_role("link", name="Sell to an exporter").click()
+        expect(page.get_by_role("heading", name="Sell a car to an exporter")).to_be_visible()
+        expect(page.get_by_label("VIN")).to_have_value(car.vin)
+        expect(page.get_by_label("Exporter")).to_have_value(str(exporter.pk))
+        expect(page.get_by_label("Price")).to_have_value(amount)
+        expect(page.get_by_label("Transferred pending export on")).to_have_value(today.isoformat())
+        page.get_by_label("Intended destination").select_option(label="Kazakhstan (KZ)")
+        page.get_by_label("Payment terms").select_option(PaymentTerms.WITHIN_DAYS)
+        page.get_by_label("Days to pay").fill("14")
+        page.get_by_role("button", name="Record the sale").click()
+        expect(page.locator(".messages")).to_contain_text(
+            f"Vehicle {car.vin} is sold for export to {exporter.name}."
+        )
+        page.goto(live_server.url + car.get_absolute_url())
+        expect(page.locator(".lead .status")).to_have_text("Sold for export")
+        expect(page.locator("#export-sale")).to_contain_text(f"to {exporter.name} on {today}")
+        sale = ExportSale.objects.get(vehicle=car)
+        assert sale.price == Decimal(amount) and sale.transferred_on == today
+        assert sale.payment_due_on == today + timedelta(days=14)
+        assert not Reservation.objects.open().filter(vehicle=car).exists()
+        assert Reservation.objects.get(vehicle=car).end_reason == ReservationEnd.SOLD
+    expect(page.get_by_role("link", name="Sell to an exporter")).to_have_count(0)
+
+    # The dashboard follows each car's proof of export: the declaration falls due when the
+    # 60 days of temporary plates end.
+    page.goto(live_server.url + "/")
+    rows = page.locator("#proofs-of-export tbody tr")
+    expect(rows).to_have_count(2)
+    due = (today + timedelta(days=60)).isoformat()
+    for car in chosen[:2]:
+        row = rows.filter(has_text=car.vin)
+        expect(row).to_contain_text(due)
+        expect(row).to_contain_text("Export declaration due (temporary plates end)")
+        expect(row).to_contain_text(exporter.name)
+    expect(page.locator("#proofs-of-export")).not_to_contain_text(chosen[2].vin)

@@ -241,3 +241,16 @@ def test_another_dealers_bid_line_or_recipient_under_our_offer_is_a_404(
     assert their_bid.status == BidStatus.OPEN
     assert Bid.objects.count() == 1
     assert theirs.status == OfferStatus.SENT
+
+
+def test_another_dealers_offer_is_a_404_on_every_page(staff_client, dealer_b):
+    theirs = sent_offer(dealer_b, [VehicleFactory(dealer=dealer_b)], buyers=[("Theirs", "en")])
+    for name in ("offer_detail", "offer_pdf", "offer_xlsx"):
+        assert staff_client.get(reverse(f"exports:{name}", args=[theirs.pk])).status_code == 404
+    for name in ("offer_send", "offer_withdraw", "offer_set_discount", "offer_add_recipient"):
+        url = reverse(f"exports:{name}", args=[theirs.pk])
+        answer = staff_client.post(url, {"confirmed": "yes", "discount": "50", "language": "en"})
+        assert answer.status_code == 404, name
+    theirs.refresh_from_db()
+    assert theirs.status == OfferStatus.SENT
+    assert theirs.recipients.count() == 1

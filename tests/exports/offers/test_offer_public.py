@@ -136,6 +136,29 @@ def test_a_revoked_link_says_the_dealer_withdrew_it(client, world):
     assert client.get(url(world.to_exporter)).status_code == 410
 
 
+def test_another_dealers_car_or_photo_through_our_link_is_not_found(client, world, dealer_b):
+    from inventory import services as inventory_services
+    from tests.factories import VehicleFactory
+
+    from .conftest import png
+
+    theirs = VehicleFactory(dealer=dealer_b, model="Their Secret Car")
+    their_photo = inventory_services.vehicle_photos_add(vehicle=theirs, images=[png()])[0]
+    their_offer = services.offer_create(
+        dealer=dealer_b, vehicles=[theirs], valid_until=dealer_b.today() + timedelta(days=3)
+    )
+    photo = reverse("offer_public_photo", args=[world.to_exporter.token, their_photo.pk])
+    assert client.get(photo).status_code == 404
+    answer = client.post(
+        url(world.to_exporter, lang="en"),
+        {"line": their_offer.lines.get().pk, "kind": "bid", "amount": "5000"},
+    )
+    assert answer.status_code == 400
+    assert "Choose a car of this offer" in text(answer)
+    assert "Their Secret Car" not in answer.content.decode()
+    assert not Bid.objects.exists()
+
+
 def test_an_unknown_link_is_not_found(client, world):
     page = client.get(reverse("offer_public", args=[secrets.token_urlsafe(24)]))
     assert page.status_code == 404

@@ -11,7 +11,7 @@ from django.urls import reverse
 from exports import services
 from exports.models import Exporter, ExporterDocument, ExportSale
 from inventory.models import VehicleStatus
-from tests.factories import PDF_BYTES, VehicleFactory, pdf_upload
+from tests.factories import PDF_BYTES, ExporterFactory, VehicleFactory, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +88,8 @@ def test_the_sale_form_sells_the_car_named_by_its_vin(staff_client, dealer_a, ex
     )
     form = staff_client.get(reverse("exports:export_sale_create"), {"vehicle": car.pk})
     assert car.vin in form.content.decode()
+    # The transfer pending export is recorded with the sale, the sale day unless changed.
+    assert f'name="transferred_on" value="{today.isoformat()}"' in form.content.decode()
     data = {
         "vin": car.vin,
         "exporter": exporter.pk,
@@ -100,9 +102,16 @@ def test_the_sale_form_sells_the_car_named_by_its_vin(staff_client, dealer_a, ex
     refused = staff_client.post(reverse("exports:export_sale_create"), data)
     assert refused.status_code == 400
     assert "cannot be dated after today" in refused.content.decode()
+    data["sold_on"] = (today - timedelta(days=2)).isoformat()
+    data["transferred_on"] = (today - timedelta(days=3)).isoformat()
+    refused = staff_client.post(reverse("exports:export_sale_create"), data)
+    assert refused.status_code == 400
+    assert "The transfer cannot come before the sale on" in refused.content.decode()
     data["sold_on"] = today.isoformat()
+    data["transferred_on"] = ""  # the transfer is still to come
     done = staff_client.post(reverse("exports:export_sale_create"), data)
     sale = ExportSale.objects.get()
+    assert sale.transferred_on is None
     assert done["Location"] == sale.get_absolute_url()
     car.refresh_from_db()
     assert car.status == VehicleStatus.SOLD_FOR_EXPORT
@@ -192,3 +201,13 @@ def test_the_new_pages_read_in_chinese(staff_client, staff_a, dealer_a, exporter
         assert page.status_code == 200
         assert 'lang="zh-hans"' in body, url
         assert english not in body, url
+
+
+def test_the_sale_form_of_another_dealers_car_or_exporter_is_a_404(
+    staff_client, dealer_b, kazakhstan
+):
+    car = VehicleFactory(dealer=dealer_b)
+    theirs = ExporterFactory(dealer=dealer_b, name="Someone Else's Exporter")
+    create = reverse("exports:export_sale_create")
+    assert staff_client.get(create, {"vehicle": car.pk}).status_code == 404
+    assert staff_client.get(create, {"exporter": theirs.pk}).status_code == 404

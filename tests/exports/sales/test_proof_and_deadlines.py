@@ -11,7 +11,12 @@ from django.urls import reverse
 
 from dealerhub import services as dealerhub_services
 from exports import deadlines, selling, services
-from exports.deadline_dates import EXPORT_DECLARATION, SaleDates, sale_due_dates
+from exports.deadline_dates import (
+    EXPORT_DECLARATION,
+    TRANSFER_NOT_RECORDED,
+    SaleDates,
+    sale_due_dates,
+)
 from exports.models import PaymentTerms
 from tests.factories import VehicleFactory
 
@@ -46,7 +51,14 @@ def test_de_registration_is_due_two_months_after_clearance(declared, due):
     assert sale_due_dates(proven) == []
 
 
-def make_sale(dealer, exporter, kazakhstan, *, days_ago=70):
+def test_a_sale_without_its_transfer_waits_for_it_on_the_sale_day():
+    sold = date(2026, 3, 1)
+    assert sale_due_dates(SaleDates(sold_on=sold)) == [(TRANSFER_NOT_RECORDED, sold)]
+    transferred = SaleDates(sold_on=sold, transferred_on=sold)
+    assert sale_due_dates(transferred) == [(EXPORT_DECLARATION, date(2026, 4, 30))]
+
+
+def make_sale(dealer, exporter, kazakhstan, *, days_ago=70, **terms):
     today = dealer.today()
     car = VehicleFactory(
         dealer=dealer,
@@ -61,6 +73,7 @@ def make_sale(dealer, exporter, kazakhstan, *, days_ago=70):
         currency="CNY",
         sold_on=today - timedelta(days=days_ago),
         payment_terms=PaymentTerms.ON_TRANSFER,
+        **terms,
     )
 
 
@@ -141,7 +154,12 @@ def test_each_step_follows_the_one_before(dealer_a, exporter, kazakhstan):
 def test_the_deadlines_follow_the_proof(dealer_a, exporter, kazakhstan):
     today = dealer_a.today()
     sale = make_sale(dealer_a, exporter, kazakhstan)
-    assert deadlines.due(dealer_a, today) == []  # nothing until the transfer
+    # The transfer happens when the exporter buys the car (C5): until it is recorded, it is
+    # what the sale waits for, due on the sale day.
+    [due] = deadlines.due(dealer_a, today)
+    assert (due.kind, due.due_on, due.overdue) == (TRANSFER_NOT_RECORDED, sale.sold_on, True)
+    assert str(due.label) == "Transfer to the exporter not recorded"
+    assert selling.exporters_overdue(dealer_a, today) == [(exporter, 1)]
     proof(sale, transferred_on=today - timedelta(days=55))
     [due] = deadlines.due(dealer_a, today)
     assert (due.kind, due.due_on, due.overdue) == (
@@ -192,6 +210,19 @@ def test_the_digest_lists_the_overdue_declaration(dealer_a, manager_a, overdue_s
     assert "Hangzhou Export Co." in message.alternatives[0][0]
 
 
+def test_the_digest_lists_a_sale_whose_transfer_is_not_recorded(
+    dealer_a, manager_a, exporter, kazakhstan, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    manager_a.email = "li.manager@example.com"
+    manager_a.save()
+    sale = make_sale(dealer_a, exporter, kazakhstan, days_ago=4)
+    assert dealerhub_services.compliance_digests_send()["sent"] == 1
+    [message] = mail.outbox
+    assert sale.vehicle.vin in message.body
+    assert "Transfer to the exporter not recorded" in message.body
+
+
 def test_the_dashboard_shows_the_deadline_and_flags_the_exporter(client, staff_a, overdue_sale):
     client.force_login(staff_a)
     page = client.get(reverse("dashboard")).content.decode()
@@ -220,3 +251,67 @@ def test_a_cancelled_sale_raises_no_deadline(dealer_a, exporter, kazakhstan):
     with pytest.raises(ValidationError):
         proof(sale, transferred_on=dealer_a.today())
     assert deadlines.due(dealer_a) == []
+
+
+def test_the_transfer_recorded_with_the_sale_starts_the_declarations_clock(
+    dealer_a, exporter, kazakhstan
+):
+    today = dealer_a.today()
+    sold = today - timedelta(days=58)
+    sale = make_sale(dealer_a, exporter, kazakhstan, days_ago=58, transferred_on=sold)
+    assert sale.transferred_on == sold
+    assert sale.payment_due_on == sold  # paid on transfer
+    [due] = deadlines.due(dealer_a, today)
+    assert (due.kind, due.due_on) == (EXPORT_DECLARATION, sold + timedelta(days=60))
+    # The proof that follows checks the declaration against that transfer.
+    with pytest.raises(ValidationError) as refused:
+        proof(
+            sale,
+            transferred_on=sold,
+            declared_on=sold - timedelta(days=1),
+            declaration_number="220120260001234567",
+        )
+    assert "declared_on" in refused.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("transferred_days_after_sale", "message"),
+    [
+        (-1, "The transfer cannot come before the sale on"),
+        (71, "This cannot be dated after today"),
+    ],
+)
+def test_a_transfer_before_the_sale_or_after_today_is_refused(
+    dealer_a, exporter, kazakhstan, transferred_days_after_sale, message
+):
+    sold = dealer_a.today() - timedelta(days=70)
+    with pytest.raises(ValidationError) as refused:
+        make_sale(
+            dealer_a,
+            exporter,
+            kazakhstan,
+            transferred_on=sold + timedelta(days=transferred_days_after_sale),
+        )
+    assert message in " ".join(refused.value.message_dict["transferred_on"])
+    assert not deadlines.open_sales([dealer_a]).exists()
+
+
+def test_the_dashboard_follows_every_sale_however_far_its_deadline(
+    client, staff_a, dealer_a, exporter, kazakhstan
+):
+    today = dealer_a.today()
+    waiting = make_sale(dealer_a, exporter, kazakhstan, days_ago=3)
+    started = make_sale(dealer_a, exporter, kazakhstan, days_ago=2, transferred_on=today)
+    client.force_login(staff_a)
+    page = client.get(reverse("dashboard")).content.decode()
+    start = page.index('id="proofs-of-export"')
+    rows = page[start : page.index("</table>", start)].split("<tr")[2:]
+    assert len(rows) == 2
+    assert waiting.vehicle.vin in rows[0] and "Transfer to the exporter not recorded" in rows[0]
+    assert (today - timedelta(days=3)).isoformat() in rows[0] and "overdue" in rows[0]
+    assert started.vehicle.vin in rows[1] and "Hangzhou Export Co." in rows[1]
+    assert (today + timedelta(days=60)).isoformat() in rows[1]
+    # The week's list has the overdue transfer, not the declaration two months away.
+    start = page.index('id="deadlines"')
+    week = page[start : page.index("</table>", start)]
+    assert waiting.vehicle.vin in week and started.vehicle.vin not in week
