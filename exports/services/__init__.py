@@ -13,6 +13,7 @@ from .candidates import (
     CANDIDATE_LOCK_KEY,
     _single_candidate_run,
     export_candidates_flag,
+    export_verdicts_sweep,
 )
 from .cashflow import SNAPSHOT_FIELDS, SNAPSHOT_JOB, cash_flow_snapshot_take
 from .markets import (
@@ -71,6 +72,7 @@ __all__ = [
     "cash_flow_snapshot_take",
     "destination_market_save",
     "export_candidates_flag",
+    "export_verdicts_sweep",
     "market_rule_delete",
     "market_rule_mark_verified",
     "market_rule_save",
