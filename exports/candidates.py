@@ -264,6 +264,15 @@ def _insert_rows(cursor, table, rows):
     """Insert rows (tuples in the table's column order) a few hundred at a time."""
     if not rows:
         return
+    if connection.vendor == "postgresql":
+        # COPY: no statement text of thousands of placeholders for the driver to split.
+        with cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        # Autovacuum never analyses temporary tables: without statistics the planner guesses
+        # their size and the selectivity of the join on the profile key.
+        cursor.execute(f"ANALYZE {table}")
+        return
     placeholders = "(" + ", ".join(["%s"] * len(rows[0])) + ")"
     for start in range(0, len(rows), BATCH):
         chunk = rows[start : start + BATCH]
@@ -271,10 +280,6 @@ def _insert_rows(cursor, table, rows):
             f"INSERT INTO {table} VALUES " + ", ".join([placeholders] * len(chunk)),
             [value for row in chunk for value in row],
         )
-    if connection.vendor == "postgresql":
-        # Autovacuum never analyses temporary tables: without statistics the planner guesses
-        # their size and the selectivity of the join on the profile key.
-        cursor.execute(f"ANALYZE {table}")
 
 
 TEMPORARY_TABLES = {

@@ -23,7 +23,9 @@ class Rulebook:
     names: dict[str, str]  # country code -> market name
     # (market, buyer) -> that market's verdicts, remembered by the facts they read: cars
     # alike in what a market's rules read (most of a night's profiles, for most markets) are
-    # judged there once. Lives as long as the rulebook, that is one run.
+    # judged there once. Within, each rule's reasons are remembered by what they read of the
+    # car and of the export, so an origin rule that does not read the destination is judged
+    # once for all markets. Lives as long as the rulebook, that is one run.
     memos: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def evaluate(self, facts: rules.VehicleFacts, *, buyer="commercial"):
@@ -36,11 +38,27 @@ class Rulebook:
 
             def judge(facts):
                 return rules.evaluate_market(
-                    facts, code, market_rules, self.on, origin_rules=self.origin, buyer=buyer
+                    facts,
+                    code,
+                    market_rules,
+                    self.on,
+                    origin_rules=self.origin,
+                    buyer=buyer,
+                    judge_rule=self._judge_rule,
                 )
 
             memo = self.memos[(code, buyer)] = rules.ReadMemo(judge)
         return memo
+
+    def _judge_rule(self, rule, facts, situation):
+        # By the rule object: two rules may differ in their parameters alone, which a
+        # rule's equality leaves out. The rulebook holds its rules, so their ids stay theirs.
+        memo = self.memos.get(id(rule))
+        if memo is None:
+            memo = self.memos[id(rule)] = rules.ReadMemo(
+                lambda facts, situation: rules.judge(rule, facts, situation)
+            )
+        return memo(facts, situation)
 
 
 def as_rule(row: MarketRule, country_code: str) -> rules.Rule:

@@ -11,6 +11,7 @@ never changed once made; a car that differs in a fact no rule of the market read
 month, for a market that reads only the year) costs a walk instead of a judgement.
 """
 
+from datetime import date
 from decimal import Decimal
 
 _NOTHING = object()
@@ -27,39 +28,49 @@ def _value_key(value):
     return (type(value), value)
 
 
-def _read(facts, read):
-    if isinstance(read, tuple):  # a method called with arguments
-        name, args, kwargs = read
-        return getattr(facts, name)(*args, **dict(kwargs))
-    return getattr(facts, read)
+_PLAIN = frozenset({str, type(None), date})  # equal only to their own kind
+
+
+def _read(args, read):
+    which, name, call = read
+    value = getattr(args[which], name)
+    if call is not None:  # a method, with its arguments
+        value = value(*call[0], **dict(call[1]))
+    return value
+
+
+def _key(value):
+    return value if type(value) in _PLAIN else _value_key(value)
 
 
 class _Noting:
-    """Stands in for a car's facts while a verdict is worked out, noting each first read."""
+    """Stands in for one of the judged objects while a result is worked out, noting each
+    first read in the path they share."""
 
-    __slots__ = ("_facts", "_path", "_seen")
+    __slots__ = ("_path", "_seen", "_target", "_which")
 
-    def __init__(self, facts):
-        self._facts = facts
-        self._path = []
-        self._seen = set()
+    def __init__(self, target, which, path, seen):
+        self._target = target
+        self._which = which
+        self._path = path
+        self._seen = seen
 
     def _note(self, read, value):
         if read not in self._seen:
             self._seen.add(read)
-            self._path.append((read, _value_key(value)))
+            self._path.append((read, _key(value)))
 
     def __getattr__(self, name):
-        value = getattr(self._facts, name)
+        value = getattr(self._target, name)
         if callable(value):
 
             def call(*args, **kwargs):
                 result = value(*args, **kwargs)
-                self._note((name, args, tuple(sorted(kwargs.items()))), result)
+                self._note((self._which, name, (args, tuple(sorted(kwargs.items())))), result)
                 return result
 
             return call
-        self._note(name, value)
+        self._note((self._which, name, None), value)
         return value
 
 
@@ -73,25 +84,26 @@ class _Node:
 
 
 class ReadMemo:
-    """`judge(facts)`'s results, remembered by the facts it read; `judge` must read the car
-    only through its attributes and methods and depend on nothing else that changes."""
+    """`judge(*args)`'s results, remembered by what it read of its arguments; `judge` must
+    read them only through their attributes and methods and depend on nothing else that
+    changes."""
 
     def __init__(self, judge):
         self._judge = judge
         self._root = _Node()
 
-    def __call__(self, facts):
+    def __call__(self, *args):
         node = self._root
         while node.result is _NOTHING and node.read is not None:
-            node = node.branches.get(_value_key(_read(facts, node.read)))
+            node = node.branches.get(_key(_read(args, node.read)))
             if node is None:
                 break
         else:
             if node.result is not _NOTHING:
                 return node.result
-        noting = _Noting(facts)
-        result = self._judge(noting)
-        self._remember(noting._path, result)
+        path, seen = [], set()
+        result = self._judge(*(_Noting(arg, which, path, seen) for which, arg in enumerate(args)))
+        self._remember(path, result)
         return result
 
     def _remember(self, path, result):
