@@ -31,12 +31,13 @@ def _value_key(value):
 _PLAIN = frozenset({str, type(None), date})  # equal only to their own kind
 
 
-def _read(args, read):
+def _reader(read):
+    """A function that makes `read` again on the arguments of another call."""
     which, name, call = read
-    value = getattr(args[which], name)
-    if call is not None:  # a method, with its arguments
-        value = value(*call[0], **dict(call[1]))
-    return value
+    if call is None:
+        return lambda args: getattr(args[which], name)
+    positional, named = call[0], dict(call[1])  # a method, with its arguments
+    return lambda args: getattr(args[which], name)(*positional, **named)
 
 
 def _key(value):
@@ -75,10 +76,11 @@ class _Noting:
 
 
 class _Node:
-    __slots__ = ("branches", "read", "result")
+    __slots__ = ("branches", "read", "reader", "result")
 
     def __init__(self):
         self.read = None
+        self.reader = None
         self.branches = {}
         self.result = _NOTHING
 
@@ -95,7 +97,8 @@ class ReadMemo:
     def __call__(self, *args):
         node = self._root
         while node.result is _NOTHING and node.read is not None:
-            node = node.branches.get(_key(_read(args, node.read)))
+            value = node.reader(args)
+            node = node.branches.get(value if type(value) in _PLAIN else _value_key(value))
             if node is None:
                 break
         else:
@@ -110,7 +113,7 @@ class ReadMemo:
         node = self._root
         for read, value in path:
             if node.read is None and node.result is _NOTHING:
-                node.read = read
+                node.read, node.reader = read, _reader(read)
             if node.read != read:  # not the reads of an earlier walk: keep out of the tree
                 return
             node = node.branches.setdefault(value, _Node())
