@@ -23,6 +23,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Q
@@ -82,7 +83,7 @@ class Judgement:
     markets: str  # " KZ UZ ", empty when no market takes the car
     summary: dict  # see `summarise`
 
-    @property
+    @cached_property
     def digest(self):
         text = json.dumps([self.markets, self.summary], sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
@@ -124,17 +125,32 @@ def summarise(verdicts) -> dict:
 
 
 def judge(rulebook: Rulebook, facts: rules.VehicleFacts, broken: set[str]) -> Judgement:
-    verdicts = rulebook.evaluate(facts)
+    verdicts = tuple(rulebook.evaluate(facts))
+    # The rulebook hands out one verdict object per market to every car judged alike there,
+    # so a car whose verdicts are the very objects of an earlier car's is judged alike.
+    known = rulebook.memos.setdefault("judgements", {})
+    key = tuple(map(id, verdicts))
+    found = known.get(key)
+    if found is None or found[0] != verdicts:
+        found = known[key] = (verdicts, _judge(verdicts))  # kept: their ids stay theirs
+    _verdicts, (judgement, not_evaluated) = found
+    broken.update(not_evaluated)
+    return judgement
+
+
+def _judge(verdicts) -> tuple[Judgement, tuple[str, ...]]:
+    """The judgement of a car with these verdicts, and the rules not evaluated on the way."""
     exportable = [v for v in verdicts if v.exportable]
-    for verdict in verdicts:
-        broken.update(
-            f"{r.market} {r.rule_code}"
-            for r in verdict.reasons
-            if r.outcome is rules.Outcome.NOT_EVALUATED
-        )
+    not_evaluated = tuple(
+        f"{r.market} {r.rule_code}"
+        for verdict in verdicts
+        for r in verdict.reasons
+        if r.outcome is rules.Outcome.NOT_EVALUATED
+    )
     if not exportable:
-        return Judgement("", {})
-    return Judgement(f" {' '.join(v.market for v in exportable)} ", summarise(exportable))
+        return Judgement("", {}), not_evaluated
+    judgement = Judgement(f" {' '.join(v.market for v in exportable)} ", summarise(exportable))
+    return judgement, not_evaluated
 
 
 def verdict_ids(judgements) -> dict[str, int]:
@@ -248,6 +264,15 @@ def _insert_rows(cursor, table, rows):
     """Insert rows (tuples in the table's column order) a few hundred at a time."""
     if not rows:
         return
+    if connection.vendor == "postgresql":
+        # COPY: no statement text of thousands of placeholders for the driver to split.
+        with cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        # Autovacuum never analyses temporary tables: without statistics the planner guesses
+        # their size and the selectivity of the join on the profile key.
+        cursor.execute(f"ANALYZE {table}")
+        return
     placeholders = "(" + ", ".join(["%s"] * len(rows[0])) + ")"
     for start in range(0, len(rows), BATCH):
         chunk = rows[start : start + BATCH]
@@ -255,10 +280,6 @@ def _insert_rows(cursor, table, rows):
             f"INSERT INTO {table} VALUES " + ", ".join([placeholders] * len(chunk)),
             [value for row in chunk for value in row],
         )
-    if connection.vendor == "postgresql":
-        # Autovacuum never analyses temporary tables: without statistics the planner guesses
-        # their size and the selectivity of the join on the profile key.
-        cursor.execute(f"ANALYZE {table}")
 
 
 TEMPORARY_TABLES = {
@@ -272,9 +293,13 @@ TEMPORARY_TABLES = {
 }
 
 
-def run(*, dealers, on: date | None = None, dry_run=False, last_fingerprint="") -> Outcome:
+def run(
+    *, dealers, on: date | None = None, dry_run=False, last_fingerprint="", sweep=False
+) -> Outcome:
     """Flag and unflag candidates of `dealers`, each on its own today (or all on `on`); call
-    inside a transaction."""
+    inside a transaction. With `sweep` (a run over every dealer), delete the verdicts no car
+    points at any more (`sweep_verdicts`); a run over some dealers leaves that to a run over
+    all, since the sweep reads every car whatever the dealers."""
     dealers = list(dealers)
     outcome = Outcome()
     if not dealers:
@@ -303,14 +328,26 @@ def run(*, dealers, on: date | None = None, dry_run=False, last_fingerprint="") 
     for day in days:
         kept.update(_run_on(by_day[day], day, rulebooks[day], outcome, broken, dry_run=dry_run))
     outcome.not_evaluated_rules = sorted(broken)
-    # Verdicts no vehicle points at any more. Looking for the vehicles that point at a
-    # verdict reads them all (the column has no index, so that the flag's updates stay
-    # in place), so first ask whether any verdict was left out of this run at all.
-    stale = ExportVerdict.objects.exclude(pk__in=kept)
-    if stale.exists():
-        stale.exclude(Exists(Vehicle.objects.filter(export_verdict=OuterRef("pk")))).delete()
+    if sweep and not dry_run:
+        sweep_verdicts(kept)
     outcome.candidates = candidates_now + outcome.flagged - outcome.unflagged
     return outcome
+
+
+def sweep_verdicts(kept=()) -> int:
+    """Delete the verdicts no vehicle points at any more, but those in `kept` (the ones a run
+    over every dealer just gave out); returns how many. Looking for the vehicles that point
+    at a verdict reads them all (the column has no index, so that the flag's updates stay in
+    place), so first ask whether any verdict is left to look for at all. Call inside the
+    transaction that holds the candidate job's lock over every dealer, so that no run is
+    pointing cars at a verdict meanwhile."""
+    stale = ExportVerdict.objects.exclude(pk__in=list(kept))
+    if not stale.exists():
+        return 0
+    deleted, _by_model = stale.exclude(
+        Exists(Vehicle.objects.filter(export_verdict=OuterRef("pk")))
+    ).delete()
+    return deleted
 
 
 def _run_on(dealers, on, rulebook, outcome, broken, *, dry_run) -> set[int]:
@@ -332,6 +369,9 @@ def _run_on(dealers, on, rulebook, outcome, broken, *, dry_run) -> set[int]:
         # the same pass, the former candidates that no longer pass (grouped apart, by the
         # first column, and only counted).
         groups = ", ".join(str(i + 1) for i in range(len(key_columns) + 3))
+        if connection.vendor == "postgresql":
+            # One pass over the table: compiling its expressions costs more than it saves.
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(
             f"SELECT {PASSES}, {', '.join(key_columns)}, v.export_candidate, "
             f"COALESCE(v.export_verdict_id, 0), COUNT(*) FROM {table} v "
@@ -339,9 +379,12 @@ def _run_on(dealers, on, rulebook, outcome, broken, *, dry_run) -> set[int]:
             f"WHERE ({PASSES} AND {NOT_PAPERED}) OR ({DROPPED}) GROUP BY {groups}",
             [*key_params, InspectionStatus.ISSUED],
         )
+        rows = cursor.fetchall()
+        if connection.vendor == "postgresql":
+            cursor.execute("RESET jit")
         groups = []
         dropped = 0
-        for passes, *group in cursor.fetchall():
+        for passes, *group in rows:
             if passes:
                 groups.append(group)
             else:

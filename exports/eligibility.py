@@ -1,7 +1,7 @@
 """Where each vehicle may be exported: the database's rules and facts fed to `exports.rules`."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Prefetch
@@ -21,14 +21,44 @@ class Rulebook:
     origin: tuple[rules.Rule, ...]
     markets: dict[str, tuple[rules.Rule, ...]]  # country code -> rules, in market order
     names: dict[str, str]  # country code -> market name
+    # (market, buyer) -> that market's verdicts, remembered by the facts they read: cars
+    # alike in what a market's rules read (most of a night's profiles, for most markets) are
+    # judged there once. Within, each rule's reasons are remembered by what they read of the
+    # car and of the export, so an origin rule that does not read the destination is judged
+    # once for all markets. Lives as long as the rulebook, that is one run.
+    memos: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def evaluate(self, facts: rules.VehicleFacts, *, buyer="commercial"):
-        return [
-            rules.evaluate_market(
-                facts, code, market_rules, self.on, origin_rules=self.origin, buyer=buyer
+        return [self._memo(code, buyer)(facts) for code in self.markets]
+
+    def _memo(self, code, buyer) -> rules.ReadMemo:
+        memo = self.memos.get((code, buyer))
+        if memo is None:
+            market_rules = self.markets[code]
+
+            def judge(facts):
+                return rules.evaluate_market(
+                    facts,
+                    code,
+                    market_rules,
+                    self.on,
+                    origin_rules=self.origin,
+                    buyer=buyer,
+                    judge_rule=self._judge_rule,
+                )
+
+            memo = self.memos[(code, buyer)] = rules.ReadMemo(judge)
+        return memo
+
+    def _judge_rule(self, rule, facts, situation):
+        # By the rule object: two rules may differ in their parameters alone, which a
+        # rule's equality leaves out. The rulebook holds its rules, so their ids stay theirs.
+        memo = self.memos.get(id(rule))
+        if memo is None:
+            memo = self.memos[id(rule)] = rules.ReadMemo(
+                lambda facts, situation: rules.judge(rule, facts, situation)
             )
-            for code, market_rules in self.markets.items()
-        ]
+        return memo(facts, situation)
 
 
 def as_rule(row: MarketRule, country_code: str) -> rules.Rule:

@@ -7,8 +7,8 @@ whole once all shards have ended (`inventory.tasks.job_fan_out`).
 
 from celery import shared_task
 
-from core.tasks import TRANSIENT
-from inventory.tasks import DealerTask, ShardTask, job_fan_out
+from core.tasks import TRANSIENT, Task
+from inventory.tasks import DealerTask, ShardTask, job_fan_out, summarise_job_shards
 
 from . import services
 
@@ -18,6 +18,7 @@ __all__ = [
     "flag_export_candidates_shard",
     "snapshot_cash_flow",
     "snapshot_cash_flow_shard",
+    "sweep_verdicts_and_summarise",
 ]
 
 
@@ -27,7 +28,11 @@ def flag_export_candidates(self, dealer_id=None, dry_run=False) -> dict:
     counts; over every dealer it fans out in shards and returns the summary's task."""
     if dealer_id is None:
         return job_fan_out(
-            job=services.CANDIDATE_JOB, shard_task=flag_export_candidates_shard, dry_run=dry_run
+            job=services.CANDIDATE_JOB,
+            shard_task=flag_export_candidates_shard,
+            # A dry run writes nothing, so leaves the verdicts as they are.
+            summary_task=None if dry_run else sweep_verdicts_and_summarise,
+            dry_run=dry_run,
         )
     run = services.export_candidates_flag(dealer=self.tenant(dealer_id), dry_run=dry_run)
     return {"job_run": run.pk, "status": run.status, "counts": run.counts}
@@ -41,6 +46,14 @@ def flag_export_candidates_shard(self, dealer_ids, shard="1/1", dry_run=False) -
         shard=shard,
         dealer_ids=dealer_ids,
     )
+
+
+@shared_task(base=Task)
+def sweep_verdicts_and_summarise(outcomes, job: str, started_at: str) -> dict:
+    """The candidate job's summary over its shards: first the verdicts no car points at any
+    more are deleted, once for the whole night (a shard does not sweep)."""
+    services.export_verdicts_sweep()
+    return summarise_job_shards(outcomes, job=job, started_at=started_at)
 
 
 @shared_task(base=DealerTask, bind=True)

@@ -92,15 +92,19 @@ def summarise_job_shards(outcomes, job: str, started_at: str) -> dict:
     return {"job_run": run.pk, "status": run.status, "counts": run.counts}
 
 
-def job_fan_out(*, job: str, shard_task, size: int | None = None, **options) -> dict:
+def job_fan_out(
+    *, job: str, shard_task, size: int | None = None, summary_task=None, **options
+) -> dict:
     """Split the active dealers into shards and queue `shard_task` for each, with the summary
     of `job` to follow once all have ended; returns how many shards and the summary's task id.
 
-    `shard_task` is called with `dealer_ids`, `shard` ("2/7") and `options`.
+    `shard_task` is called with `dealer_ids`, `shard` ("2/7") and `options`; `summary_task`
+    (default `summarise_job_shards`, with its arguments) may first do the work that belongs
+    to the whole run rather than to a shard.
     """
     shards = dealer_shards(size=size)
     started_at = timezone.now().isoformat()
-    summary = summarise_job_shards.s(job=job, started_at=started_at)
+    summary = (summary_task or summarise_job_shards).s(job=job, started_at=started_at)
     if not shards:  # a chord needs at least one task; nothing to split, nothing to wait for
         result = summary.delay([])
     else:

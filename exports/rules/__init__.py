@@ -59,6 +59,7 @@ from .evaluation import (
     verdict_of,
 )
 from .helpers import add_years, age_text, built_on, letters, months_between, over_age
+from .memo import ReadMemo
 from .profiles import (
     canonical_built_on,
     canonical_odometer,
@@ -87,6 +88,7 @@ __all__ = [
     "Note",
     "Outcome",
     "Param",
+    "ReadMemo",
     "Reason",
     "Rule",
     "RuleSpec",

@@ -176,13 +176,14 @@ class MarketVerdict:
     verdict: Verdict
     reasons: tuple[Reason, ...]
 
-    @property
+    # Worked out once per verdict: many cars share one verdict object (`memo`).
+    @cached_property
     def missing_documents(self) -> tuple[str, ...]:
         return tuple(
             dict.fromkeys(r.document for r in self.reasons if r.outcome is Outcome.NEEDS_DOCUMENT)
         )
 
-    @property
+    @cached_property
     def warnings(self) -> tuple[Reason, ...]:
         """The warning rules the car breaks: the export stays possible, but is in doubt."""
         return tuple(r for r in self.reasons if r.outcome is Outcome.WARN)

@@ -190,12 +190,15 @@ def evaluate_market(
     origin_rules: Iterable[Rule] = (),
     buyer: str = "commercial",
     declarant: str | None = None,
+    judge_rule=None,
 ) -> MarketVerdict:
     """The verdict for exporting this car to `market` on `on`, origin rules included.
 
     China classes the car by its registration (C3); the destination by its own definition
     (`destination_class`); each side's "new" and "used" rules follow its own class.
+    `judge_rule(rule, facts, situation)` stands in for `judge` (one that remembers).
     """
+    judge_rule = judge_rule or judge
     origin_rules, rules = tuple(origin_rules), tuple(rules)
     at_origin = Situation(
         on=on, destination=market, buyer=buyer, used=facts.is_registered, declarant=declarant
@@ -211,8 +214,8 @@ def evaluate_market(
     )
     reasons = (
         not_a_used_car(facts, origin_rules)
-        + tuple(r for rule in origin_rules if (r := judge(rule, facts, at_origin)) is not None)
+        + tuple(r for rule in origin_rules if (r := judge_rule(rule, facts, at_origin)) is not None)
         + classed
-        + tuple(r for rule in rules if (r := judge(rule, facts, there)) is not None)
+        + tuple(r for rule in rules if (r := judge_rule(rule, facts, there)) is not None)
     )
     return MarketVerdict(market, verdict_of(reasons), reasons)

@@ -13,6 +13,7 @@ from .candidates import (
     CANDIDATE_LOCK_KEY,
     _single_candidate_run,
     export_candidates_flag,
+    export_verdicts_sweep,
 )
 from .cashflow import SNAPSHOT_FIELDS, SNAPSHOT_JOB, cash_flow_snapshot_take
 from .exporters import (
@@ -110,6 +111,7 @@ __all__ = [
     "export_candidates_flag",
     "export_sale_cancel",
     "export_sale_record_proof",
+    "export_verdicts_sweep",
     "exporter_create",
     "exporter_document_add",
     "exporter_document_remove",

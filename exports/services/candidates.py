@@ -83,6 +83,9 @@ def export_candidates_flag(*, dealer=None, dealers=None, dry_run=False, on=None)
                     on=on,
                     dry_run=dry_run,
                     last_fingerprint="" if dry_run else _last_fingerprint(dealer, shard),
+                    # Only a run over every dealer knows which verdicts are still given out;
+                    # the shards of a night leave the sweep to their summary.
+                    sweep=dealer is None and dealers is None,
                 )
                 if dry_run:  # nothing a dry run wrote on the way (verdict rows) stays
                     transaction.set_rollback(True)
@@ -96,3 +99,14 @@ def export_candidates_flag(*, dealer=None, dealers=None, dry_run=False, on=None)
             counts={"skipped": SKIPPED_BECAUSE, **(shard or {})},
         )
     return job_run_finish(run=run, counts={**outcome.counts(), "dry_run": dry_run, **(shard or {})})
+
+
+def export_verdicts_sweep() -> int | None:
+    """Delete the verdicts no car points at any more, once the shards of a night have all
+    ended (they do not sweep: each would read every car). Under the candidate job's lock over
+    every dealer, so no run gives out a verdict while it goes; None when a run holds the lock
+    (the next sweep will do)."""
+    with _single_candidate_run() as held:
+        if not held:
+            return None
+        return candidates.sweep_verdicts()

@@ -299,3 +299,60 @@ def test_the_summary_says_how_the_shards_ended(db, statuses, expected):
     assert run.error.count("failed after 4 attempt(s): OperationalError: gone") == statuses.count(
         "failed"
     )
+
+
+def given_out_verdict():
+    """A verdict a car pointed at until it was sold: no car points at it any more."""
+    from inventory.models import ExportVerdict
+
+    return ExportVerdict.objects.create(digest="0" * 64, markets=" KZ ", summary={})
+
+
+def test_a_shard_leaves_unused_verdicts_to_the_summary_of_the_night(three_dealers, eager_tasks):
+    from inventory.models import ExportVerdict
+
+    unused = given_out_verdict()
+    services.export_candidates_flag(dealers=[three_dealers[0].pk])
+    assert ExportVerdict.objects.filter(pk=unused.pk).exists()
+
+    flag_export_candidates.delay().get()
+    assert not ExportVerdict.objects.filter(pk=unused.pk).exists()
+    # The verdicts the cars point at stay.
+    given = set(Vehicle.objects.values_list("export_verdict_id", flat=True))
+    assert given and given <= set(ExportVerdict.objects.values_list("pk", flat=True))
+
+
+def test_a_dry_run_over_shards_deletes_no_verdict(three_dealers, eager_tasks):
+    from inventory.models import ExportVerdict
+
+    unused = given_out_verdict()
+    flag_export_candidates.delay(dry_run=True).get()
+    assert ExportVerdict.objects.filter(pk=unused.pk).exists()
+    assert summary_run().status == JobRunStatus.SUCCEEDED
+
+
+def test_a_run_of_every_dealer_deletes_the_unused_verdicts(three_dealers):
+    from inventory.models import ExportVerdict
+
+    unused = given_out_verdict()
+    services.export_candidates_flag(dealers=[three_dealers[0].pk])
+    services.export_candidates_flag(dealer=three_dealers[1])
+    assert ExportVerdict.objects.filter(pk=unused.pk).exists()
+    services.export_candidates_flag()
+    assert not ExportVerdict.objects.filter(pk=unused.pk).exists()
+    assert Vehicle.objects.filter(export_candidate=True, export_verdict__isnull=False).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_sweep_waits_for_no_shard(on_postgres, three_dealers):
+    from inventory.models import ExportVerdict
+
+    unused = given_out_verdict()
+    release = hold_in_another_connection([three_dealers[0].pk])
+    try:
+        assert services.export_verdicts_sweep() is None
+    finally:
+        release()
+    assert ExportVerdict.objects.filter(pk=unused.pk).exists()
+    assert services.export_verdicts_sweep() == 1
+    assert not ExportVerdict.objects.filter(pk=unused.pk).exists()
