@@ -48,16 +48,18 @@ def cancel_question(sale) -> Confirmation:
     )
 
 
-def _accepted_bid_terms(vehicle, exporters) -> dict:
+def _accepted_bid_terms(request, vehicle, exporters) -> dict:
     """The exporter and price of the accepted bid the car is reserved under, if any: what the
     sale usually completes."""
     bid = (
-        Bid.objects.filter(
-            status=BidStatus.ACCEPTED,
-            line__vehicle=vehicle,
-            reservation__in=Reservation.objects.open().filter(
-                vehicle=vehicle, exporter__in=exporters
-            ),
+        request.dealer_scope.rows(
+            Bid.objects.filter(
+                status=BidStatus.ACCEPTED,
+                line__vehicle=vehicle,
+                reservation__in=Reservation.objects.open().filter(
+                    vehicle=vehicle, exporter__in=exporters
+                ),
+            )
         )
         .select_related("line__offer", "reservation__exporter")
         .first()
@@ -96,7 +98,7 @@ def create(request):
                 Vehicle.objects.filter(dealer=dealer), pk=int(wanted)
             )
             initial["vin"] = vehicle.vin
-            initial.update(_accepted_bid_terms(vehicle, exporters))
+            initial.update(_accepted_bid_terms(request, vehicle, exporters))
         wanted = request.GET.get("exporter", "")
         if wanted:
             if not wanted.isdigit():
